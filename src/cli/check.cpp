@@ -1,0 +1,149 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.h"
+#include "onnx/graph.h"
+#include "report/report.h"
+#include "verdict/analysis.h"
+
+namespace trtlens::cli {
+
+int fail(const std::string& message) {
+  std::cerr << "trtlens: " << message << "\n";
+  return kExitUsage;
+}
+
+namespace {
+
+// A progress line on stderr, shown only when work takes longer than a second and stderr is a terminal.
+class Progress {
+ public:
+  Progress() : enabled_(isatty(STDERR_FILENO) != 0) {
+    if (enabled_) thread_ = std::thread([this] { loop(); });
+  }
+  ~Progress() { stop(); }
+  void phase(std::string text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    phase_ = std::move(text);
+  }
+  void stop() {
+    if (!enabled_) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+    enabled_ = false;
+  }
+
+ private:
+  void loop() {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mutex_);
+    static const char* spin = "|/-\\";
+    int tick = 0;
+    while (!done_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(200));
+      if (done_) break;
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (secs < 1.0) continue;
+      shown_ = true;
+      std::cerr << "\r\033[K" << spin[tick++ % 4] << " " << phase_ << " (" << static_cast<int>(secs) << " s)" << std::flush;
+    }
+  }
+  bool enabled_;
+  bool done_ = false;
+  bool shown_ = false;
+  std::string phase_ = "loading";
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+struct CheckOptions {
+  std::string model;
+  std::string trt;
+  std::string precision = "fp32";
+  bool strict = false;
+  std::vector<std::string> plugins;
+  std::string format = "table";
+  std::string output;
+  bool verbose = false;
+  std::string color = "auto";
+  std::string fail_on = "unsupported";
+};
+
+int run_check(const CheckOptions& o) {
+  const auto& kb = KnowledgeBase::builtin();
+  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (!target) return fail(target.error().message);
+  Progress progress;
+  progress.phase("loading " + o.model);
+  auto loaded = load_model(o.model);
+  if (!loaded) {
+    progress.stop();
+    return fail(loaded.error().message);
+  }
+  progress.phase("indexing graph");
+  auto index = ModelIndex::build(std::move(loaded.value()));
+  if (!index) {
+    progress.stop();
+    return fail(o.model + ": " + index.error().message);
+  }
+  progress.phase("checking nodes");
+  Analysis analysis = analyze(*index.value(), target.value(), kb);
+  progress.stop();
+
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!o.output.empty()) {
+    file.open(o.output, std::ios::out | std::ios::trunc);
+    if (!file) return fail("cannot write " + o.output);
+    out = &file;
+  }
+  const bool color = o.color == "always" || (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO));
+  if (o.format == "json") write_json(*out, *index.value(), analysis, true);
+  else if (o.format == "markdown") write_markdown(*out, *index.value(), analysis);
+  else write_table(*out, *index.value(), analysis, ReportOptions{color, o.verbose});
+  out->flush();
+
+  const auto& s = analysis.summary;
+  if (!s.model_convertible) return kExitFindings;
+  if (o.fail_on == "fallback" && s.fallback > 0) return kExitFindings;
+  if (o.fail_on == "warning" && (s.fallback > 0 || s.warnings > 0 || !analysis.model_issues.empty())) return kExitFindings;
+  return kExitOk;
+}
+
+}  // namespace
+
+namespace {
+Runner add_check(CLI::App& app) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", "Check every node of an ONNX model against one TensorRT release");
+  cmd->add_option("model", o->model, "ONNX model file")->required();
+  cmd->add_option("--trt", o->trt, "TensorRT release (e.g. 8.6, 8.6.1, 10.15; default: newest)");
+  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated: fp32,tf32,fp16,bf16,int8,fp8,int4,fp4")
+      ->default_str("fp32");
+  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
+  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown"}))->default_str("table");
+  cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
+  cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");
+  cmd->add_option("--color", o->color, "Colour: auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--fail-on", o->fail_on, "What makes the exit code 1: unsupported, fallback, warning")
+      ->check(CLI::IsMember({"unsupported", "fallback", "warning"}));
+  return [o] { return run_check(*o); };
+}
+}  // namespace
+TRTLENS_REGISTER_COMMAND(10, add_check);
+
+}  // namespace trtlens::cli

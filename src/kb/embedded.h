@@ -1,0 +1,17 @@
+// Files compiled into the binary with the assembler's .incbin (see cmake/Embed.cmake).
+#pragma once
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace trtlens {
+
+struct EmbeddedFile {
+  std::string_view name;
+  const char* data;
+  std::size_t size;
+};
+
+const std::vector<EmbeddedFile>& embedded_kb_files();
+
+}  // namespace trtlens

@@ -1,0 +1,109 @@
+// The knowledge base: what each TensorRT release's ONNX parser accepts, per operator. Loaded from the per-release
+// data files compiled into the binary (data/tensorrt/<release>.json, format in docs/kb-format.md).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/result.h"
+
+namespace trtlens {
+
+// TensorRT's type vocabulary (the matrices' "supported types").
+enum class TrtType : int { FP32, FP16, BF16, FP8, FP4, INT4, INT8, UINT8, INT32, INT64, BOOL, kCount };
+using TypeSet = std::uint32_t;  // bit i = TrtType i
+std::string_view trt_type_name(TrtType t);
+std::optional<TrtType> trt_type_from_name(std::string_view name);
+inline TypeSet bit(TrtType t) { return TypeSet{1} << static_cast<int>(t); }
+std::vector<std::string> type_names(TypeSet set);
+
+// Builder precisions, ordered narrowest first.
+enum class Precision : int { FP4, INT4, FP8, INT8, FP16, BF16, TF32, FP32, kCount };
+std::string_view precision_name(Precision p);
+std::optional<Precision> precision_from_name(std::string_view name);
+int precision_bits(Precision p);   // 4, 8, 16, 19 (tf32), 32
+TrtType precision_type(Precision p);  // the type an op must list to run in that precision (tf32 -> FP32)
+
+struct TypeMapping {
+  bool importable = false;
+  TrtType as = TrtType::FP32;
+  bool downcast = false;  // values are converted (and clamped) on import
+};
+
+struct RuleImpl;
+struct RuleInstance {
+  std::string rule;                 // generic rule id, or "custom"
+  std::string check;                // custom check name
+  nlohmann::json params;            // the whole instance, for rule-specific parameters
+  int opset_min = 0;
+  int opset_max = 1 << 30;
+  bool warning = false;             // severity
+  std::string code, why, hint, matrix_disagrees;
+  const RuleImpl* impl = nullptr;   // resolved at load; nullptr = unknown rule (reported by `trtlens kb-check`)
+};
+
+struct OpInfo {
+  std::string name;
+  bool importer = false;
+  TypeSet types = 0;
+  TypeSet matrix_types = 0;
+  bool has_matrix_types = false;
+  bool precision_agnostic = false;
+  int since_opset = 0;
+  std::vector<RuleInstance> rules;
+};
+
+struct Release {
+  std::string name;                 // "8.6"
+  std::string version;              // "8.6.1"
+  int major = 0, minor = 0;
+  int opset_min = 0, opset_max = 0;
+  std::vector<std::string> precisions;   // in file order
+  std::array<TypeMapping, 32> tensor_types{};
+  std::array<TypeMapping, 32> initializer_types{};
+  std::set<std::string> plugins;
+  std::set<std::string> no_plugin_escape;
+  bool local_functions = false;
+  std::map<std::string, OpInfo, std::less<>> ops;
+  nlohmann::json facts;             // every top-level field, for model-level rules
+  std::vector<RuleInstance> model_rules;
+
+  bool has_precision(Precision p) const;
+  const OpInfo* op(std::string_view op_type) const;  // nullptr: no entry (no importer)
+  std::string display() const { return "TensorRT " + version; }
+  bool at_least(int maj, int min) const { return major > maj || (major == maj && minor >= min); }
+  template <typename T>
+  T fact(const char* key, T fallback) const {
+    auto it = facts.find(key);
+    if (it == facts.end() || it->is_null()) return fallback;
+    try { return it->get<T>(); } catch (...) { return fallback; }
+  }
+};
+
+class KnowledgeBase {
+ public:
+  static const KnowledgeBase& builtin();
+  static Result<std::unique_ptr<KnowledgeBase>> from_documents(const std::vector<std::string>& documents);
+
+  const std::vector<Release>& releases() const { return releases_; }  // oldest first
+  const Release& newest() const { return releases_.back(); }
+  // Accepts "8.6", "8.6.1", "TensorRT 8.6.1", "trt10.15", "latest". nullptr when unknown.
+  const Release* find(std::string_view spelling) const;
+  std::string release_list() const;   // "7.2, 8.0, ..." for messages
+  const std::vector<std::string>& problems() const { return problems_; }  // unknown rules etc.
+
+ private:
+  std::vector<Release> releases_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace trtlens

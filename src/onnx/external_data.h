@@ -1,0 +1,58 @@
+// External tensor data: where an initializer's bytes live, validated against path escapes, read lazily in bounded
+// windows so memory does not grow with weight size; value statistics cached per tensor.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "onnx/onnx_pb.h"
+#include "util/result.h"
+
+namespace trtlens {
+
+struct ExternalRef {
+  std::filesystem::path file;        // resolved, inside the model folder
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;          // bytes (0 in the proto means "to the end of the file": resolved here)
+  std::vector<std::string> unknown_keys;
+};
+
+// What a check may want to know about a tensor's values, computed once.
+struct ValueStats {
+  bool available = false;            // false when the values could not be read
+  std::int64_t count = 0;
+  double max_abs = 0;                // largest magnitude (float types), as double
+  std::int64_t fp16_overflow = 0;    // |x| > 65504
+  std::int64_t fp16_underflow = 0;   // 0 < |x| < 2^-24 (flushes to zero)
+  std::int64_t bf16_overflow = 0;    // |x| > 3.3895e38
+  std::int64_t float_overflow = 0;   // DOUBLE values outside FLOAT range
+  std::int64_t int32_out_of_range = 0;  // INT64 values outside INT32
+  std::int64_t min_int = 0, max_int = 0;  // integer types
+  double min_value = 0, max_value = 0;
+  bool all_zero = true;
+};
+
+class ExternalData {
+ public:
+  // Validates a tensor's external-data entries. The location must stay inside `folder` (no "..", no absolute path,
+  // no symlink out). Errors: E_EXTERNAL_PATH, E_EXTERNAL_MISSING, E_EXTERNAL_RANGE.
+  static Result<ExternalRef> resolve(const onnx::TensorProto& tensor, const std::filesystem::path& folder);
+
+  void set_folder(std::filesystem::path folder) { folder_ = std::move(folder); }
+  // Values of any initializer (embedded or external), visited in windows of at most `window` bytes.
+  Result<bool> visit_bytes(const onnx::TensorProto& tensor,
+                           const std::function<void(const std::uint8_t*, std::size_t)>& visit) const;
+  const ValueStats& stats(const onnx::TensorProto& tensor) const;
+
+  static constexpr std::size_t kWindow = 32u << 20;
+
+ private:
+  std::filesystem::path folder_;
+  mutable std::unordered_map<const onnx::TensorProto*, ValueStats> cache_;
+};
+
+std::int64_t element_count(const onnx::TensorProto& tensor);  // product of dims (1 for a scalar)
+
+}  // namespace trtlens

@@ -1,0 +1,370 @@
+#include "onnx/graph.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <deque>
+#include <unordered_set>
+
+#include "infer/types.h"
+#include "onnx/dtype.h"
+
+namespace trtlens {
+
+int ModelIndex::default_opset() const {
+  auto it = opsets_.find("");
+  return it == opsets_.end() ? 0 : it->second;
+}
+
+const TensorInfo* ModelIndex::find(int scope, std::string_view name) const {
+  if (name.empty()) return nullptr;
+  for (int s = scope; s >= 0; s = scopes_[static_cast<std::size_t>(s)]->parent) {
+    const auto& tensors = scopes_[static_cast<std::size_t>(s)]->tensors;
+    auto it = tensors.find(name);
+    if (it != tensors.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+const TensorInfo* ModelIndex::input(int node, int i) const {
+  const auto& n = nodes_[static_cast<std::size_t>(node)];
+  if (i < 0 || i >= n.proto->input_size()) return nullptr;
+  return find(n.scope, n.proto->input(i));
+}
+
+const TensorInfo* ModelIndex::output(int node, int i) const {
+  const auto& n = nodes_[static_cast<std::size_t>(node)];
+  if (i < 0 || i >= n.proto->output_size()) return nullptr;
+  return find(n.scope, n.proto->output(i));
+}
+
+std::vector<int> ModelIndex::consumers(int scope, std::string_view name) const {
+  if (consumers_.empty()) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      const auto& n = nodes_[i];
+      for (const auto& in : n.proto->input()) {
+        if (in.empty()) continue;
+        // Attribute a consumer to the scope that defines the tensor (bodies read outer tensors).
+        int s = n.scope;
+        while (s >= 0 && !scopes_[static_cast<std::size_t>(s)]->tensors.count(in))
+          s = scopes_[static_cast<std::size_t>(s)]->parent;
+        consumers_[std::to_string(s) + '\n' + in].push_back(static_cast<int>(i));
+      }
+    }
+    consumers_[""];  // mark as built even for empty graphs
+  }
+  auto it = consumers_.find(std::to_string(scope) + '\n' + std::string(name));
+  return it == consumers_.end() ? std::vector<int>{} : it->second;
+}
+
+namespace {
+
+void read_type(const onnx::TypeProto& type, TensorInfo& t) {
+  const onnx::TypeProto_Tensor* tensor = nullptr;
+  if (type.has_tensor_type()) tensor = &type.tensor_type();
+  else if (type.has_sparse_tensor_type()) tensor = nullptr;
+  else if (type.has_sequence_type() && type.sequence_type().elem_type().has_tensor_type())
+    tensor = &type.sequence_type().elem_type().tensor_type();
+  if (!tensor) return;
+  if (tensor->elem_type() != 0) t.dtype = tensor->elem_type();
+  if (tensor->has_shape() && t.rank < 0) {
+    t.rank = tensor->shape().dim_size();
+    t.dims.clear();
+    for (const auto& d : tensor->shape().dim()) t.dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+  }
+}
+
+void read_tensor_shape(const onnx::TensorProto& value, TensorInfo& t) {
+  t.dtype = value.data_type();
+  t.rank = value.dims_size();
+  t.dims.assign(value.dims().begin(), value.dims().end());
+}
+
+const onnx::TensorProto* constant_value(const onnx::NodeProto& node) {
+  for (const auto& a : node.attribute())
+    if (a.name() == "value" && a.has_t()) return &a.t();
+  return nullptr;
+}
+
+}  // namespace
+
+class IndexBuilder {
+ public:
+  IndexBuilder(ModelIndex& index, const BuildOptions& options) : ix_(index), options_(options) {}
+
+  Result<bool> run() {
+    const auto& model = ix_.proto();
+    for (const auto& op : model.opset_import()) {
+      std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
+      ix_.opsets_.emplace(domain, static_cast<int>(op.version()));  // first entry wins, as in the parser
+    }
+    for (const auto& f : model.functions()) functions_[f.domain() + ":" + f.name()] = &f;
+    auto main = add_scope(model.graph(), "", -1, -1);
+    if (!main) return main.error();
+    for (std::size_t s = 0; s < ix_.scopes_.size(); ++s) {
+      auto sorted = sort_scope(static_cast<int>(s));
+      if (!sorted) return sorted.error();
+    }
+    infer_scope(0);
+    return true;
+  }
+
+ private:
+  Result<int> add_scope(const onnx::GraphProto& graph, std::string path, int parent, int owner) {
+    if (ix_.scopes_.size() > 100000) return make_error("E_INVALID_GRAPH", "too many nested graphs");
+    const int id = static_cast<int>(ix_.scopes_.size());
+    ix_.scopes_.push_back(std::make_unique<Scope>());
+    Scope& scope = *ix_.scopes_.back();
+    scope.path = std::move(path);
+    scope.graph = &graph;
+    scope.parent = parent;
+    scope.owner_node = owner;
+    const std::string where = scope.path.empty() ? "" : " (in " + scope.path + ")";
+
+    for (const auto& init : graph.initializer()) {
+      if (init.name().empty()) return make_error("E_INVALID_GRAPH", "an initializer has no name" + where);
+      auto [it, fresh] = scope.tensors.try_emplace(init.name());
+      if (!fresh) return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + init.name() + "': two initializers" + where);
+      it->second.initializer = &init;
+      it->second.scope = id;
+      read_tensor_shape(init, it->second);
+      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
+        auto ref = ExternalData::resolve(init, ix_.model().folder());
+        if (!ref) return ref.error();
+      }
+    }
+    for (const auto& in : graph.input()) {
+      if (in.name().empty()) return make_error("E_INVALID_GRAPH", "a graph input has no name" + where);
+      auto [it, fresh] = scope.tensors.try_emplace(in.name());
+      TensorInfo& t = it->second;
+      if (!fresh && !t.initializer)
+        return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + in.name() + "': two graph inputs" + where);
+      t.graph_input = true;
+      t.scope = id;
+      if (in.has_type()) read_type(in.type(), t);
+    }
+    // Nodes: register outputs first so an input may name a tensor produced later in file order (the parser sorts).
+    for (const auto& node : graph.node()) {
+      const int index = static_cast<int>(ix_.nodes_.size());
+      ix_.nodes_.emplace_back();
+      NodeRef& n = ix_.nodes_.back();
+      n.proto = &node;
+      n.scope = id;
+      n.parent = owner;
+      n.op_type = node.op_type();
+      n.domain = node.domain() == "ai.onnx" ? "" : node.domain();
+      auto op = ix_.opsets_.find(n.domain);
+      n.opset = op == ix_.opsets_.end() ? 0 : op->second;
+      auto fn = functions_.find(node.domain() + ":" + node.op_type());
+      if (fn != functions_.end()) n.function = fn->second;
+      scope.nodes.push_back(index);
+      for (const auto& out : node.output()) {
+        if (out.empty()) continue;
+        auto [it, fresh] = scope.tensors.try_emplace(out);
+        if (!fresh)
+          return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + out + "': produced twice" + where +
+                                                    " (node '" + node.name() + "')");
+        it->second.producer = index;
+        it->second.scope = id;
+      }
+      if (node.op_type() == "Constant" && n.domain.empty() && node.output_size() > 0) {
+        if (const auto* value = constant_value(node)) {
+          TensorInfo& t = scope.tensors[node.output(0)];
+          t.constant = value;
+          read_tensor_shape(*value, t);
+          if (value->data_location() == onnx::TensorProto::EXTERNAL) {
+            auto ref = ExternalData::resolve(*value, ix_.model().folder());
+            if (!ref) return ref.error();
+          }
+        }
+      }
+    }
+    for (const auto& vi : graph.value_info()) {
+      auto it = scope.tensors.find(vi.name());
+      if (it != scope.tensors.end() && vi.has_type() && !it->second.is_constant()) read_type(vi.type(), it->second);
+    }
+    for (const auto& out : graph.output()) {
+      auto it = scope.tensors.find(out.name());
+      if (it == scope.tensors.end()) {
+        if (parent < 0 || !ix_.find(parent, out.name()))
+          return make_error("E_INVALID_GRAPH", "graph output '" + out.name() + "' is produced by no node" + where);
+        continue;  // a body output forwarding an outer tensor
+      }
+      it->second.graph_output = true;
+      if (out.has_type() && !it->second.is_constant()) read_type(out.type(), it->second);
+    }
+    // Names, inputs, attributes, then bodies (depth-first, so nested paths follow their parents).
+    for (int index : std::vector<int>(scope.nodes)) {
+      auto checked = check_node(index, id);
+      if (!checked) return checked.error();
+    }
+    return id;
+  }
+
+  Result<bool> check_node(int index, int scope_id) {
+    NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
+    const auto& node = *n.proto;
+    const std::string& path = ix_.scopes_[static_cast<std::size_t>(scope_id)]->path;
+    if (!node.name().empty()) {
+      n.name = node.name();
+    } else {
+      std::string first;
+      for (const auto& o : node.output())
+        if (!o.empty()) { first = o; break; }
+      n.name = first.empty() ? node.op_type() + "_" + std::to_string(index) : "node_of_" + first;
+    }
+    if (node.op_type().empty()) return make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type");
+    for (const auto& in : node.input()) {
+      if (in.empty()) continue;
+      if (!ix_.find(scope_id, in))
+        return make_error("E_UNDEFINED_INPUT", "node '" + n.name + "' (" + node.op_type() + ") reads '" + in +
+                                                   "', which no node, graph input or initializer produces" +
+                                                   (path.empty() ? "" : " (in " + path + ")"));
+    }
+    auto attrs = check_schema_attributes(n);
+    if (!attrs) return attrs.error();
+    for (const auto& a : node.attribute()) {
+      if (a.type() == onnx::AttributeProto::GRAPH || a.has_g()) {
+        auto child = add_scope(a.g(), (path.empty() ? "" : path + "/") + n.name + "/" + a.name(), scope_id, index);
+        if (!child) return child.error();
+        ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
+      }
+      for (int g = 0; g < a.graphs_size(); ++g) {
+        auto child = add_scope(a.graphs(g), (path.empty() ? "" : path + "/") + n.name + "/" + a.name() + "[" +
+                                                std::to_string(g) + "]", scope_id, index);
+        if (!child) return child.error();
+        ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
+      }
+    }
+    return true;
+  }
+
+  Result<bool> check_schema_attributes(const NodeRef& n) {
+    if (!options_.require_schema_attributes || !n.domain.empty() || n.opset <= 0) return true;
+    const auto* schema = onnx::OpSchemaRegistry::Schema(n.op_type, std::min(n.opset, 17), "");
+    if (!schema) return true;
+    for (const auto& [name, attr] : schema->attributes()) {
+      if (!attr.required) continue;
+      bool present = false;
+      for (const auto& a : n.proto->attribute())
+        if (a.name() == name) { present = true; break; }
+      if (!present)
+        return make_error("E_MISSING_ATTRIBUTE", "node '" + n.name + "' (" + n.op_type + ") lacks required attribute '" +
+                                                     name + "'");
+    }
+    return true;
+  }
+
+  // Kahn's algorithm over the scope's own nodes; edges from outer tensors are already satisfied.
+  Result<bool> sort_scope(int id) {
+    Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
+    std::unordered_map<int, int> pending;
+    std::unordered_map<int, std::vector<int>> users;
+    for (int index : scope.nodes) {
+      int count = 0;
+      std::unordered_set<int> seen;
+      for (const auto& in : ix_.nodes_[static_cast<std::size_t>(index)].proto->input()) {
+        if (in.empty()) continue;
+        auto it = scope.tensors.find(in);
+        if (it == scope.tensors.end() || it->second.producer < 0) continue;
+        const int producer = it->second.producer;
+        if (producer == index)
+          return make_error("E_CYCLE", "graph contains a cycle: node '" + ix_.nodes_[static_cast<std::size_t>(index)].name +
+                                           "' reads its own output '" + in + "'");
+        if (!seen.insert(producer).second) continue;
+        ++count;
+        users[producer].push_back(index);
+      }
+      pending[index] = count;
+    }
+    std::deque<int> ready;
+    for (int index : scope.nodes)
+      if (pending[index] == 0) ready.push_back(index);
+    scope.topo.reserve(scope.nodes.size());
+    while (!ready.empty()) {
+      int index = ready.front();
+      ready.pop_front();
+      scope.topo.push_back(index);
+      for (int user : users[index])
+        if (--pending[user] == 0) ready.push_back(user);
+    }
+    if (scope.topo.size() != scope.nodes.size()) {
+      for (int index : scope.nodes)
+        if (pending[index] > 0)
+          return make_error("E_CYCLE", "graph contains a cycle through node '" +
+                                           ix_.nodes_[static_cast<std::size_t>(index)].name + "'" +
+                                           (scope.path.empty() ? "" : " (in " + scope.path + ")"));
+    }
+    return true;
+  }
+
+  void infer_scope(int id) {
+    Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
+    std::vector<int> types;
+    for (int index : scope.topo) {
+      const NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
+      for (int child : n.children) {
+        seed_body_inputs(index, child);
+        infer_scope(child);
+      }
+      infer_output_types(ix_, index, types);
+      for (int i = 0; i < n.proto->output_size() && i < static_cast<int>(types.size()); ++i) {
+        const auto& out = n.proto->output(i);
+        if (out.empty()) continue;
+        auto it = scope.tensors.find(out);
+        if (it != scope.tensors.end() && it->second.dtype == 0) it->second.dtype = types[static_cast<std::size_t>(i)];
+      }
+    }
+  }
+
+  // Body inputs without declared types take them from the parent node (Loop: iteration count, condition, carried
+  // values; Scan: a slice of each scan input).
+  void seed_body_inputs(int node, int child) {
+    const NodeRef& n = ix_.nodes_[static_cast<std::size_t>(node)];
+    Scope& body = *ix_.scopes_[static_cast<std::size_t>(child)];
+    const auto& inputs = body.graph->input();
+    for (int i = 0; i < inputs.size(); ++i) {
+      auto it = body.tensors.find(inputs[i].name());
+      if (it == body.tensors.end() || it->second.dtype != 0) continue;
+      int dtype = 0;
+      if (n.op_type == "Loop") {
+        if (i == 0) dtype = kInt64;
+        else if (i == 1) dtype = kBool;
+        else if (const auto* t = ix_.input(node, i)) dtype = t->dtype;
+      } else if (n.op_type == "Scan") {
+        const int offset = n.opset == 8 ? 1 : 0;  // Scan-8 has a leading sequence_lens input
+        if (const auto* t = ix_.input(node, i + offset)) dtype = t->dtype;
+      }
+      it->second.dtype = dtype;
+    }
+  }
+
+  ModelIndex& ix_;
+  const BuildOptions& options_;
+  std::unordered_map<std::string, const onnx::FunctionProto*> functions_;
+};
+
+Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedModel> model, const BuildOptions& options) {
+  auto index = std::unique_ptr<ModelIndex>(new ModelIndex());
+  index->model_ = std::move(model);
+  index->external_.set_folder(index->model_->folder());
+  const auto& graph = index->proto().graph();
+  if (static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
+    try {
+      onnx::ShapeInferenceOptions si;
+      si.check_type = false;
+      si.error_mode = 0;
+      si.enable_data_propagation = false;
+      onnx::shape_inference::InferShapes(index->model_->mutable_proto(), onnx::OpSchemaRegistry::Instance(), si);
+      index->shape_inference_ran_ = true;
+    } catch (const std::exception&) {
+      // Shape inference is best effort: our own type rules still run.
+    }
+  }
+  IndexBuilder builder(*index, options);
+  auto built = builder.run();
+  if (!built) return built.error();
+  return index;
+}
+
+}  // namespace trtlens

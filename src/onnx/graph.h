@@ -1,0 +1,93 @@
+// The graph index: every tensor and node of the main graph and of every If/Loop/Scan body, with producers,
+// consumers, element types and (where known) shapes. Built once per model; every analysis reads it.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "onnx/external_data.h"
+#include "onnx/model.h"
+#include "util/result.h"
+
+namespace trtlens {
+
+struct TensorInfo {
+  int dtype = 0;                                    // onnx element type; 0 = could not be inferred
+  int rank = -1;                                    // -1 = unknown
+  std::vector<std::int64_t> dims;                   // size == rank when known; -1 marks an unknown dimension
+  const onnx::TensorProto* initializer = nullptr;   // graph initializer
+  const onnx::TensorProto* constant = nullptr;      // value of the Constant node producing it
+  int producer = -1;                                // global node index, -1 for graph inputs and initializers
+  int scope = 0;                                    // scope that defines it
+  bool graph_input = false;
+  bool graph_output = false;
+  const onnx::TensorProto* value() const { return initializer ? initializer : constant; }
+  bool is_constant() const { return value() != nullptr; }
+};
+
+struct Scope {
+  std::string path;                                 // "" for the main graph, "if0/then_branch" for a body
+  const onnx::GraphProto* graph = nullptr;
+  int parent = -1;                                  // enclosing scope, -1 for the main graph
+  int owner_node = -1;                              // control-flow node owning this body
+  std::unordered_map<std::string_view, TensorInfo> tensors;
+  std::vector<int> nodes;                           // global node indices in file order
+  std::vector<int> topo;                            // global node indices in a topological order
+};
+
+struct NodeRef {
+  const onnx::NodeProto* proto = nullptr;
+  int scope = 0;
+  std::string name;                                 // node name, or a stable synthetic one
+  std::string op_type;
+  std::string domain;                               // "" for the default domain ("ai.onnx" is folded to "")
+  int opset = 0;                                    // opset of the node's domain in this model
+  int parent = -1;                                  // control-flow node owning this node's scope
+  std::vector<int> children;                        // scopes of this node's bodies
+  const onnx::FunctionProto* function = nullptr;    // model-local function this node calls, if any
+};
+
+struct BuildOptions {
+  // ONNX shape inference costs several times a parse; run it only on models up to this many nodes.
+  std::size_t shape_inference_max_nodes = 20000;
+  bool require_schema_attributes = true;
+};
+
+class ModelIndex {
+ public:
+  static Result<std::unique_ptr<ModelIndex>> build(std::unique_ptr<LoadedModel> model, const BuildOptions& = {});
+
+  const LoadedModel& model() const { return *model_; }
+  const onnx::ModelProto& proto() const { return model_->proto(); }
+  const std::vector<NodeRef>& nodes() const { return nodes_; }
+  const std::vector<std::unique_ptr<Scope>>& scopes() const { return scopes_; }
+  const std::map<std::string, int>& opsets() const { return opsets_; }
+  int default_opset() const;                        // opset of the "" domain (0 when not imported)
+  bool shape_inference_ran() const { return shape_inference_ran_; }
+
+  // Looks a tensor up from `scope` outwards (bodies see outer tensors). nullptr when unknown or name empty.
+  const TensorInfo* find(int scope, std::string_view name) const;
+  const TensorInfo* input(int node, int i) const;   // nullptr for a missing/empty input
+  const TensorInfo* output(int node, int i) const;
+  std::vector<int> consumers(int scope, std::string_view name) const;
+
+  ExternalData& external() { return external_; }
+  const ExternalData& external() const { return external_; }
+
+ private:
+  friend class IndexBuilder;
+  std::unique_ptr<LoadedModel> model_;
+  std::vector<std::unique_ptr<Scope>> scopes_;
+  std::vector<NodeRef> nodes_;
+  std::map<std::string, int> opsets_;
+  bool shape_inference_ran_ = false;
+  ExternalData external_;
+  mutable std::unordered_map<std::string, std::vector<int>> consumers_;  // key: scope + '\n' + name
+};
+
+}  // namespace trtlens

@@ -1,0 +1,158 @@
+#include <rapidjson/ostreamwrapper.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <sstream>
+
+#include "report/report.h"
+
+namespace trtlens {
+
+const char* const kToolVersion = "0.1.0";
+
+namespace {
+
+template <typename Writer>
+void str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+template <typename Writer>
+void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
+  const auto& proto = index.proto();
+  const Release& r = *a.target.release;
+  w.StartObject();
+  str(w, "tool");
+  w.StartObject();
+  str(w, "name"); str(w, "trtlens");
+  str(w, "version"); str(w, kToolVersion);
+  w.EndObject();
+
+  str(w, "model");
+  w.StartObject();
+  str(w, "path"); str(w, index.model().path().string());
+  str(w, "ir_version"); w.Int64(proto.ir_version());
+  str(w, "producer_name"); str(w, proto.producer_name());
+  str(w, "producer_version"); str(w, proto.producer_version());
+  str(w, "graph_name"); str(w, proto.graph().name());
+  str(w, "opset_imports");
+  w.StartObject();
+  for (const auto& [domain, version] : index.opsets()) {
+    str(w, domain);
+    w.Int(version);
+  }
+  w.EndObject();
+  str(w, "node_count"); w.Uint64(index.nodes().size());
+  str(w, "main_graph_node_count"); w.Int(proto.graph().node_size());
+  w.EndObject();
+
+  str(w, "target");
+  w.StartObject();
+  str(w, "tensorrt"); str(w, r.name);
+  str(w, "tensorrt_version"); str(w, r.version);
+  str(w, "precisions");
+  w.StartArray();
+  for (Precision p : a.target.precisions) str(w, precision_name(p));
+  w.EndArray();
+  str(w, "strict"); w.Bool(a.target.strict);
+  str(w, "plugins");
+  w.StartArray();
+  for (const auto& p : a.target.plugins) str(w, p.text());
+  w.EndArray();
+  w.EndObject();
+
+  str(w, "summary");
+  w.StartObject();
+  str(w, "convertible"); w.Int(a.summary.convertible);
+  str(w, "fallback"); w.Int(a.summary.fallback);
+  str(w, "unsupported"); w.Int(a.summary.unsupported);
+  str(w, "warnings"); w.Int(a.summary.warnings);
+  str(w, "model_convertible"); w.Bool(a.summary.model_convertible);
+  w.EndObject();
+
+  str(w, "model_issues");
+  w.StartArray();
+  for (const auto& m : a.model_issues) {
+    w.StartObject();
+    str(w, "severity"); str(w, m.error ? "error" : "warning");
+    str(w, "code"); str(w, m.code);
+    str(w, "message"); str(w, m.message);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  str(w, "nodes");
+  w.StartArray();
+  const auto& nodes = index.nodes();
+  for (const auto& v : a.nodes) {
+    const NodeRef& n = nodes[static_cast<std::size_t>(v.index)];
+    w.StartObject();
+    str(w, "index"); w.Int(v.index);
+    str(w, "name"); str(w, n.name);
+    str(w, "op_type"); str(w, n.op_type);
+    str(w, "domain"); str(w, n.domain);
+    str(w, "graph"); str(w, index.scopes()[static_cast<std::size_t>(n.scope)]->path);
+    str(w, "status"); str(w, status_name(v.status));
+    str(w, "runs_in");
+    if (v.runs_in.empty()) w.Null(); else str(w, v.runs_in);
+    str(w, "compute_type");
+    if (v.compute_type.empty()) w.Null(); else str(w, v.compute_type);
+    str(w, "supported_types");
+    w.StartArray();
+    for (const auto& t : type_names(v.supported_types)) str(w, t);
+    w.EndArray();
+    str(w, "reasons");
+    w.StartArray();
+    for (const auto& reason : v.reasons) {
+      w.StartObject();
+      str(w, "code"); str(w, reason.code);
+      str(w, "message"); str(w, reason.message);
+      str(w, "hint"); str(w, reason.hint);
+      w.EndObject();
+    }
+    w.EndArray();
+    str(w, "warnings");
+    w.StartArray();
+    for (const auto& warning : v.warnings) {
+      w.StartObject();
+      str(w, "code"); str(w, warning.code);
+      str(w, "message"); str(w, warning.message);
+      for (const auto& [key, value] : warning.values) {
+        str(w, key);
+        w.Double(value);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    if (!v.first_release.empty()) {
+      str(w, "first_supported_release"); str(w, v.first_release);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const ModelIndex& index, const Analysis& a, bool pretty) {
+  rapidjson::OStreamWrapper stream(out);
+  if (pretty) {
+    rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(stream);
+    w.SetIndent(' ', 2);
+    write_all(w, index, a);
+  } else {
+    rapidjson::Writer<rapidjson::OStreamWrapper> w(stream);
+    write_all(w, index, a);
+  }
+  out << '\n';
+}
+
+std::string to_json(const ModelIndex& index, const Analysis& a, bool pretty) {
+  std::ostringstream out;
+  write_json(out, index, a, pretty);
+  return out.str();
+}
+
+}  // namespace trtlens

@@ -1,0 +1,89 @@
+// The one structure every view renders: per-node verdicts for one target (release, precisions, strict, plugins).
+// Serialised by report/json.cpp as documented in docs/json-format.md.
+#pragma once
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kb/kb.h"
+#include "onnx/graph.h"
+
+namespace trtlens {
+
+enum class Status { kConvertible, kFallback, kUnsupported };
+std::string_view status_name(Status s);
+
+struct Reason {
+  std::string code, message, hint;
+};
+
+struct Warning {
+  std::string code, message;
+  std::vector<std::pair<std::string, double>> values;  // e.g. {"count", 12}, {"max_abs", 7.1e5}
+};
+
+struct PluginSpec {
+  std::string name, version, ns;  // empty version/namespace: any
+  static Result<PluginSpec> parse(std::string_view text);
+  std::string text() const;
+};
+
+struct Target {
+  const Release* release = nullptr;
+  std::vector<Precision> precisions;  // builder flags; fp32 implied
+  bool strict = false;
+  std::vector<PluginSpec> plugins;
+};
+
+struct NodeVerdict {
+  int index = 0;
+  Status status = Status::kConvertible;
+  std::string runs_in;                // "fp16", "int32", "plugin", ... ("" when unknown)
+  TypeSet supported_types = 0;
+  std::string compute_type;           // ONNX element type the node computes in ("" when unknown)
+  std::vector<Reason> reasons;
+  std::vector<Warning> warnings;
+  std::string first_release;          // for unsupported nodes: the first newer release that imports it ("" if none)
+};
+
+struct ModelIssue {
+  bool error = false;
+  std::string code, message;
+};
+
+struct Summary {
+  int convertible = 0, fallback = 0, unsupported = 0;
+  int warnings = 0;
+  bool model_convertible = true;
+};
+
+struct Analysis {
+  Target target;
+  std::vector<ModelIssue> model_issues;
+  std::vector<NodeVerdict> nodes;
+  Summary summary;
+};
+
+// Validates a target: the precisions must exist in the release. Error code E_USAGE.
+Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, std::string_view precisions, bool strict,
+                           const std::vector<std::string>& plugins);
+
+struct AnalyzeOptions {
+  bool upgrade_hints = true;          // look for the first newer release that imports each unsupported node
+  const std::function<void(std::size_t done, std::size_t total)>* progress = nullptr;
+};
+
+Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb,
+                 const AnalyzeOptions& options = {});
+
+// One node against every release (the "Supported Runtimes" data): status per release for the given precisions;
+// precisions a release does not have are dropped for that release.
+struct ReleaseVerdict {
+  const Release* release;
+  NodeVerdict verdict;
+};
+std::vector<ReleaseVerdict> node_across_releases(const ModelIndex& index, int node, const Target& target,
+                                                 const KnowledgeBase& kb);
+
+}  // namespace trtlens

@@ -1,0 +1,594 @@
+// Combines the knowledge base, the rules and the requested precisions into per-node verdicts.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "onnx/dtype.h"
+#include "rules/registry.h"
+#include "verdict/analysis.h"
+
+namespace trtlens {
+
+std::string_view status_name(Status s) {
+  switch (s) {
+    case Status::kConvertible: return "convertible";
+    case Status::kFallback: return "fallback";
+    default: return "unsupported";
+  }
+}
+
+Result<PluginSpec> PluginSpec::parse(std::string_view text) {
+  PluginSpec spec;
+  std::string s(text);
+  std::vector<std::string> parts;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ':')) parts.push_back(part);
+  if (parts.empty() || parts[0].empty() || parts.size() > 3)
+    return make_error("E_USAGE", "bad --plugin '" + s + "': expected NAME[:VERSION[:NAMESPACE]]");
+  spec.name = parts[0];
+  if (parts.size() > 1) spec.version = parts[1];
+  if (parts.size() > 2) spec.ns = parts[2];
+  return spec;
+}
+
+std::string PluginSpec::text() const {
+  std::string s = name;
+  if (!version.empty() || !ns.empty()) s += ":" + version;
+  if (!ns.empty()) s += ":" + ns;
+  return s;
+}
+
+Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, std::string_view precisions, bool strict,
+                           const std::vector<std::string>& plugins) {
+  Target target;
+  target.release = release.empty() ? &kb.newest() : kb.find(release);
+  if (!target.release)
+    return make_error("E_USAGE", "unknown TensorRT release '" + std::string(release) + "' (known: " +
+                                     kb.release_list() + ")");
+  std::string list(precisions.empty() ? "fp32" : precisions);
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(std::remove_if(item.begin(), item.end(), ::isspace), item.end());
+    if (item.empty()) continue;
+    auto p = precision_from_name(item);
+    if (!p)
+      return make_error("E_USAGE", "unknown precision '" + item + "' (use fp32, tf32, fp16, bf16, int8, fp8, int4, fp4)");
+    if (!target.release->has_precision(*p)) {
+      std::string have;
+      for (const auto& h : target.release->precisions) have += (have.empty() ? "" : ", ") + h;
+      return make_error("E_USAGE", target.release->display() + " has no " + std::string(precision_name(*p)) +
+                                       " precision (it has: " + have + ")");
+    }
+    if (std::find(target.precisions.begin(), target.precisions.end(), *p) == target.precisions.end())
+      target.precisions.push_back(*p);
+  }
+  if (target.precisions.empty()) target.precisions.push_back(Precision::FP32);
+  std::sort(target.precisions.begin(), target.precisions.end());
+  target.strict = strict;
+  for (const auto& p : plugins) {
+    auto spec = PluginSpec::parse(p);
+    if (!spec) return spec.error();
+    target.plugins.push_back(spec.value());
+  }
+  return target;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string fmt_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// Which input (or output) carries the type an operator computes in.
+int type_source_input(std::string_view op) {
+  if (op == "Where") return 1;
+  if (op == "OneHot") return 2;
+  return 0;
+}
+bool type_from_output(std::string_view op) {
+  return op == "ConstantOfShape" || op == "Constant" || op == "RandomNormal" || op == "RandomUniform" ||
+         op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow" || op == "EyeLike";
+}
+
+class NodeEvaluator {
+ public:
+  NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
+      : ix_(index), t_(target), r_(*target.release), kb_(kb) {}
+
+  NodeVerdict evaluate(int node) const {
+    NodeVerdict v;
+    v.index = node;
+    const NodeRef& n = ix_.nodes()[static_cast<std::size_t>(node)];
+    const OpInfo* op = r_.op(n.op_type);
+    const bool builtin = op && op->importer;
+
+    if (!builtin) {
+      evaluate_without_importer(n, op, v);
+    } else {
+      if (!n.domain.empty())
+        v.warnings.push_back({"TRT_DOMAIN_IGNORED",
+                              r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
+                                  " is imported with the ONNX " + n.op_type + " semantics and attribute names",
+                              {}});
+      v.supported_types = op->types;
+      run_rules(node, *op, v);
+      check_types(node, n, *op, v);
+    }
+    check_uint8_outputs(node, n, v);
+    add_value_warnings(node, n, v);
+    return v;
+  }
+
+  // The precision layer: given the import result, where does the node run for the requested precisions?
+  void apply_precision(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (v.status == Status::kUnsupported) {
+      v.runs_in.clear();
+      return;
+    }
+    if (v.runs_in == "plugin") return;
+    const int dtype = dtype_from_name(v.compute_type);
+    const TypeMapping* m = dtype > 0 ? &r_.tensor_types[static_cast<std::size_t>(dtype)] : nullptr;
+    const bool float_compute = m && m->importable &&
+                               (m->as == TrtType::FP32 || m->as == TrtType::FP16 || m->as == TrtType::BF16);
+    if (!op || !float_compute || op->precision_agnostic) {
+      if (m && m->importable) v.runs_in = lower(trt_type_name(m->as));
+      return;
+    }
+    const Precision narrowest = t_.precisions.front();
+    std::vector<Precision> candidates = t_.precisions;
+    candidates.push_back(Precision::FP32);
+    std::sort(candidates.begin(), candidates.end());
+    for (Precision p : candidates) {
+      if (!(op->types & bit(precision_type(p)))) continue;
+      v.runs_in = std::string(precision_name(p));
+      if (precision_bits(p) > precision_bits(narrowest)) {
+        v.status = Status::kFallback;
+        if (t_.strict) {
+          v.status = Status::kUnsupported;
+          v.reasons.push_back({"TRT_PRECISION_STRICT",
+                               r_.display() + " has no " + std::string(precision_name(narrowest)) + " kernel for " +
+                                   n.op_type + "; it would run in " + v.runs_in +
+                                   ", which obey-precision-constraints (--strict) forbids",
+                               "Drop --strict, or keep this layer in " + v.runs_in +
+                                   " (per-layer precision), or replace the op"});
+        }
+      }
+      add_reduced_precision_warnings(n, v, p);
+      return;
+    }
+    v.runs_in = "fp32";
+  }
+
+ private:
+  void evaluate_without_importer(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (n.function && r_.local_functions) {
+      v.runs_in = "";
+      v.warnings.push_back({"TRT_LOCAL_FUNCTION",
+                            r_.display() + " imports model-local function " + n.op_type + " by inlining its body",
+                            {}});
+      return;
+    }
+    const bool escape_forbidden = r_.no_plugin_escape.count(n.op_type) > 0;
+    const PluginSpec* declared = escape_forbidden ? nullptr : matching_plugin(n);
+    const bool shipped = !escape_forbidden && r_.plugins.count(n.op_type) > 0;
+    if (declared || shipped) {
+      v.runs_in = "plugin";
+      v.warnings.push_back({"TRT_PLUGIN",
+                            r_.display() + " has no builtin importer for " + n.op_type + "; it becomes plugin " +
+                                (declared ? "'" + declared->text() + "' (declared with --plugin)"
+                                          : "'" + n.op_type + "' (shipped with TensorRT)") +
+                                ", which must be registered when the engine is built",
+                            {}});
+      return;
+    }
+    v.status = Status::kUnsupported;
+    std::string why = op ? "the " + r_.name + " support matrix marks " + n.op_type + " unsupported"
+                         : r_.display() + " has no importer for " + n.op_type;
+    if (n.function && !r_.local_functions) why = r_.display() + " does not import ONNX model-local functions such as " + n.op_type;
+    if (!n.domain.empty() && !n.function) why += " (custom domain '" + n.domain + "')";
+    std::string hint;
+    if (escape_forbidden) {
+      why += "; it is on the parser's explicit unsupported list, so even a plugin of that name is not used";
+      hint = "Replace " + n.op_type + " with supported operators before export";
+    } else {
+      hint = "Implement a TensorRT plugin named '" + n.op_type + "' and declare it with --plugin " + n.op_type +
+             ", or replace the op with supported operators";
+    }
+    v.reasons.push_back({n.function ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+  }
+
+  const PluginSpec* matching_plugin(const NodeRef& n) const {
+    std::string version = "1", ns;
+    for (const auto& a : n.proto->attribute()) {
+      if (a.name() == "plugin_version") version = a.s();
+      if (a.name() == "plugin_namespace") ns = a.s();
+    }
+    const bool domain_ns = r_.fact<bool>("plugin_namespace_from_domain", false);
+    for (const auto& p : t_.plugins) {
+      if (p.name != n.op_type) continue;
+      if (!p.version.empty() && p.version != version) continue;
+      if (!p.ns.empty() && p.ns != ns && !(domain_ns && p.ns == n.domain)) continue;
+      return &p;
+    }
+    return nullptr;
+  }
+
+  void run_rules(int node, const OpInfo& op, NodeVerdict& v) const {
+    const NodeRef& n = ix_.nodes()[static_cast<std::size_t>(node)];
+    for (const auto& rule : op.rules) {
+      if (!rule.impl || n.opset < rule.opset_min || n.opset > rule.opset_max) continue;
+      RuleContext ctx{ix_, node, r_, kb_, rule};
+      auto finding = rule.impl->fn(ctx);
+      if (!finding) continue;
+      const bool warning = finding->warning.value_or(rule.warning);
+      std::string code = finding->code.empty() ? rule.code : finding->code;
+      std::string message = finding->message;
+      if (!rule.why.empty()) message += ". " + rule.why;
+      if (!rule.matrix_disagrees.empty()) message += " (" + rule.matrix_disagrees + ")";
+      if (warning) {
+        v.warnings.push_back({code, message, {}});
+      } else {
+        v.status = Status::kUnsupported;
+        v.reasons.push_back({code, message, rule.hint.empty() ? finding->hint : rule.hint});
+      }
+    }
+  }
+
+  void check_types(int node, const NodeRef& n, const OpInfo& op, NodeVerdict& v) const {
+    const TensorInfo* source = type_from_output(n.op_type) ? ix_.output(node, 0)
+                                                           : ix_.input(node, type_source_input(n.op_type));
+    if (!source && n.proto->input_size() == 0) source = ix_.output(node, 0);
+    if (!source || source->dtype == 0) return;
+    v.compute_type = std::string(dtype_name(source->dtype));
+    const auto& mappings = source->is_constant() ? r_.initializer_types : r_.tensor_types;
+    const TypeMapping& m = mappings[static_cast<std::size_t>(source->dtype)];
+    if (!m.importable) {
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_TYPE_NOT_IMPORTABLE",
+                           r_.display() + " cannot represent " + v.compute_type + " tensors; " + n.op_type +
+                               " computes in " + v.compute_type,
+                           "Cast to a type " + r_.display() + " supports (e.g. FLOAT or FLOAT16) before this node" +
+                               upgrade_for_type(source->dtype)});
+      return;
+    }
+    if (op.types == 0) return;
+    if (op.types & bit(m.as)) return;
+    for (const auto& reason : v.reasons)
+      if (reason.code.find("TYPE") != std::string::npos) return;  // a code rule already explained the type
+    // Quantized tensors feeding an op: INT8/FP8 inputs are a quantization concern handled by Q/DQ rules.
+    v.status = Status::kUnsupported;
+    std::string listed;
+    for (const auto& name : type_names(op.types)) listed += (listed.empty() ? "" : ", ") + name;
+    v.reasons.push_back({"TRT_TYPE_NOT_SUPPORTED",
+                         r_.display() + " supports " + n.op_type + " for " + listed + "; this node computes in " +
+                             std::string(trt_type_name(m.as)) +
+                             (m.downcast ? " (" + v.compute_type + " down-cast)" : ""),
+                         "Cast the input to one of " + listed + " before this node, or change the exporter's dtype"});
+  }
+
+  std::string upgrade_for_type(int dtype) const {
+    for (const auto& rel : kb_.releases())
+      if ((rel.major > r_.major || (rel.major == r_.major && rel.minor > r_.minor)) &&
+          rel.tensor_types[static_cast<std::size_t>(dtype)].importable)
+        return ", or use TensorRT " + rel.version + " or newer, which imports " + std::string(dtype_name(dtype));
+    return "";
+  }
+
+  void check_uint8_outputs(int node, const NodeRef& n, NodeVerdict& v) const {
+    if (n.op_type == "Constant" && r_.fact<bool>("uint8_constant_outputs_allowed", false)) return;
+    for (int i = 0; i < n.proto->output_size(); ++i) {
+      const TensorInfo* t = ix_.output(node, i);
+      if (!t || t->dtype != kUint8 || t->graph_output) continue;
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_UINT8_INTERMEDIATE",
+                           r_.display() + " does not allow UINT8 intermediate tensors; output '" + n.proto->output(i) +
+                               "' is UINT8 and not a graph output",
+                           "Keep UINT8 only at the network boundary: cast to INT32/FLOAT, or make it a graph output"});
+      return;
+    }
+  }
+
+  // INT64 and DOUBLE values converted on import, with clamping counts.
+  void add_value_warnings(int node, const NodeRef& n, NodeVerdict& v) const {
+    const bool int64_downcast = r_.initializer_types[kInt64].downcast;
+    for (int i = 0; i < n.proto->input_size(); ++i) {
+      const TensorInfo* t = ix_.input(node, i);
+      if (!t || !t->is_constant()) continue;
+      if (t->dtype == kInt64 && int64_downcast) {
+        const ValueStats& s = ix_.external().stats(*t->value());
+        if (s.available && s.int32_out_of_range > 0)
+          v.warnings.push_back({"TRT_INT64_CLAMPED",
+                                r_.display() + " casts INT64 '" + n.proto->input(i) + "' to INT32 and clamps " +
+                                    std::to_string(s.int32_out_of_range) + " of " + std::to_string(s.count) +
+                                    " values (range " + std::to_string(s.min_int) + " .. " + std::to_string(s.max_int) +
+                                    ")",
+                                {{"count", static_cast<double>(s.int32_out_of_range)},
+                                 {"min", static_cast<double>(s.min_int)},
+                                 {"max", static_cast<double>(s.max_int)}}});
+        else
+          v.warnings.push_back({"TRT_INT64_DOWNCAST",
+                                r_.display() + " casts INT64 '" + n.proto->input(i) +
+                                    "' to INT32 (all values fit)",
+                                {{"count", static_cast<double>(s.count)}}});
+      } else if (t->dtype == kDouble) {
+        const ValueStats& s = ix_.external().stats(*t->value());
+        std::string clamp = s.available && s.float_overflow > 0
+                                ? " and clamps " + std::to_string(s.float_overflow) + " values to ±FLT_MAX"
+                                : "";
+        v.warnings.push_back({s.float_overflow > 0 ? "TRT_DOUBLE_CLAMPED" : "TRT_DOUBLE_DOWNCAST",
+                              r_.display() + " casts DOUBLE '" + n.proto->input(i) + "' to FLOAT" + clamp,
+                              {{"count", static_cast<double>(s.float_overflow)}, {"max_abs", s.max_abs}}});
+      }
+    }
+    if (n.op_type == "Cast") {
+      for (const auto& a : n.proto->attribute()) {
+        if (a.name() != "to") continue;
+        if (a.i() == kDouble)
+          v.warnings.push_back({"TRT_CAST_DOUBLE_AS_FLOAT", r_.display() + " casts to FLOAT where the model asks for DOUBLE", {}});
+        if (a.i() == kInt64 && r_.tensor_types[kInt64].downcast)
+          v.warnings.push_back({"TRT_CAST_INT64_AS_INT32", r_.display() + " casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)", {}});
+      }
+    }
+  }
+
+  void add_reduced_precision_warnings(const NodeRef& n, NodeVerdict& v, Precision p) const {
+    if (p != Precision::FP16 && p != Precision::BF16) return;
+    const int node = v.index;
+    for (int i = 0; i < n.proto->input_size(); ++i) {
+      const TensorInfo* t = ix_.input(node, i);
+      if (!t || !t->is_constant() || (t->dtype != kFloat && t->dtype != kDouble)) continue;
+      const ValueStats& s = ix_.external().stats(*t->value());
+      if (!s.available) continue;
+      if (p == Precision::FP16 && s.fp16_overflow > 0)
+        v.warnings.push_back({"TRT_FP16_OVERFLOW",
+                              "'" + n.proto->input(i) + "' has " + std::to_string(s.fp16_overflow) + " of " +
+                                  std::to_string(s.count) + " values beyond the FP16 range (±65504; largest |x| = " +
+                                  fmt_number(s.max_abs) + "): they become ±inf in fp16",
+                              {{"count", static_cast<double>(s.fp16_overflow)}, {"max_abs", s.max_abs}}});
+      if (p == Precision::FP16 && s.fp16_underflow > 0)
+        v.warnings.push_back({"TRT_FP16_UNDERFLOW",
+                              "'" + n.proto->input(i) + "' has " + std::to_string(s.fp16_underflow) +
+                                  " non-zero values below the smallest FP16 subnormal (5.96e-8): they flush to zero",
+                              {{"count", static_cast<double>(s.fp16_underflow)}}});
+      if (p == Precision::BF16 && s.bf16_overflow > 0)
+        v.warnings.push_back({"TRT_BF16_OVERFLOW",
+                              "'" + n.proto->input(i) + "' has " + std::to_string(s.bf16_overflow) +
+                                  " values beyond the BF16 range: they become ±inf in bf16",
+                              {{"count", static_cast<double>(s.bf16_overflow)}, {"max_abs", s.max_abs}}});
+    }
+  }
+
+  const ModelIndex& ix_;
+  const Target& t_;
+  const Release& r_;
+  const KnowledgeBase& kb_;
+};
+
+NodeVerdict evaluate_full(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, int node) {
+  NodeEvaluator evaluator(index, target, kb);
+  NodeVerdict v = evaluator.evaluate(node);
+  evaluator.apply_precision(index.nodes()[static_cast<std::size_t>(node)],
+                            target.release->op(index.nodes()[static_cast<std::size_t>(node)].op_type), v);
+  return v;
+}
+
+Target target_for_release(const Target& base, const Release& release) {
+  Target t = base;
+  t.release = &release;
+  t.precisions.clear();
+  for (Precision p : base.precisions)
+    if (release.has_precision(p)) t.precisions.push_back(p);
+  if (t.precisions.empty()) t.precisions.push_back(Precision::FP32);
+  return t;
+}
+
+void model_level_checks(const ModelIndex& index, const Release& r, std::vector<ModelIssue>& issues) {
+  const int opset = index.default_opset();
+  if (opset > 0 && r.opset_max > 0 && opset > r.opset_max)
+    issues.push_back({false, "TRT_OPSET_NEWER",
+                      "the model uses opset " + std::to_string(opset) + ", newer than the opsets " + r.display() +
+                          " documents (up to " + std::to_string(r.opset_max) +
+                          "); the parser does not refuse it, but operators whose newer versions add attributes or "
+                          "inputs may be imported with the older semantics"});
+  if (opset > 0 && opset < 7)
+    issues.push_back({false, "TRT_OPSET_OLD",
+                      "the model uses opset " + std::to_string(opset) + "; TensorRT supports graphs from opset 7 on"});
+  else if (opset > 0 && r.opset_min > 0 && opset < r.opset_min)
+    issues.push_back({false, "TRT_OPSET_OLDER",
+                      "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
+                          " documents (from " + std::to_string(r.opset_min) + ")"});
+  if (index.proto().opset_import_size() > 1024)
+    issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
+
+  const auto& graph = index.proto().graph();
+  std::size_t int64_inits = 0;
+  const int max_rank = r.fact<int>("max_initializer_rank", 0);
+  for (const auto& scope : index.scopes()) {
+    for (const auto& init : scope->graph->initializer()) {
+      const TypeMapping& m = r.initializer_types[static_cast<std::size_t>(std::clamp(init.data_type(), 0, 31))];
+      if (!m.importable)
+        issues.push_back({true, "TRT_INITIALIZER_TYPE",
+                          "initializer '" + init.name() + "' is " + std::string(dtype_name(init.data_type())) + ", which " +
+                              r.display() + " cannot import: the whole parse fails (even if the initializer is unused)"});
+      if (init.data_type() == kInt64 && m.downcast) ++int64_inits;
+      if (max_rank > 0 && init.dims_size() > max_rank)
+        issues.push_back({true, "TRT_INITIALIZER_RANK",
+                          "initializer '" + init.name() + "' has rank " + std::to_string(init.dims_size()) + "; " +
+                              r.display() + " accepts at most rank " + std::to_string(max_rank)});
+      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
+        auto ref = ExternalData::resolve(init, index.model().folder());
+        if (ref && !ref->unknown_keys.empty())
+          issues.push_back({true, "TRT_EXTERNAL_DATA_KEY",
+                            "initializer '" + init.name() + "' has external-data key '" + ref->unknown_keys.front() +
+                                "', which the parser refuses (only location, offset, length, checksum)"});
+      }
+    }
+  }
+  if (int64_inits > 0)
+    issues.push_back({false, "TRT_INT64_WEIGHTS",
+                      std::to_string(int64_inits) + " INT64 initializer(s): " + r.display() +
+                          " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
+  for (const auto& in : graph.input()) {
+    const TensorInfo* t = index.find(0, in.name());
+    if (!t || t->initializer || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_INPUT_TYPE",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot import"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_INPUT_DOWNCAST",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
+                            " binds it as " + std::string(trt_type_name(m.as))});
+  }
+  for (const auto& out : graph.output()) {
+    const TensorInfo* t = index.find(0, out.name());
+    if (!t || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_OUTPUT_TYPE",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot produce"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
+                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
+  }
+  if (r.fact<bool>("empty_output_names_collide", false)) {
+    for (const auto& scope : index.scopes()) {
+      int with_gap = 0;
+      std::string first;
+      for (int node : scope->nodes) {
+        const auto& outs = index.nodes()[static_cast<std::size_t>(node)].proto->output();
+        for (int i = 0; i + 1 < outs.size(); ++i)
+          if (outs[i].empty()) {
+            if (with_gap++ == 0) first = index.nodes()[static_cast<std::size_t>(node)].name;
+            break;
+          }
+      }
+      if (with_gap >= 2)
+        issues.push_back({true, "TRT_EMPTY_OUTPUT_NAMES",
+                          std::to_string(with_gap) + " nodes (first: '" + first +
+                              "') omit a non-trailing optional output; " + r.display() +
+                              " treats the empty names as one duplicated tensor and fails to sort the graph"});
+    }
+  }
+}
+
+}  // namespace
+
+Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
+  Analysis a;
+  a.target = target;
+  const Release& r = *target.release;
+  model_level_checks(index, r, a.model_issues);
+  NodeEvaluator evaluator(index, target, kb);
+  const auto& nodes = index.nodes();
+  a.nodes.reserve(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    a.nodes.push_back(evaluator.evaluate(static_cast<int>(i)));
+    if (options.progress && (i & 4095) == 0) (*options.progress)(i, nodes.size());
+  }
+  // If with a constant condition: only the taken branch is imported.
+  std::vector<char> skipped_scope(index.scopes().size(), 0);
+  for (std::size_t s = 1; s < index.scopes().size(); ++s) {
+    const Scope& scope = *index.scopes()[s];
+    if (skipped_scope[static_cast<std::size_t>(scope.parent)]) {
+      skipped_scope[s] = 1;
+      continue;
+    }
+    const NodeRef& owner = nodes[static_cast<std::size_t>(scope.owner_node)];
+    if (owner.op_type != "If") continue;
+    const TensorInfo* cond = index.input(scope.owner_node, 0);
+    if (!cond || !cond->is_constant()) continue;
+    const ValueStats& st = index.external().stats(*cond->value());
+    if (!st.available || st.count != 1) continue;
+    const bool taken_then = !st.all_zero;
+    const bool is_then = scope.path.size() >= 11 && scope.path.compare(scope.path.size() - 11, 11, "then_branch") == 0;
+    if (is_then != taken_then) skipped_scope[s] = 1;
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!skipped_scope[static_cast<std::size_t>(nodes[i].scope)]) continue;
+    NodeVerdict& v = a.nodes[i];
+    v.status = Status::kConvertible;
+    v.reasons.clear();
+    v.warnings = {{"TRT_BRANCH_NOT_TAKEN",
+                   "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
+                   {}}};
+  }
+  // A failing body node fails its control-flow parent (children have larger indices than their parents).
+  for (std::size_t i = nodes.size(); i-- > 0;) {
+    const int parent = nodes[i].parent;
+    if (parent < 0 || a.nodes[i].status != Status::kUnsupported || skipped_scope[static_cast<std::size_t>(nodes[i].scope)]) continue;
+    NodeVerdict& p = a.nodes[static_cast<std::size_t>(parent)];
+    const bool already = std::any_of(p.reasons.begin(), p.reasons.end(),
+                                     [](const Reason& x) { return x.code == "TRT_BODY_NODE_UNSUPPORTED"; });
+    p.status = Status::kUnsupported;
+    if (!already)
+      p.reasons.push_back({"TRT_BODY_NODE_UNSUPPORTED",
+                           "body node '" + nodes[i].name + "' (" + nodes[i].op_type + ") in " +
+                               index.scopes()[static_cast<std::size_t>(nodes[i].scope)]->path + " cannot be imported: " +
+                               (a.nodes[i].reasons.empty() ? std::string("see that node") : a.nodes[i].reasons.front().message),
+                           "Fix the body node first (see its own reasons)"});
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    evaluator.apply_precision(nodes[i], r.op(nodes[i].op_type), a.nodes[i]);
+
+  // Upgrade hints: the first newer release in which the node imports.
+  if (options.upgrade_hints) {
+    std::unordered_map<std::string, std::string> by_op;  // cache for reasons that depend only on the op
+    for (auto& v : a.nodes) {
+      if (v.status != Status::kUnsupported) continue;
+      for (const auto& rel : kb.releases()) {
+        if (!(rel.major > r.major || (rel.major == r.major && rel.minor > r.minor))) continue;
+        Target t = target_for_release(target, rel);
+        t.strict = target.strict;
+        NodeVerdict other = evaluate_full(index, t, kb, v.index);
+        if (other.status != Status::kUnsupported) {
+          v.first_release = rel.name;
+          break;
+        }
+      }
+      if (!v.first_release.empty())
+        for (auto& reason : v.reasons)
+          reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
+                         kb.find(v.first_release)->version + ", the first release that imports this node";
+    }
+  }
+
+  for (const auto& v : a.nodes) {
+    switch (v.status) {
+      case Status::kConvertible: ++a.summary.convertible; break;
+      case Status::kFallback: ++a.summary.fallback; break;
+      case Status::kUnsupported: ++a.summary.unsupported; break;
+    }
+    a.summary.warnings += static_cast<int>(v.warnings.size());
+  }
+  const bool model_error = std::any_of(a.model_issues.begin(), a.model_issues.end(), [](const ModelIssue& m) { return m.error; });
+  a.summary.model_convertible = !model_error && a.summary.unsupported == 0;
+  if (options.progress) (*options.progress)(nodes.size(), nodes.size());
+  return a;
+}
+
+std::vector<ReleaseVerdict> node_across_releases(const ModelIndex& index, int node, const Target& target,
+                                                 const KnowledgeBase& kb) {
+  std::vector<ReleaseVerdict> out;
+  for (const auto& rel : kb.releases()) {
+    Target t = target_for_release(target, rel);
+    out.push_back({&rel, evaluate_full(index, t, kb, node)});
+  }
+  return out;
+}
+
+}  // namespace trtlens
