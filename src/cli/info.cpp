@@ -10,6 +10,23 @@
 namespace trtlens::cli {
 namespace {
 
+// "7.2-9.3, 10.15": consecutive releases (in knowledge-base order) collapsed into ranges.
+std::string release_ranges(const KnowledgeBase& kb, const nlohmann::json& names) {
+  std::vector<bool> in(kb.releases().size(), false);
+  for (const auto& n : names)
+    for (std::size_t i = 0; i < kb.releases().size(); ++i)
+      if (kb.releases()[i].name == n.get<std::string>()) in[i] = true;
+  std::string out;
+  for (std::size_t i = 0; i < in.size();) {
+    if (!in[i]) { ++i; continue; }
+    std::size_t j = i;
+    while (j + 1 < in.size() && in[j + 1]) ++j;
+    out += (out.empty() ? "" : ", ") + kb.releases()[i].name + (j > i ? "-" + kb.releases()[j].name : "");
+    i = j + 1;
+  }
+  return out;
+}
+
 Runner add_versions(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("versions", "List the TensorRT releases trtlens knows");
@@ -69,8 +86,7 @@ Runner add_op(CLI::App& app) {
     }
     std::cout << "\nRestrictions (rule code: releases)\n";
     for (const auto& rule : support["rules"]) {
-      std::string releases;
-      for (const auto& r : rule["releases"]) releases += (releases.empty() ? "" : ", ") + r.get<std::string>();
+      const std::string releases = release_ranges(kb, rule["releases"]);
       std::cout << "  " << rule["code"].get<std::string>() << " [" << rule["severity"].get<std::string>()
                 << "]: " << rule["summary"].get<std::string>() << " (" << releases << ")\n";
     }

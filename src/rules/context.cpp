@@ -1,6 +1,7 @@
 #include "rules/context.h"
 
 #include "rules/registry.h"
+#include "onnx/dtype.h"
 
 #include <algorithm>
 #include <map>
@@ -20,7 +21,15 @@ std::string RuleContext::input_name(int i) const { return present(i) ? proto().i
 
 int RuleContext::input_type(int i) const {
   const TensorInfo* t = input(i);
-  return t ? t->dtype : 0;
+  if (!t) return 0;
+  // The parser widens UINT8 weights to INT32 before any importer sees them (Q/DQ keep them from 10.10 on).
+  if (t->dtype == kUint8 && t->is_constant()) {
+    const TypeMapping& m = release.initializer_types[kUint8];
+    const bool qdq = ref().op_type == "QuantizeLinear" || ref().op_type == "DequantizeLinear";
+    if (m.importable && m.as == TrtType::INT32 && !(qdq && release.fact<bool>("uint8_initializers_kept_for_qdq", false)))
+      return kInt32;
+  }
+  return t->dtype;
 }
 
 bool RuleContext::is_constant(int i) const {

@@ -500,12 +500,67 @@ def rule_count_table(out):
     return "\n".join(rows) + "\n"
 
 
+def compress_releases(rset, rels):
+    """Shortest range expression for a set of releases (runs over the ordered release list)."""
+    idx = sorted(rels.index(r) for r in rset)
+    if len(idx) == len(rels):
+        return "all"
+    runs, start = [], idx[0]
+    for a, b in zip(idx, idx[1:] + [None]):
+        if b is None or b != a + 1:
+            runs.append((start, a))
+            if b is not None:
+                start = b
+    parts = []
+    for a, b in runs:
+        if a == b:
+            parts.append(rels[a])
+        elif a == 0:
+            parts.append("<=" + rels[b])
+        elif b == len(rels) - 1:
+            parts.append(">=" + rels[a])
+        else:
+            parts.append("%s..%s" % (rels[a], rels[b]))
+    return ", ".join(parts)
+
+
+def usage_tables(out):
+    rels = list(out)
+    custom = {}
+    codes = {}
+    for r, doc in out.items():
+        for name, e in doc["ops"].items():
+            for x in e.get("rules", []):
+                if x["rule"] == "custom":
+                    custom.setdefault(x["check"], {}).setdefault(name, set()).add(r)
+                key = x.get("code", "")
+                sev = x.get("severity", "warning" if x["rule"] in ("note", "attr_ignored", "input_ignored") else "error")
+                rid = x["rule"] if x["rule"] != "custom" else "custom:" + x["check"]
+                c = codes.setdefault(key, {"rules": set(), "ops": set(), "rels": set(), "sev": set()})
+                c["rules"].add(rid)
+                c["ops"].add(name)
+                c["rels"].add(r)
+                c["sev"].add(sev)
+    lines = ["### Custom check usage", "", "| check | op: releases |", "|---|---|"]
+    for chk in sorted(custom):
+        per = custom[chk]
+        cells = "; ".join("%s: %s" % (op, compress_releases(per[op], rels)) for op in sorted(per))
+        lines.append("| `%s` | %s |" % (chk, cells))
+    lines += ["", "### Codes", "", "| code | rule | severity | ops | releases |", "|---|---|---|---|---|"]
+    for code in sorted(codes):
+        c = codes[code]
+        lines.append("| `%s` | %s | %s | %s | %s |" % (code, ", ".join(sorted(c["rules"])), "/".join(sorted(c["sev"])),
+                                                       ", ".join(sorted(c["ops"])), compress_releases(c["rels"], rels)))
+    return "\n".join(lines) + "\n"
+
+
 def render_rules_md(out, current):
     if GEN_BEGIN not in current or GEN_END not in current:
         raise KbError("docs/rules.md lacks the generated-section markers")
     a, rest = current.split(GEN_BEGIN, 1)
     _, b = rest.split(GEN_END, 1)
-    body = ("\n<!-- do not edit: written by `python3 tools/kbgen/kbgen.py` -->\n\n" + rule_count_table(out) + "\n")
+    body = ("\n<!-- do not edit: written by `python3 tools/kbgen/kbgen.py` -->\n\n" + rule_count_table(out) + "\n" +
+            usage_tables(out) + "\n")
     return a + GEN_BEGIN + body + GEN_END + b
 
 
