@@ -575,9 +575,22 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
 
   // Upgrade hints: the first newer release in which the node imports.
   if (options.upgrade_hints) {
-    std::unordered_map<std::string, std::string> by_op;  // cache for reasons that depend only on the op
+    // Exact for the first nodes; past that, nodes with the same op, type and reason codes share the answer so a
+    // model with tens of thousands of unsupported nodes does not re-check each against every release.
+    constexpr int kExactLimit = 2000;
+    int exact = 0;
+    std::unordered_map<std::string, std::string> shared;
     for (auto& v : a.nodes) {
       if (v.status != Status::kUnsupported) continue;
+      std::string key = nodes[static_cast<std::size_t>(v.index)].op_type + "|" + v.compute_type;
+      for (const auto& reason : v.reasons) key += "|" + reason.code;
+      if (exact >= kExactLimit) {
+        if (auto it = shared.find(key); it != shared.end()) {
+          v.first_release = it->second;
+          goto hint;
+        }
+      }
+      ++exact;
       for (const auto& rel : kb.releases()) {
         if (!(rel.major > r.major || (rel.major == r.major && rel.minor > r.minor))) continue;
         Target t = target_for_release(target, rel);
@@ -588,6 +601,8 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
           break;
         }
       }
+      shared.emplace(key, v.first_release);
+    hint:
       if (!v.first_release.empty())
         for (auto& reason : v.reasons)
           reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
