@@ -229,6 +229,7 @@ class NodeEvaluator {
     for (const auto& rule : op.rules) {
       if (!rule.impl || n.opset < rule.opset_min || n.opset > rule.opset_max) continue;
       RuleContext ctx{ix_, node, r_, kb_, rule};
+      if (!ctx.when_holds()) continue;
       auto finding = rule.impl->fn(ctx);
       if (!finding) continue;
       const bool warning = finding->warning.value_or(rule.warning);
