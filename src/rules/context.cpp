@@ -4,8 +4,12 @@
 #include "onnx/dtype.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
+
+#include "onnx/dtype.h"
 
 namespace trtlens {
 
@@ -21,15 +25,7 @@ std::string RuleContext::input_name(int i) const { return present(i) ? proto().i
 
 int RuleContext::input_type(int i) const {
   const TensorInfo* t = input(i);
-  if (!t) return 0;
-  // The parser widens UINT8 weights to INT32 before any importer sees them (Q/DQ keep them from 10.10 on).
-  if (t->dtype == kUint8 && t->is_constant()) {
-    const TypeMapping& m = release.initializer_types[kUint8];
-    const bool qdq = ref().op_type == "QuantizeLinear" || ref().op_type == "DequantizeLinear";
-    if (m.importable && m.as == TrtType::INT32 && !(qdq && release.fact<bool>("uint8_initializers_kept_for_qdq", false)))
-      return kInt32;
-  }
-  return t->dtype;
+  return t ? t->dtype : 0;
 }
 
 bool RuleContext::is_constant(int i) const {
@@ -106,6 +102,121 @@ int RuleContext::param_int(const char* key, int fallback) const {
 std::string RuleContext::param_string(const char* key) const {
   auto it = rule.params.find(key);
   return it != rule.params.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool RuleContext::param_bool(const char* key, bool fallback) const {
+  auto it = rule.params.find(key);
+  return it != rule.params.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+std::vector<std::string> RuleContext::param_strings(const char* key) const {
+  std::vector<std::string> out;
+  auto it = rule.params.find(key);
+  if (it == rule.params.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+int RuleContext::imported_input_type(int i) const {
+  const int t = input_type(i);
+  if (t != kUint8 || !is_constant(i)) return t;
+  const std::string& op = ref().op_type;
+  const bool qdq = op == "QuantizeLinear" || op == "DequantizeLinear";
+  if (qdq && release.fact<bool>("uint8_initializers_kept_for_qdq", false)) return t;
+  const TypeMapping& m = release.initializer_types[kUint8];
+  return m.importable && m.as == TrtType::INT32 ? kInt32 : t;
+}
+
+std::optional<std::vector<double>> RuleContext::constant_values(int i, std::size_t max_count) const {
+  const auto* value = constant(i);
+  if (!value) return std::nullopt;
+  return tensor_values(index.external(), *value, max_count);
+}
+
+bool RuleContext::when_holds() const {
+  auto it = rule.params.find("when");
+  if (it == rule.params.end() || !it->is_array()) return true;
+  for (const auto& cond : *it) {
+    if (!cond.is_object()) continue;
+    const std::string name = cond.value("attr", std::string());
+    const auto in = cond.value("in", nlohmann::json::array());
+    const auto* a = attr(name);
+    bool ok = false;
+    if (a) {
+      for (const auto& v : in) ok = ok || attribute_matches(*a, v);
+    } else if (auto d = cond.find("default"); d != cond.end() && !d->is_null()) {
+      for (const auto& v : in) ok = ok || v == *d;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool attribute_matches(const onnx::AttributeProto& a, const nlohmann::json& v) {
+  if (v.is_string()) return (a.type() == onnx::AttributeProto::STRING || a.has_s()) && a.s() == v.get<std::string>();
+  if (v.is_number_integer()) {
+    if (a.type() == onnx::AttributeProto::INT || a.has_i()) return a.i() == v.get<std::int64_t>();
+    if (a.type() == onnx::AttributeProto::FLOAT) return a.f() == v.get<double>();
+    return false;
+  }
+  if (v.is_number())
+    return (a.type() == onnx::AttributeProto::FLOAT || a.has_f()) && std::fabs(a.f() - v.get<double>()) < 1e-6;
+  return false;
+}
+
+namespace {
+double half_to_double(std::uint16_t h) {
+  const int sign = h >> 15, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+  double v = exp == 0 ? std::ldexp(frac, -24) : exp == 31 ? (frac ? NAN : INFINITY) : std::ldexp(frac + 1024, exp - 25);
+  return sign ? -v : v;
+}
+}  // namespace
+
+std::optional<std::vector<double>> tensor_values(const ExternalData& external, const onnx::TensorProto& tensor,
+                                                 std::size_t max_count) {
+  const int dtype = tensor.data_type();
+  const std::int64_t count = element_count(tensor);
+  if (count < 0 || static_cast<std::size_t>(count) > max_count) return std::nullopt;
+  std::size_t width = 0;
+  switch (dtype) {
+    case kFloat: case kInt32: width = 4; break;
+    case kDouble: case kInt64: width = 8; break;
+    case kFloat16: case kBfloat16: case kInt16: case kUint16: width = 2; break;
+    case kInt8: case kUint8: case kBool: width = 1; break;
+    default: return std::nullopt;
+  }
+  std::string bytes;
+  auto read = external.visit_bytes(tensor, [&bytes](const std::uint8_t* p, std::size_t n) {
+    bytes.append(reinterpret_cast<const char*>(p), n);
+  });
+  if (!read.ok() || bytes.size() != static_cast<std::size_t>(count) * width) return std::nullopt;
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(count));
+  for (std::size_t k = 0; k < static_cast<std::size_t>(count); ++k) {
+    const char* p = bytes.data() + k * width;
+    switch (dtype) {
+      case kFloat: { float f; std::memcpy(&f, p, 4); out.push_back(f); break; }
+      case kDouble: { double d; std::memcpy(&d, p, 8); out.push_back(d); break; }
+      case kInt32: { std::int32_t x; std::memcpy(&x, p, 4); out.push_back(x); break; }
+      case kInt64: { std::int64_t x; std::memcpy(&x, p, 8); out.push_back(static_cast<double>(x)); break; }
+      case kInt16: { std::int16_t x; std::memcpy(&x, p, 2); out.push_back(x); break; }
+      case kUint16: { std::uint16_t x; std::memcpy(&x, p, 2); out.push_back(x); break; }
+      case kFloat16: { std::uint16_t x; std::memcpy(&x, p, 2); out.push_back(half_to_double(x)); break; }
+      case kBfloat16: {
+        std::uint16_t x;
+        std::memcpy(&x, p, 2);
+        std::uint32_t bits = static_cast<std::uint32_t>(x) << 16;
+        float f;
+        std::memcpy(&f, &bits, 4);
+        out.push_back(f);
+        break;
+      }
+      case kInt8: out.push_back(static_cast<std::int8_t>(*p)); break;
+      default: out.push_back(static_cast<std::uint8_t>(*p)); break;
+    }
+  }
+  return out;
 }
 
 std::string attribute_value_text(const onnx::AttributeProto& a) {

@@ -44,7 +44,27 @@ struct RuleContext {
   std::vector<int> param_inputs(const char* key) const;  // ints, or "all" = every present input
   int param_int(const char* key, int fallback) const;
   std::string param_string(const char* key) const;
+
+  // --- helpers for custom checks (src/rules/<family>.cpp) ---
+  const TensorInfo* output(int i) const { return index.output(node, i); }
+  bool param_bool(const char* key, bool fallback) const;
+  std::vector<std::string> param_strings(const char* key) const;
+  // The input's type as an importer compares it: a UINT8 initializer is widened to INT32 on load where the release
+  // maps it so (kb-format.md, "How type lists match"), except for Q/DQ inputs where the release keeps UINT8.
+  int imported_input_type(int i) const;
+  // Values of a small constant input (initializer or Constant output); nullopt when computed, unreadable or larger
+  // than `max_count` elements.
+  std::optional<std::vector<double>> constant_values(int i, std::size_t max_count = 1u << 16) const;
+  // The instance's `when` preconditions (kb-format.md): false means the instance does not apply to this node.
+  bool when_holds() const;
 };
+
+// Values of a tensor (embedded or external) as doubles; nullopt when unreadable, of an unsupported type, or larger
+// than `max_count` elements.
+std::optional<std::vector<double>> tensor_values(const ExternalData& external, const onnx::TensorProto& tensor,
+                                                 std::size_t max_count = 1u << 16);
+// Whether an attribute equals a JSON value (int/float/string), as `attr_values` and `when` compare.
+bool attribute_matches(const onnx::AttributeProto& a, const nlohmann::json& value);
 
 std::string attribute_value_text(const onnx::AttributeProto& a);  // "3", "'linear'", "[1, 2]"
 

@@ -29,7 +29,7 @@ std::string release(const RuleContext& c) { return c.release.display(); }
 std::optional<Finding> deny_types(const RuleContext& c) {
   const auto denied = param_types(c);
   for (int i : c.param_inputs("inputs")) {
-    const int t = c.input_type(i);
+    const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0) continue;
     if (std::find(denied.begin(), denied.end(), t) != denied.end())
       return Finding{release(c) + " rejects " + c.ref().op_type + " with " + std::string(dtype_name(t)) + " " +
@@ -44,7 +44,7 @@ std::optional<Finding> deny_types(const RuleContext& c) {
 std::optional<Finding> allow_types(const RuleContext& c) {
   const auto allowed = param_types(c);
   for (int i : c.param_inputs("inputs")) {
-    const int t = c.input_type(i);
+    const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0) continue;
     if (std::find(allowed.begin(), allowed.end(), t) == allowed.end())
       return Finding{release(c) + " accepts " + c.ref().op_type + " " + input_label(c, i) + " only as " +
@@ -105,16 +105,7 @@ std::optional<Finding> attr_required(const RuleContext& c) {
                  "Set '" + name + "' explicitly when exporting", "", std::nullopt};
 }
 
-bool value_matches(const onnx::AttributeProto& a, const nlohmann::json& v) {
-  if (v.is_string()) return (a.type() == onnx::AttributeProto::STRING || a.has_s()) && a.s() == v.get<std::string>();
-  if (v.is_number_integer()) {
-    if (a.type() == onnx::AttributeProto::INT || a.has_i()) return a.i() == v.get<std::int64_t>();
-    if (a.type() == onnx::AttributeProto::FLOAT) return a.f() == v.get<double>();
-    return false;
-  }
-  if (v.is_number()) return (a.type() == onnx::AttributeProto::FLOAT || a.has_f()) && std::fabs(a.f() - v.get<double>()) < 1e-9;
-  return false;
-}
+bool value_matches(const onnx::AttributeProto& a, const nlohmann::json& v) { return attribute_matches(a, v); }
 
 std::string json_list(const nlohmann::json& list) {
   std::string s;
@@ -199,7 +190,7 @@ std::optional<Finding> max_outputs(const RuleContext& c) {
 std::optional<Finding> same_types(const RuleContext& c) {
   int first = 0, first_input = -1;
   for (int i : c.param_inputs("inputs")) {
-    const int t = c.input_type(i);
+    const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0) continue;
     if (first == 0) {
       first = t;

@@ -229,7 +229,7 @@ class NodeEvaluator {
     for (const auto& rule : op.rules) {
       if (!rule.impl || n.opset < rule.opset_min || n.opset > rule.opset_max) continue;
       RuleContext ctx{ix_, node, r_, kb_, rule};
-      if (!preconditions_hold(ctx)) continue;
+      if (!ctx.when_holds()) continue;
       auto finding = rule.impl->fn(ctx);
       if (!finding) continue;
       const bool warning = finding->warning.value_or(rule.warning);
@@ -244,33 +244,6 @@ class NodeEvaluator {
         v.reasons.push_back({code, message, rule.hint.empty() ? finding->hint : rule.hint});
       }
     }
-  }
-
-  // A rule instance's "when" list: attribute conditions that must all hold (docs/kb-format.md).
-  static bool preconditions_hold(const RuleContext& ctx) {
-    auto when = ctx.rule.params.find("when");
-    if (when == ctx.rule.params.end() || !when->is_array()) return true;
-    for (const auto& cond : *when) {
-      const std::string attr = cond.value("attr", "");
-      const auto* a = ctx.attr(attr);
-      nlohmann::json value;
-      if (a) {
-        if (a->type() == onnx::AttributeProto::STRING || a->has_s()) value = a->s();
-        else if (a->type() == onnx::AttributeProto::FLOAT) value = a->f();
-        else value = a->i();
-      } else if (cond.contains("default") && !cond["default"].is_null()) {
-        value = cond["default"];
-      } else {
-        return false;
-      }
-      bool any = false;
-      for (const auto& v : cond.value("in", nlohmann::json::array())) {
-        if (v.is_string() && value.is_string()) any = any || v == value;
-        else if (v.is_number() && value.is_number()) any = any || v.get<double>() == value.get<double>();
-      }
-      if (!any) return false;
-    }
-    return true;
   }
 
   void check_types(int node, const NodeRef& n, const OpInfo& op, NodeVerdict& v) const {

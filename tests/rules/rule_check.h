@@ -1,0 +1,76 @@
+// Table-driven expectations for rule tests: one model, one node, a row per release.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "onnx/dtype.h"
+#include "support/model_builder.h"
+
+namespace trtlens::test {
+
+constexpr Status OK = Status::kConvertible;
+constexpr Status NO = Status::kUnsupported;
+
+struct Want {
+  const char* release;
+  Status status;
+  const char* code = "";   // checked when non-empty: a reason when status is NO, else a warning
+  bool present = true;     // false: `code` must not appear at all
+};
+
+inline std::string describe(const NodeVerdict& v) {
+  std::string s;
+  for (const auto& r : v.reasons) s += "\n  reason " + r.code + ": " + r.message;
+  for (const auto& w : v.warnings) s += "\n  warning " + w.code + ": " + w.message;
+  return s;
+}
+
+inline void expect_node(const ModelBuilder& b, const std::string& node, std::initializer_list<Want> wants,
+                        const std::vector<std::string>& plugins = {}) {
+  auto index = index_of(b);
+  ASSERT_NE(index, nullptr);
+  for (const auto& w : wants) {
+    auto a = check(*index, w.release, "fp32", false, plugins);
+    const auto& v = verdict(*index, a, node);
+    EXPECT_EQ(v.status, w.status) << node << " @ " << w.release << describe(v);
+    if (!*w.code) continue;
+    const bool found = has_reason(v, w.code) || has_warning(v, w.code);
+    if (!w.present) {
+      EXPECT_FALSE(found) << w.code << " unexpected on " << node << " @ " << w.release << describe(v);
+    } else if (w.status == NO) {
+      EXPECT_TRUE(has_reason(v, w.code)) << w.code << " missing on " << node << " @ " << w.release << describe(v);
+    } else {
+      EXPECT_TRUE(has_warning(v, w.code)) << w.code << " warning missing on " << node << " @ " << w.release
+                                          << describe(v);
+    }
+  }
+}
+
+// The message of the first reason or warning with `code` for `node` at `release` ("" when absent).
+inline std::string message_of(const ModelBuilder& b, const std::string& node, const std::string& release,
+                              const std::string& code) {
+  auto index = index_of(b);
+  auto a = check(*index, release);
+  const auto& v = verdict(*index, a, node);
+  for (const auto& r : v.reasons)
+    if (r.code == code) return r.message;
+  for (const auto& w : v.warnings)
+    if (w.code == code) return w.message;
+  return "";
+}
+
+// A one-node model: inputs are graph inputs (name, type, dims); the node is called "n" and its outputs are graph
+// outputs without a declared type.
+inline ModelBuilder one_node(int opset, const std::string& op, std::vector<std::string> inputs,
+                             std::vector<std::string> outputs = {"y"}) {
+  ModelBuilder b(opset);
+  b.node(op, std::move(inputs), outputs, "n");
+  for (const auto& o : outputs)
+    if (!o.empty()) b.output(o);
+  return b;
+}
+
+}  // namespace trtlens::test
