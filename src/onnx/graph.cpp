@@ -6,6 +6,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "infer/shapes.h"
 #include "infer/types.h"
 #include "onnx/dtype.h"
 
@@ -65,6 +66,10 @@ void read_type(const onnx::TypeProto& type, TensorInfo& t) {
   else if (type.has_sparse_tensor_type()) tensor = nullptr;
   else if (type.has_sequence_type() && type.sequence_type().elem_type().has_tensor_type())
     tensor = &type.sequence_type().elem_type().tensor_type();
+  else if (type.has_optional_type()) {  // optional(tensor) and optional(sequence(tensor)) carry an element type too
+    read_type(type.optional_type().elem_type(), t);
+    return;
+  }
   if (!tensor) return;
   if (tensor->elem_type() != 0) t.dtype = tensor->elem_type();
   if (tensor->has_shape() && t.rank < 0) {
@@ -301,6 +306,7 @@ class IndexBuilder {
   void infer_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
     std::vector<int> types;
+    std::vector<InferredShape> shapes;
     for (int index : scope.topo) {
       const NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
       for (int child : n.children) {
@@ -308,11 +314,20 @@ class IndexBuilder {
         infer_scope(child);
       }
       infer_output_types(ix_, index, types);
-      for (int i = 0; i < n.proto->output_size() && i < static_cast<int>(types.size()); ++i) {
+      infer_output_shapes(ix_, index, shapes);
+      for (int i = 0; i < n.proto->output_size(); ++i) {
         const auto& out = n.proto->output(i);
         if (out.empty()) continue;
         auto it = scope.tensors.find(out);
-        if (it != scope.tensors.end() && it->second.dtype == 0) it->second.dtype = types[static_cast<std::size_t>(i)];
+        if (it == scope.tensors.end()) continue;
+        TensorInfo& t = it->second;
+        const auto k = static_cast<std::size_t>(i);
+        if (t.dtype == 0 && k < types.size()) t.dtype = types[k];
+        // Declared or ONNX-inferred shapes win; ours only fill what is still unknown.
+        if (t.rank < 0 && k < shapes.size() && shapes[k].rank >= 0) {
+          t.rank = shapes[k].rank;
+          t.dims = std::move(shapes[k].dims);
+        }
       }
     }
   }
@@ -349,7 +364,12 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
   index->model_ = std::move(model);
   index->external_.set_folder(index->model_->folder());
   const auto& graph = index->proto().graph();
-  if (static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
+  // Debian's schema registry stops at opset 17 and silently applies older schemas to newer nodes (ReduceMean-18
+  // would be inferred as ReduceMean-13, whose axes are an attribute): wrong shapes are worse than unknown ones.
+  bool schemas_known = true;
+  for (const auto& op : index->proto().opset_import())
+    if ((op.domain().empty() || op.domain() == "ai.onnx") && op.version() > 17) schemas_known = false;
+  if (schemas_known && static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
     try {
       onnx::ShapeInferenceOptions si;
       si.check_type = false;
