@@ -14,7 +14,7 @@ enum class Rule {
   kSameAsInput0, kSameAsInput1, kSameAsInput2, kBool, kInt64, kInt32, kFloat, kUint8, kString,
   kCastTo, kDtypeAttrOrFloat, kDtypeAttrOrInput0, kOutputDtypeOrFloat, kConstant, kConstantOfShape,
   kQuantize, kDequantize, kFirstSameRestInt64, kDynamicQuantize, kBody, kLayerNorm, kZeroPoint7, kDropout,
-  kTopK, kUnique, kStringSplit,
+  kTopK, kUnique, kStringSplit, kOptional,
 };
 
 const std::unordered_map<std::string_view, Rule>& rules() {
@@ -43,6 +43,7 @@ const std::unordered_map<std::string_view, Rule>& rules() {
       {"MaxPool", Rule::kFirstSameRestInt64}, {"TopK", Rule::kTopK}, {"Unique", Rule::kUnique},
       {"If", Rule::kBody}, {"Loop", Rule::kBody}, {"Scan", Rule::kBody},
       {"LayerNormalization", Rule::kLayerNorm}, {"Dropout", Rule::kDropout},
+      {"Optional", Rule::kOptional}, {"SequenceEmpty", Rule::kDtypeAttrOrFloat},
   };
   return table;
 }
@@ -144,6 +145,18 @@ void infer_output_types(const ModelIndex& index, int node_index, std::vector<int
       fill(kBool);
       out[0] = in_type(0);
       break;
+    case Rule::kOptional: {
+      // An empty Optional names its element type in the 'type' attribute (a TypeProto).
+      int dtype = in_type(0);
+      const auto* t = attr(node, "type");
+      if (!dtype && t && t->has_tp()) {
+        const onnx::TypeProto* tp = &t->tp();
+        if (tp->has_sequence_type()) tp = &tp->sequence_type().elem_type();
+        if (tp->has_tensor_type()) dtype = tp->tensor_type().elem_type();
+      }
+      fill(dtype);
+      break;
+    }
     case Rule::kBody: {
       // Outputs come from the body graph's declared (or inferred) outputs; Scan/Loop append scan outputs.
       if (n.children.empty()) break;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <unordered_set>
 
+#include "infer/shapes.h"
 #include "infer/types.h"
 #include "onnx/dtype.h"
 
@@ -29,12 +30,15 @@ const TensorInfo* ModelIndex::find(int scope, std::string_view name) const {
 const TensorInfo* ModelIndex::input(int node, int i) const {
   const auto& n = nodes_[static_cast<std::size_t>(node)];
   if (i < 0 || i >= n.proto->input_size()) return nullptr;
+  if (static_cast<std::size_t>(node) < io_begin_.size()) return io_[io_begin_[static_cast<std::size_t>(node)] + i];
   return find(n.scope, n.proto->input(i));
 }
 
 const TensorInfo* ModelIndex::output(int node, int i) const {
   const auto& n = nodes_[static_cast<std::size_t>(node)];
   if (i < 0 || i >= n.proto->output_size()) return nullptr;
+  if (static_cast<std::size_t>(node) < io_begin_.size())
+    return io_[io_begin_[static_cast<std::size_t>(node)] + n.proto->input_size() + i];
   return find(n.scope, n.proto->output(i));
 }
 
@@ -65,6 +69,10 @@ void read_type(const onnx::TypeProto& type, TensorInfo& t) {
   else if (type.has_sparse_tensor_type()) tensor = nullptr;
   else if (type.has_sequence_type() && type.sequence_type().elem_type().has_tensor_type())
     tensor = &type.sequence_type().elem_type().tensor_type();
+  else if (type.has_optional_type()) {  // optional(tensor) and optional(sequence(tensor)) carry an element type too
+    read_type(type.optional_type().elem_type(), t);
+    return;
+  }
   if (!tensor) return;
   if (tensor->elem_type() != 0) t.dtype = tensor->elem_type();
   if (tensor->has_shape() && t.rank < 0) {
@@ -101,6 +109,8 @@ class IndexBuilder {
     for (const auto& f : model.functions()) functions_[f.domain() + ":" + f.name()] = &f;
     auto main = add_scope(model.graph(), "", -1, -1);
     if (!main) return main.error();
+    auto resolved = resolve_node_tensors();
+    if (!resolved) return resolved.error();
     for (std::size_t s = 0; s < ix_.scopes_.size(); ++s) {
       auto sorted = sort_scope(static_cast<int>(s));
       if (!sorted) return sorted.error();
@@ -120,6 +130,9 @@ class IndexBuilder {
     scope.parent = parent;
     scope.owner_node = owner;
     const std::string where = scope.path.empty() ? "" : " (in " + scope.path + ")";
+    std::size_t expected = static_cast<std::size_t>(graph.initializer_size() + graph.input_size());
+    for (const auto& node : graph.node()) expected += static_cast<std::size_t>(node.output_size());
+    scope.tensors.reserve(expected);
 
     for (const auto& init : graph.initializer()) {
       if (init.name().empty()) return make_error("E_INVALID_GRAPH", "an initializer has no name" + where);
@@ -214,13 +227,7 @@ class IndexBuilder {
       n.name = first.empty() ? node.op_type() + "_" + std::to_string(index) : "node_of_" + first;
     }
     if (node.op_type().empty()) return make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type");
-    for (const auto& in : node.input()) {
-      if (in.empty()) continue;
-      if (!ix_.find(scope_id, in))
-        return make_error("E_UNDEFINED_INPUT", "node '" + n.name + "' (" + node.op_type() + ") reads '" + in +
-                                                   "', which no node, graph input or initializer produces" +
-                                                   (path.empty() ? "" : " (in " + path + ")"));
-    }
+    // Inputs are resolved (and undefined ones reported) once every scope exists: resolve_node_tensors().
     auto attrs = check_schema_attributes(n);
     if (!attrs) return attrs.error();
     for (const auto& a : node.attribute()) {
@@ -255,6 +262,29 @@ class IndexBuilder {
     return true;
   }
 
+  Result<bool> resolve_node_tensors() {
+    std::size_t total = 0;
+    for (const auto& n : ix_.nodes_) total += static_cast<std::size_t>(n.proto->input_size() + n.proto->output_size());
+    ix_.io_.reserve(total);
+    ix_.io_begin_.reserve(ix_.nodes_.size());
+    for (const auto& n : ix_.nodes_) {
+      ix_.io_begin_.push_back(static_cast<std::uint32_t>(ix_.io_.size()));
+      for (const auto& in : n.proto->input()) {
+        const TensorInfo* t = ix_.find(n.scope, in);
+        if (!t && !in.empty()) {
+          const std::string& path = ix_.scopes_[static_cast<std::size_t>(n.scope)]->path;
+          ix_.io_begin_.clear();  // leave the index in its uncached state
+          return make_error("E_UNDEFINED_INPUT", "node '" + n.name + "' (" + n.op_type + ") reads '" + in +
+                                                     "', which no node, graph input or initializer produces" +
+                                                     (path.empty() ? "" : " (in " + path + ")"));
+        }
+        ix_.io_.push_back(t);
+      }
+      for (const auto& out : n.proto->output()) ix_.io_.push_back(ix_.find(n.scope, out));
+    }
+    return true;
+  }
+
   // Kahn's algorithm over the scope's own nodes; edges from outer tensors are already satisfied.
   Result<bool> sort_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
@@ -263,11 +293,12 @@ class IndexBuilder {
     for (int index : scope.nodes) {
       int count = 0;
       std::unordered_set<int> seen;
-      for (const auto& in : ix_.nodes_[static_cast<std::size_t>(index)].proto->input()) {
-        if (in.empty()) continue;
-        auto it = scope.tensors.find(in);
-        if (it == scope.tensors.end() || it->second.producer < 0) continue;
-        const int producer = it->second.producer;
+      const auto& proto = *ix_.nodes_[static_cast<std::size_t>(index)].proto;
+      for (int i = 0; i < proto.input_size(); ++i) {
+        const std::string& in = proto.input(i);
+        const TensorInfo* t = ix_.input(index, i);
+        if (!t || t->scope != id || t->producer < 0) continue;  // outer tensors are ready before this body runs
+        const int producer = t->producer;
         if (producer == index)
           return make_error("E_CYCLE", "graph contains a cycle: node '" + ix_.nodes_[static_cast<std::size_t>(index)].name +
                                            "' reads its own output '" + in + "'");
@@ -301,6 +332,7 @@ class IndexBuilder {
   void infer_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
     std::vector<int> types;
+    std::vector<InferredShape> shapes;
     for (int index : scope.topo) {
       const NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
       for (int child : n.children) {
@@ -308,11 +340,18 @@ class IndexBuilder {
         infer_scope(child);
       }
       infer_output_types(ix_, index, types);
-      for (int i = 0; i < n.proto->output_size() && i < static_cast<int>(types.size()); ++i) {
-        const auto& out = n.proto->output(i);
-        if (out.empty()) continue;
-        auto it = scope.tensors.find(out);
-        if (it != scope.tensors.end() && it->second.dtype == 0) it->second.dtype = types[static_cast<std::size_t>(i)];
+      infer_output_shapes(ix_, index, shapes);
+      for (int i = 0; i < n.proto->output_size(); ++i) {
+        const TensorInfo* found = ix_.output(index, i);
+        if (!found || found->scope != id || found->producer != index) continue;
+        TensorInfo& t = const_cast<TensorInfo&>(*found);  // the builder owns the index it fills
+        const auto k = static_cast<std::size_t>(i);
+        if (t.dtype == 0 && k < types.size()) t.dtype = types[k];
+        // Declared or ONNX-inferred shapes win; ours only fill what is still unknown.
+        if (t.rank < 0 && k < shapes.size() && shapes[k].rank >= 0) {
+          t.rank = shapes[k].rank;
+          t.dims = std::move(shapes[k].dims);
+        }
       }
     }
   }
@@ -349,7 +388,12 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
   index->model_ = std::move(model);
   index->external_.set_folder(index->model_->folder());
   const auto& graph = index->proto().graph();
-  if (static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
+  // Debian's schema registry stops at opset 17 and silently applies older schemas to newer nodes (ReduceMean-18
+  // would be inferred as ReduceMean-13, whose axes are an attribute): wrong shapes are worse than unknown ones.
+  bool schemas_known = true;
+  for (const auto& op : index->proto().opset_import())
+    if ((op.domain().empty() || op.domain() == "ai.onnx") && op.version() > 17) schemas_known = false;
+  if (schemas_known && static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
     try {
       onnx::ShapeInferenceOptions si;
       si.check_type = false;

@@ -88,6 +88,10 @@ class ModelIndex {
   bool shape_inference_ran_ = false;
   ExternalData external_;
   mutable std::unordered_map<std::string, std::vector<int>> consumers_;  // key: scope + '\n' + name
+  // input()/output() are called many times per node by every rule: each node's tensors are resolved once, here
+  // (inputs then outputs, from io_begin_[node]); map values never move, so the pointers stay valid.
+  std::vector<std::uint32_t> io_begin_;
+  std::vector<const TensorInfo*> io_;
 };
 
 }  // namespace trtlens

@@ -173,17 +173,40 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   w.EndObject();
 }
 
+// rapidjson's OStreamWrapper calls ostream::put per character (a third of `check` on a 100k-node model): buffer.
+class BufferedOStream {
+ public:
+  using Ch = char;
+  explicit BufferedOStream(std::ostream& out) : out_(out) { buffer_.reserve(kSize); }
+  ~BufferedOStream() { Flush(); }
+  void Put(char c) {
+    buffer_.push_back(c);
+    if (buffer_.size() >= kSize) Flush();
+  }
+  void Flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kSize = 1 << 16;
+  std::ostream& out_;
+  std::string buffer_;
+};
+
 }  // namespace
 
 void write_json(std::ostream& out, const ModelIndex& index, const Analysis& a, bool pretty) {
-  rapidjson::OStreamWrapper stream(out);
-  if (pretty) {
-    rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(stream);
-    w.SetIndent(' ', 2);
-    write_all(w, index, a);
-  } else {
-    rapidjson::Writer<rapidjson::OStreamWrapper> w(stream);
-    write_all(w, index, a);
+  {
+    BufferedOStream stream(out);
+    if (pretty) {
+      rapidjson::PrettyWriter<BufferedOStream> w(stream);
+      w.SetIndent(' ', 2);
+      write_all(w, index, a);
+    } else {
+      rapidjson::Writer<BufferedOStream> w(stream);
+      write_all(w, index, a);
+    }
   }
   out << '\n';
 }
