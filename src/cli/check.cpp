@@ -117,6 +117,9 @@ int run_check(const CheckOptions& o) {
   const bool color = o.color == "always" || (o.color == "auto" && o.output.empty() && isatty(STDOUT_FILENO));
   if (o.format == "json") write_json(*out, *index.value(), analysis, true);
   else if (o.format == "markdown") write_markdown(*out, *index.value(), analysis);
+  else if (o.format == "sarif") write_sarif(*out, *index.value(), analysis);
+  else if (o.format == "junit") write_junit(*out, *index.value(), analysis);
+  else if (o.format == "html") write_html(*out, *index.value(), analysis);
   else write_table(*out, *index.value(), analysis, ReportOptions{color, o.verbose});
   out->flush();
 
@@ -139,7 +142,7 @@ Runner add_check(CLI::App& app) {
       ->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown"}))->default_str("table");
+  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");
   cmd->add_option("--color", o->color, "Colour: auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));

@@ -18,5 +18,12 @@ void write_json(std::ostream& out, const ModelIndex& index, const Analysis& a, b
 std::string to_json(const ModelIndex& index, const Analysis& a, bool pretty = false);
 void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, const ReportOptions& options);
 void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& a);
+// SARIF 2.1.0 for code-scanning tools: one result per unsupported node, fallback node, warning and model issue;
+// rule ids are the reason/warning codes (docs/reports.md).
+void write_sarif(std::ostream& out, const ModelIndex& index, const Analysis& a);
+// JUnit XML for CI: one test case per node, a <failure> for each unsupported node.
+void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a);
+// One self-contained HTML page (inline CSS, no scripts, no external URLs): summary, per-op table, node list.
+void write_html(std::ostream& out, const ModelIndex& index, const Analysis& a);
 
 }  // namespace trtlens

@@ -1,0 +1,58 @@
+// `trtlens partition MODEL`: how ONNX Runtime's TensorRT execution provider would split the model into engines.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "verdict/partition.h"
+
+namespace trtlens::cli {
+namespace {
+
+struct PartitionCliOptions {
+  std::string model, trt, precision = "fp32", format = "table", out_dir;
+  std::vector<std::string> plugins;
+  bool strict = false, force = false;
+  int min_size = 1;
+};
+
+int run_partition(const PartitionCliOptions& o) {
+  const auto& kb = KnowledgeBase::builtin();
+  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (!target) return fail(target.error().message);
+  if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
+  auto loaded = load_model(o.model);
+  if (!loaded) return fail(loaded.error().message);
+  auto index = ModelIndex::build(std::move(loaded.value()));
+  if (!index) return fail(o.model + ": " + index.error().message);
+  const Analysis analysis = analyze(*index.value(), target.value(), kb);
+  const Partition p = partition(*index.value(), analysis, PartitionOptions{o.min_size});
+  if (o.format == "json") std::cout << partition_json(*index.value(), analysis, p).dump(2) << "\n";
+  else write_partition_table(std::cout, *index.value(), analysis, p);
+  if (!o.out_dir.empty()) {
+    auto written = write_parts(*index.value(), analysis, p, o.out_dir, o.force);
+    if (!written) return fail(written.error().message);
+    if (o.format != "json")
+      std::cout << "\nwrote " << written.value().size() - 1 << " part models and manifest.json to " << o.out_dir << "\n";
+  }
+  return p.nodes_outside > 0 ? kExitFindings : kExitOk;
+}
+
+Runner add_partition(CLI::App& app) {
+  auto o = std::make_shared<PartitionCliOptions>();
+  auto* cmd = app.add_subcommand("partition", "Split the model into TensorRT engines and nodes left to other providers "
+                                              "(as ONNX Runtime's TensorRT execution provider places them)");
+  cmd->add_option("model", o->model, "ONNX model file")->required();
+  cmd->add_option("--trt", o->trt, "TensorRT release (default: newest)");
+  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
+  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
+  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  cmd->add_option("--min-subgraph-size", o->min_size, "Smaller TensorRT subgraphs go to other providers")
+      ->default_str("1");
+  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}))->default_str("table");
+  cmd->add_option("-o,--output-dir", o->out_dir, "Write each part as an ONNX model plus manifest.json into DIR");
+  cmd->add_flag("--force", o->force, "Replace existing part files in DIR");
+  return [o] { return run_partition(*o); };
+}
+
+}  // namespace
+TRTLENS_REGISTER_COMMAND(20, add_partition);
+}  // namespace trtlens::cli

@@ -1,0 +1,465 @@
+#include "verdict/partition.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <ostream>
+#include <queue>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "report/report.h"
+
+namespace trtlens {
+namespace {
+
+// The main graph as a DAG over "local" ids (positions in scope 0's file order). Edges include the outer tensors
+// that If/Loop/Scan bodies read, since ORT must place those producers before the control-flow node too.
+struct MainGraph {
+  std::vector<int> global;                   // local -> global node index
+  std::unordered_map<int, int> local;        // global -> local
+  std::vector<std::vector<int>> preds, succs;
+  std::vector<int> topo;                     // local ids
+};
+
+int top_level(const ModelIndex& index, int node) {
+  while (node >= 0 && index.nodes()[static_cast<std::size_t>(node)].scope != 0)
+    node = index.nodes()[static_cast<std::size_t>(node)].parent;
+  return node;
+}
+
+MainGraph main_graph(const ModelIndex& index) {
+  MainGraph g;
+  g.global = index.scopes().front()->nodes;
+  const std::size_t m = g.global.size();
+  for (std::size_t i = 0; i < m; ++i) g.local[g.global[i]] = static_cast<int>(i);
+  std::vector<std::set<int>> preds(m);
+  for (std::size_t n = 0; n < index.nodes().size(); ++n) {
+    const NodeRef& node = index.nodes()[n];
+    const int top = top_level(index, static_cast<int>(n));
+    auto to = g.local.find(top);
+    if (to == g.local.end()) continue;
+    for (const auto& name : node.proto->input()) {
+      const TensorInfo* t = name.empty() ? nullptr : index.find(node.scope, name);
+      if (!t || t->scope != 0 || t->producer < 0) continue;
+      auto from = g.local.find(t->producer);
+      if (from != g.local.end() && from->second != to->second) preds[static_cast<std::size_t>(to->second)].insert(from->second);
+    }
+  }
+  g.preds.resize(m);
+  g.succs.resize(m);
+  std::vector<int> pending(m, 0);
+  for (std::size_t v = 0; v < m; ++v) {
+    g.preds[v].assign(preds[v].begin(), preds[v].end());
+    pending[v] = static_cast<int>(g.preds[v].size());
+    for (int u : g.preds[v]) g.succs[static_cast<std::size_t>(u)].push_back(static_cast<int>(v));
+  }
+  // File order breaks ties so the result is deterministic and reads like the model.
+  std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+  for (std::size_t v = 0; v < m; ++v)
+    if (pending[v] == 0) ready.push(static_cast<int>(v));
+  while (!ready.empty()) {
+    int v = ready.top();
+    ready.pop();
+    g.topo.push_back(v);
+    for (int w : g.succs[static_cast<std::size_t>(v)])
+      if (--pending[static_cast<std::size_t>(w)] == 0) ready.push(w);
+  }
+  return g;
+}
+
+struct Dsu {
+  std::vector<int> parent;
+  int make() {
+    parent.push_back(static_cast<int>(parent.size()));
+    return parent.back();
+  }
+  int find(int x) {
+    while (parent[static_cast<std::size_t>(x)] != x) x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+    return x;
+  }
+};
+
+// Groups the member nodes into maximal sets that stay acyclic when contracted. Walking in topological order, each
+// node tracks `bad`: the groups that reach it through a path leaving the group. A node may join (and merge) the
+// groups of its member predecessors that are not bad for it and not bad for each other.
+std::vector<std::vector<int>> acyclic_groups(const MainGraph& g, const std::vector<bool>& member) {
+  const std::size_t m = g.global.size();
+  Dsu dsu;
+  std::vector<int> group(m, -1);
+  std::vector<std::set<int>> anc(m), bad(m);
+  std::vector<std::set<int>> group_bad;
+  std::vector<int> group_size;
+  auto canon = [&dsu](const std::set<int>& raw) {
+    std::set<int> out;
+    for (int x : raw) out.insert(dsu.find(x));
+    return out;
+  };
+  for (int v : g.topo) {
+    const auto vi = static_cast<std::size_t>(v);
+    std::set<int> b, a;
+    for (int u : g.preds[vi]) {
+      const auto ui = static_cast<std::size_t>(u);
+      for (int x : bad[ui]) b.insert(dsu.find(x));
+      const int gu = group[ui] >= 0 ? dsu.find(group[ui]) : -1;
+      for (int x : anc[ui]) {
+        const int c = dsu.find(x);
+        a.insert(c);
+        if (c != gu) b.insert(c);
+      }
+    }
+    if (member[vi]) {
+      std::set<int> candidates;
+      for (int u : g.preds[vi])
+        if (group[static_cast<std::size_t>(u)] >= 0) {
+          const int c = dsu.find(group[static_cast<std::size_t>(u)]);
+          if (!b.count(c)) candidates.insert(c);
+        }
+      std::vector<int> ordered(candidates.begin(), candidates.end());
+      std::stable_sort(ordered.begin(), ordered.end(), [&](int x, int y) {
+        return group_size[static_cast<std::size_t>(x)] > group_size[static_cast<std::size_t>(y)];
+      });
+      std::vector<int> chosen;
+      for (int c : ordered) {
+        bool ok = true;
+        const auto bad_c = canon(group_bad[static_cast<std::size_t>(c)]);
+        for (int d : chosen)
+          if (bad_c.count(d) || canon(group_bad[static_cast<std::size_t>(d)]).count(c)) ok = false;
+        if (ok) chosen.push_back(c);
+      }
+      int target;
+      if (chosen.empty()) {
+        target = dsu.make();
+        group_bad.emplace_back();
+        group_size.push_back(0);
+      } else {
+        target = chosen.front();
+        for (std::size_t i = 1; i < chosen.size(); ++i) {
+          const int other = chosen[i];
+          dsu.parent[static_cast<std::size_t>(other)] = target;
+          group_bad[static_cast<std::size_t>(target)].insert(group_bad[static_cast<std::size_t>(other)].begin(),
+                                                             group_bad[static_cast<std::size_t>(other)].end());
+          group_size[static_cast<std::size_t>(target)] += group_size[static_cast<std::size_t>(other)];
+        }
+      }
+      group[vi] = target;
+      group_bad[static_cast<std::size_t>(target)].insert(b.begin(), b.end());
+      ++group_size[static_cast<std::size_t>(target)];
+      a.insert(target);
+    }
+    bad[vi] = std::move(b);
+    anc[vi] = std::move(a);
+  }
+  std::map<int, std::vector<int>> by_group;
+  for (int v : g.topo)
+    if (group[static_cast<std::size_t>(v)] >= 0) by_group[dsu.find(group[static_cast<std::size_t>(v)])].push_back(v);
+  std::vector<std::vector<int>> out;
+  for (auto& [id, nodes] : by_group) out.push_back(std::move(nodes));
+  return out;
+}
+
+void add_unique(std::vector<std::string>& list, std::unordered_set<std::string>& seen, const std::string& name) {
+  if (seen.insert(name).second) list.push_back(name);
+}
+
+void collect_body_nodes(const ModelIndex& index, int node, std::vector<int>& out) {
+  for (int scope : index.nodes()[static_cast<std::size_t>(node)].children)
+    for (int inner : index.scopes()[static_cast<std::size_t>(scope)]->nodes) {
+      out.push_back(inner);
+      collect_body_nodes(index, inner, out);
+    }
+}
+
+void fill_boundary(const ModelIndex& index, Part& part) {
+  const std::unordered_set<int> members(part.nodes.begin(), part.nodes.end());
+  std::unordered_set<std::string> seen_in, seen_init, seen_out;
+  for (int n : part.nodes) {
+    std::vector<int> readers{n};
+    collect_body_nodes(index, n, readers);
+    for (int r : readers) {
+      const NodeRef& node = index.nodes()[static_cast<std::size_t>(r)];
+      for (const auto& name : node.proto->input()) {
+        const TensorInfo* t = name.empty() ? nullptr : index.find(node.scope, name);
+        if (!t || t->scope != 0) continue;
+        if (t->producer >= 0 && members.count(t->producer)) continue;
+        if (t->producer < 0 && !t->graph_input && t->initializer) add_unique(part.initializers, seen_init, name);
+        else add_unique(part.inputs, seen_in, name);
+      }
+    }
+  }
+  for (int n : part.nodes) {
+    for (const auto& name : index.nodes()[static_cast<std::size_t>(n)].proto->output()) {
+      const TensorInfo* t = name.empty() ? nullptr : index.find(0, name);
+      if (!t) continue;
+      bool outside = t->graph_output;
+      for (int c : index.consumers(0, name)) outside = outside || !members.count(top_level(index, c));
+      if (outside) add_unique(part.outputs, seen_out, name);
+    }
+  }
+}
+
+// Orders parts so each reads only from earlier ones (the grouping guarantees the contracted graph is acyclic).
+std::vector<Part> order_parts(const MainGraph& g, std::vector<Part> parts) {
+  std::vector<int> part_of(g.global.size(), -1);
+  for (std::size_t p = 0; p < parts.size(); ++p)
+    for (int n : parts[p].nodes) part_of[static_cast<std::size_t>(n)] = static_cast<int>(p);
+  std::vector<std::set<int>> succ(parts.size());
+  std::vector<int> pending(parts.size(), 0);
+  for (std::size_t v = 0; v < g.global.size(); ++v)
+    for (int u : g.preds[v]) {
+      const int a = part_of[static_cast<std::size_t>(u)], b = part_of[v];
+      if (a != b && succ[static_cast<std::size_t>(a)].insert(b).second) ++pending[static_cast<std::size_t>(b)];
+    }
+  auto first = [&](int p) { return parts[static_cast<std::size_t>(p)].nodes.front(); };
+  auto later = [&](int x, int y) { return first(x) > first(y); };
+  std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
+  for (std::size_t p = 0; p < parts.size(); ++p)
+    if (pending[p] == 0) ready.push(static_cast<int>(p));
+  std::vector<Part> out;
+  while (!ready.empty()) {
+    const int p = ready.top();
+    ready.pop();
+    out.push_back(std::move(parts[static_cast<std::size_t>(p)]));
+    for (int s : succ[static_cast<std::size_t>(p)])
+      if (--pending[static_cast<std::size_t>(s)] == 0) ready.push(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+Partition partition(const ModelIndex& index, const Analysis& analysis, const PartitionOptions& options) {
+  const MainGraph g = main_graph(index);
+  const std::size_t m = g.global.size();
+  std::unordered_map<int, const NodeVerdict*> verdicts;
+  for (const auto& v : analysis.nodes) verdicts[v.index] = &v;
+  auto status = [&](int local) {
+    auto it = verdicts.find(g.global[static_cast<std::size_t>(local)]);
+    return it == verdicts.end() ? Status::kUnsupported : it->second->status;
+  };
+
+  std::vector<bool> supported(m), in_trt(m, false), too_small(m, false);
+  for (std::size_t v = 0; v < m; ++v) supported[v] = status(static_cast<int>(v)) != Status::kUnsupported;
+  std::vector<Part> parts;
+  for (auto& nodes : acyclic_groups(g, supported)) {
+    if (static_cast<int>(nodes.size()) < options.min_subgraph_size) {
+      for (int v : nodes) too_small[static_cast<std::size_t>(v)] = true;
+      continue;
+    }
+    for (int v : nodes) in_trt[static_cast<std::size_t>(v)] = true;
+    parts.push_back(Part{0, true, std::move(nodes), {}, {}, {}});
+  }
+  std::vector<bool> rest(m);
+  for (std::size_t v = 0; v < m; ++v) rest[v] = !in_trt[v];
+  for (auto& nodes : acyclic_groups(g, rest)) parts.push_back(Part{0, false, std::move(nodes), {}, {}, {}});
+
+  Partition result;
+  result.parts = order_parts(g, std::move(parts));
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> outside;
+  for (std::size_t i = 0; i < result.parts.size(); ++i) {
+    Part& part = result.parts[i];
+    part.id = static_cast<int>(i);
+    for (int& v : part.nodes) {
+      const auto local = static_cast<std::size_t>(v);
+      v = g.global[local];
+      const NodeRef& node = index.nodes()[static_cast<std::size_t>(v)];
+      if (part.tensorrt) {
+        ++result.nodes_in_tensorrt;
+        continue;
+      }
+      ++result.nodes_outside;
+      std::string reason = "TRT_SUBGRAPH_TOO_SMALL";
+      if (too_small[local]) ++result.dropped_small;
+      else {
+        auto it = verdicts.find(v);
+        reason = it != verdicts.end() && !it->second->reasons.empty() ? it->second->reasons.front().code : "TRT_UNSUPPORTED";
+      }
+      outside[{node.op_type, reason}].push_back(node.name);
+    }
+    if (part.tensorrt) ++result.engines;
+    fill_boundary(index, part);
+  }
+  for (auto& [key, nodes] : outside) result.outside.push_back(OutsideRow{key.first, key.second, std::move(nodes)});
+  std::stable_sort(result.outside.begin(), result.outside.end(),
+                   [](const auto& a, const auto& b) { return a.nodes.size() > b.nodes.size(); });
+  return result;
+}
+
+namespace {
+
+std::string node_list(const ModelIndex& index, const std::vector<std::string>& names, std::size_t limit) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < limit; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > limit) s += ", +" + std::to_string(names.size() - limit) + " more";
+  return s.empty() ? "-" : s;
+}
+
+std::string precisions_of(const Analysis& a) {
+  std::string s;
+  for (Precision p : a.target.precisions) s += (s.empty() ? "" : ",") + std::string(precision_name(p));
+  return s;
+}
+
+std::string part_file(const Part& part) {
+  char name[64];
+  std::snprintf(name, sizeof name, "part_%03d_%s.onnx", part.id, part.tensorrt ? "trt" : "other");
+  return name;
+}
+
+// A graph input/output for `name`: the model's own declaration when it carries a type, else the index's facts.
+onnx::ValueInfoProto declared_value_info(const ModelIndex& index,
+                                         const std::unordered_map<std::string, const onnx::ValueInfoProto*>& declared,
+                                         const std::string& name) {
+  auto it = declared.find(name);
+  if (it != declared.end() && it->second->type().tensor_type().elem_type() != 0) return *it->second;
+  onnx::ValueInfoProto vi;
+  vi.set_name(name);
+  const TensorInfo* t = index.find(0, name);
+  if (!t) return vi;
+  auto* tensor = vi.mutable_type()->mutable_tensor_type();
+  if (t->dtype) tensor->set_elem_type(t->dtype);
+  if (t->rank >= 0) {
+    auto* shape = tensor->mutable_shape();
+    for (auto d : t->dims) {
+      auto* dim = shape->add_dim();
+      if (d >= 0) dim->set_dim_value(d);
+    }
+  }
+  return vi;
+}
+
+}  // namespace
+
+nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const auto& part : p.parts) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (int n : part.nodes) {
+      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
+      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
+    }
+    parts.push_back({{"id", part.id},
+                     {"provider", part.tensorrt ? "tensorrt" : "other"},
+                     {"file", part_file(part)},
+                     {"nodes", nodes},
+                     {"inputs", part.inputs},
+                     {"outputs", part.outputs},
+                     {"initializers", part.initializers}});
+  }
+  nlohmann::json outside = nlohmann::json::array();
+  for (const auto& row : p.outside)
+    outside.push_back({{"op_type", row.op_type}, {"count", row.nodes.size()}, {"reason", row.reason}, {"nodes", row.nodes}});
+  nlohmann::json issues = nlohmann::json::array();
+  for (const auto& m : analysis.model_issues)
+    if (m.error) issues.push_back({{"code", m.code}, {"message", m.message}});
+  std::vector<std::string> precisions;
+  for (Precision pr : analysis.target.precisions) precisions.emplace_back(precision_name(pr));
+  return {{"model", index.model().path().string()},
+          {"target", {{"tensorrt", analysis.target.release->name}, {"precisions", precisions}}},
+          {"engines", p.engines},
+          {"nodes_in_tensorrt", p.nodes_in_tensorrt},
+          {"nodes_outside", p.nodes_outside},
+          {"dropped_small", p.dropped_small},
+          {"model_errors", issues},
+          {"parts", parts},
+          {"outside", outside}};
+}
+
+void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p) {
+  const std::size_t total = static_cast<std::size_t>(p.nodes_in_tensorrt + p.nodes_outside);
+  out << index.model().path().filename().string() << " on " << analysis.target.release->display() << " ("
+      << precisions_of(analysis) << "): " << p.engines << " TensorRT engine" << (p.engines == 1 ? "" : "s") << ", "
+      << p.nodes_in_tensorrt << " of " << total << " main-graph nodes in TensorRT, " << p.nodes_outside
+      << " left to other providers\n";
+  for (const auto& m : analysis.model_issues)
+    if (m.error) out << "note: " << m.code << ": " << m.message << " (the parser rejects the whole model)\n";
+  out << "\npart  provider  nodes  inputs -> outputs\n";
+  for (const auto& part : p.parts) {
+    char head[64];
+    std::snprintf(head, sizeof head, "%-4d  %-8s  %-5zu  ", part.id, part.tensorrt ? "TensorRT" : "other",
+                  part.nodes.size());
+    out << head << node_list(index, part.inputs, 4) << " -> " << node_list(index, part.outputs, 4) << "\n";
+  }
+  if (p.outside.empty()) return;
+  std::size_t op_w = 7, reason_w = 6;
+  for (const auto& row : p.outside) {
+    op_w = std::max(op_w, row.op_type.size());
+    reason_w = std::max(reason_w, row.reason.size());
+  }
+  auto pad = [](std::string s, std::size_t w) { return s.size() < w ? s.append(w - s.size(), ' ') : s; };
+  out << "\nNodes left outside TensorRT:\n" << pad("op type", op_w) << "  count  " << pad("reason", reason_w) << "  nodes\n";
+  for (const auto& row : p.outside)
+    out << pad(row.op_type, op_w) << "  " << pad(std::to_string(row.nodes.size()), 5) << "  " << pad(row.reason, reason_w)
+        << "  " << node_list(index, row.nodes, 5) << "\n";
+}
+
+onnx::ModelProto part_model(const ModelIndex& index, const Part& part, const std::filesystem::path& out_dir) {
+  const onnx::ModelProto& src = index.proto();
+  onnx::ModelProto m;
+  m.set_ir_version(src.ir_version());
+  *m.mutable_opset_import() = src.opset_import();
+  *m.mutable_functions() = src.functions();
+  m.set_producer_name("trtlens partition");
+  m.set_producer_version(kToolVersion);
+  auto* g = m.mutable_graph();
+  g->set_name(src.graph().name() + "_part" + std::to_string(part.id));
+
+  std::unordered_map<std::string, const onnx::ValueInfoProto*> declared;
+  for (const auto& vi : src.graph().value_info()) declared[vi.name()] = &vi;
+  for (const auto& vi : src.graph().output()) declared[vi.name()] = &vi;
+  for (const auto& vi : src.graph().input()) declared[vi.name()] = &vi;
+
+  std::unordered_set<std::string> produced;
+  for (int n : part.nodes) {
+    const auto& proto = *index.nodes()[static_cast<std::size_t>(n)].proto;
+    *g->add_node() = proto;
+    for (const auto& o : proto.output()) produced.insert(o);
+  }
+  for (const auto& name : part.inputs) *g->add_input() = declared_value_info(index, declared, name);
+  for (const auto& name : part.outputs) *g->add_output() = declared_value_info(index, declared, name);
+  for (const auto& vi : src.graph().value_info())
+    if (produced.count(vi.name()) && std::find(part.outputs.begin(), part.outputs.end(), vi.name()) == part.outputs.end())
+      *g->add_value_info() = vi;
+
+  const std::filesystem::path model_folder = std::filesystem::absolute(index.model().folder());
+  const std::filesystem::path target_folder = std::filesystem::absolute(out_dir);
+  for (const auto& name : part.initializers) {
+    const TensorInfo* t = index.find(0, name);
+    if (!t || !t->initializer) continue;
+    onnx::TensorProto* copy = g->add_initializer();
+    *copy = *t->initializer;
+    // External weights stay where they are: the part points at the original file by a relative path.
+    for (auto& entry : *copy->mutable_external_data())
+      if (entry.key() == "location")
+        entry.set_value((model_folder / entry.value()).lexically_normal().lexically_relative(target_folder).string());
+  }
+  return m;
+}
+
+Result<std::vector<std::filesystem::path>> write_parts(const ModelIndex& index, const Analysis& analysis,
+                                                       const Partition& p, const std::filesystem::path& dir,
+                                                       bool force) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& part : p.parts) files.push_back(dir / part_file(part));
+  files.push_back(dir / "manifest.json");
+  std::error_code ec;
+  // Checking every name before writing any keeps a refused run from leaving half a directory behind.
+  for (const auto& f : files)
+    if (!force && std::filesystem::exists(f, ec))
+      return make_error("E_EXISTS", f.string() + " already exists (use --force to replace it)");
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return make_error("E_WRITE", "cannot create " + dir.string() + ": " + ec.message());
+  for (std::size_t i = 0; i < p.parts.size(); ++i) {
+    std::ofstream out(files[i], std::ios::binary | std::ios::trunc);
+    if (!out || !part_model(index, p.parts[i], dir).SerializeToOstream(&out))
+      return make_error("E_WRITE", "cannot write " + files[i].string());
+  }
+  std::ofstream manifest(files.back(), std::ios::trunc);
+  manifest << partition_json(index, analysis, p).dump(2) << "\n";
+  if (!manifest) return make_error("E_WRITE", "cannot write " + files.back().string());
+  return files;
+}
+
+}  // namespace trtlens

@@ -1,0 +1,60 @@
+// Partitioning: which main-graph nodes ONNX Runtime's TensorRT execution provider would hand to TensorRT, grouped
+// into engines, and which it leaves to other providers. A control-flow node counts as one node (its status already
+// covers its bodies).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "verdict/analysis.h"
+
+namespace trtlens {
+
+struct Part {
+  int id = 0;                            // position in the parts' topological order
+  bool tensorrt = false;                 // a TensorRT engine, or a run of nodes left to other providers
+  std::vector<int> nodes;                // global node indices (main graph), topological order
+  std::vector<std::string> inputs;       // boundary tensors read from outside (graph inputs or other parts)
+  std::vector<std::string> outputs;      // tensors read outside the part, or graph outputs
+  std::vector<std::string> initializers; // graph initializers the part reads (copied into a written part)
+};
+
+// One row of the Polygraphy-style table: nodes left outside TensorRT, per op type and reason.
+struct OutsideRow {
+  std::string op_type, reason;           // reason: the first reason code, or TRT_SUBGRAPH_TOO_SMALL
+  std::vector<std::string> nodes;
+};
+
+struct Partition {
+  std::vector<Part> parts;               // topological order: every part reads only from earlier parts
+  int engines = 0;                       // parts with tensorrt == true
+  int nodes_in_tensorrt = 0;
+  int nodes_outside = 0;
+  int dropped_small = 0;                 // supported nodes left outside because their group was too small
+  std::vector<OutsideRow> outside;       // sorted by count, descending
+};
+
+struct PartitionOptions {
+  int min_subgraph_size = 1;             // ORT's trt_min_subgraph_size: smaller groups go to other providers
+};
+
+// Groups supported (convertible or fallback) main-graph nodes into maximal subgraphs that stay acyclic when
+// contracted: a node joins a group only if no path from the group to it leaves the group.
+Partition partition(const ModelIndex& index, const Analysis& analysis, const PartitionOptions& options = {});
+
+nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p);
+void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p);
+
+// Builds part `part` as a standalone model: inputs = boundary tensors, outputs = tensors read outside, initializers
+// copied. External-data initializers keep referencing the original files by a path relative to `out_dir`.
+onnx::ModelProto part_model(const ModelIndex& index, const Part& part, const std::filesystem::path& out_dir);
+
+// Writes part_<id>_{trt,other}.onnx per part and manifest.json into `dir` (created if missing). Refuses to replace
+// an existing file unless `force`. Error codes: E_EXISTS, E_WRITE.
+Result<std::vector<std::filesystem::path>> write_parts(const ModelIndex& index, const Analysis& analysis,
+                                                       const Partition& p, const std::filesystem::path& dir,
+                                                       bool force);
+
+}  // namespace trtlens
