@@ -46,7 +46,10 @@ int run_add(const TrackOptions& o) {
   if (!s) return fail(s.error().message);
   const std::string name = o.name.empty() ? std::filesystem::path(o.model).stem().string() : o.name;
   auto added = s.value()->add_file(o.model, name, o.tags);
-  if (!added) return fail(o.model + ": " + added.error().message);
+  if (!added) {
+    const auto& message = added.error().message;
+    return fail(message.find(o.model) == std::string::npos ? o.model + ": " + message : message);
+  }
   if (o.format == "json") {
     std::cout << nlohmann::json{{"model", store::model_json(added->model)},
                                 {"version", store::version_json(added->version)},
