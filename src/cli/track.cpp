@@ -1,0 +1,254 @@
+// `trtlens track ...`: the tracked-model library (src/store) from the command line, the same store the server uses.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "kb/kb.h"
+#include "store/store.h"
+#include "store/store_json.h"
+
+namespace trtlens::cli {
+namespace {
+using store::Store;
+
+struct TrackOptions {
+  std::string data_dir;
+  std::string model, name, new_name;
+  std::vector<std::string> tags;
+  std::string trt, precision = "fp32";
+  bool strict = false;
+  std::string format = "table";
+  int version = 0, from = 0, to = 0;
+};
+
+Result<std::unique_ptr<Store>> open_store(const TrackOptions& o) {
+  return Store::open(o.data_dir.empty() ? Store::default_data_dir() : std::filesystem::path(o.data_dir));
+}
+
+std::string counts_text(const store::Counts& c) {
+  std::ostringstream s;
+  s << c.convertible << " convertible, " << c.fallback << " fallback, " << c.unsupported << " unsupported";
+  return s.str();
+}
+
+// A 20-character bar: '#' convertible, '~' fallback, '!' unsupported (the web UI draws the same proportions).
+std::string bar(const store::Counts& c) {
+  const int total = c.convertible + c.fallback + c.unsupported;
+  if (total == 0) return std::string(20, ' ');
+  const int ok = c.convertible * 20 / total, fb = c.fallback * 20 / total;
+  return std::string(ok, '#') + std::string(fb, '~') + std::string(20 - ok - fb, '!');
+}
+
+int run_add(const TrackOptions& o) {
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  const std::string name = o.name.empty() ? std::filesystem::path(o.model).stem().string() : o.name;
+  auto added = s.value()->add_file(o.model, name, o.tags);
+  if (!added) {
+    const auto& message = added.error().message;
+    return fail(message.find(o.model) == std::string::npos ? o.model + ": " + message : message);
+  }
+  if (o.format == "json") {
+    std::cout << nlohmann::json{{"model", store::model_json(added->model)},
+                                {"version", store::version_json(added->version)},
+                                {"new_version", added->new_version},
+                                {"new_model", added->new_model}}
+                     .dump(2)
+              << "\n";
+  } else if (added->new_version) {
+    std::cout << "added " << name << " version " << added->version.number << " (sha256 "
+              << added->version.sha256.substr(0, 12) << ", " << added->version.size << " bytes)\n";
+  } else {
+    std::cout << "unchanged: " << name << " version " << added->version.number
+              << " already has these exact bytes; nothing added\n";
+  }
+  return kExitOk;
+}
+
+int run_list(const TrackOptions& o) {
+  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
+  if (!target) return fail(target.error().message);
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  auto models = s.value()->list();
+  if (!models) return fail(models.error().message);
+  nlohmann::json out{{"target", store::target_json(*target)}, {"models", nlohmann::json::array()}};
+  if (o.format != "json")
+    std::cout << "TensorRT " << target->release->name << ", " << store::precision_key(*target)
+              << (o.strict ? ", strict" : "") << "\n";
+  for (const auto& m : *models) {
+    const auto* latest = m.latest();
+    Result<store::CachedAnalysis> a = make_error("E_NOT_FOUND", "no versions");
+    if (latest) a = s.value()->analysis(*latest, *target);
+    if (o.format == "json") {
+      nlohmann::json item{{"name", m.name}, {"tags", m.tags}, {"version_count", m.versions.size()}, {"latest", nullptr}};
+      if (latest) {
+        item["latest"] = store::version_json(*latest);
+        item["latest"]["summary"] = a ? store::counts_json(a->counts) : nlohmann::json(nullptr);
+      }
+      out["models"].push_back(std::move(item));
+      continue;
+    }
+    std::cout << std::left << std::setw(24) << m.name << " v" << std::setw(4) << (latest ? latest->number : 0);
+    if (a) std::cout << " [" << bar(a->counts) << "] " << counts_text(a->counts);
+    else std::cout << " " << a.error().message;
+    if (!m.tags.empty()) {
+      std::cout << "  tags:";
+      for (const auto& t : m.tags) std::cout << " " << t;
+    }
+    std::cout << "\n";
+  }
+  if (o.format == "json") std::cout << out.dump(2) << "\n";
+  else if (models->empty()) std::cout << "no tracked models (add one with: trtlens track add MODEL)\n";
+  return kExitOk;
+}
+
+int run_show(const TrackOptions& o) {
+  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
+  if (!target) return fail(target.error().message);
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  auto m = s.value()->model(o.name);
+  if (!m) return fail(m.error().message);
+  nlohmann::json out = store::model_json(*m);
+  out["target"] = store::target_json(*target);
+  if (o.format != "json") {
+    std::cout << m->name << "  (TensorRT " << target->release->name << ", " << store::precision_key(*target)
+              << (o.strict ? ", strict" : "") << ")\n";
+    if (!m->tags.empty()) {
+      std::cout << "tags:";
+      for (const auto& t : m->tags) std::cout << " " << t;
+      std::cout << "\n";
+    }
+  }
+  for (std::size_t i = 0; i < m->versions.size(); ++i) {
+    const auto& v = m->versions[i];
+    auto a = s.value()->analysis(v, *target);
+    out["versions"][i]["summary"] = a ? store::counts_json(a->counts) : nlohmann::json(nullptr);
+    if (o.format == "json") continue;
+    std::cout << "  v" << std::left << std::setw(4) << v.number << v.added_at << "  " << v.sha256.substr(0, 12) << "  "
+              << v.file_name << "  ";
+    if (a) std::cout << "[" << bar(a->counts) << "] " << counts_text(a->counts) << "\n";
+    else std::cout << a.error().message << "\n";
+  }
+  if (o.format == "json") std::cout << out.dump(2) << "\n";
+  return kExitOk;
+}
+
+int run_rm(const TrackOptions& o) {
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  auto done = o.version > 0 ? s.value()->remove_version(o.name, o.version) : s.value()->remove_model(o.name);
+  if (!done) return fail(done.error().message);
+  if (o.version > 0) std::cout << "removed " << o.name << " version " << o.version << "\n";
+  else std::cout << "removed " << o.name << " and all its versions\n";
+  return kExitOk;
+}
+
+int run_rename(const TrackOptions& o) {
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  if (auto done = s.value()->rename(o.name, o.new_name); !done) return fail(done.error().message);
+  std::cout << "renamed " << o.name << " to " << o.new_name << "\n";
+  return kExitOk;
+}
+
+// Exit code 1 when some node became unsupported: usable as a regression gate in CI.
+int run_diff(const TrackOptions& o) {
+  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
+  if (!target) return fail(target.error().message);
+  auto s = open_store(o);
+  if (!s) return fail(s.error().message);
+  auto m = s.value()->model(o.name);
+  if (!m) return fail(m.error().message);
+  auto to = s.value()->version(o.name, o.to);
+  if (!to) return fail(to.error().message);
+  int from_number = o.from;
+  if (from_number == 0) {
+    from_number = to->number;
+    for (const auto& v : m->versions)
+      if (v.number < to->number) from_number = v.number;
+  }
+  auto from = s.value()->version(o.name, from_number);
+  if (!from) return fail(from.error().message);
+  auto d = s.value()->diff(*from, *to, *target);
+  if (!d) return fail(d.error().message);
+  if (o.format == "json") {
+    std::cout << store::diff_json(*m, *from, *to, *target, *d).dump(2) << "\n";
+  } else {
+    std::cout << m->name << " v" << from->number << " -> v" << to->number << " (TensorRT " << target->release->name
+              << ", " << store::precision_key(*target) << ")\n"
+              << "  v" << from->number << ": " << counts_text(d->from) << "\n"
+              << "  v" << to->number << ": " << counts_text(d->to) << "\n";
+    auto print = [](const char* title, const std::vector<store::NodeChange>& changes) {
+      if (changes.empty()) return;
+      std::cout << title << "\n";
+      for (const auto& c : changes)
+        std::cout << "  " << c.name << " (" << c.op_type << "): " << (c.from_status.empty() ? "absent" : c.from_status)
+                  << " -> " << (c.to_status.empty() ? "absent" : c.to_status) << "\n";
+    };
+    print("became unsupported:", d->became_unsupported);
+    print("became convertible:", d->became_convertible);
+    print("other changes:", d->changed);
+    if (d->became_unsupported.empty() && d->became_convertible.empty() && d->changed.empty())
+      std::cout << "no node changed status\n";
+  }
+  return d->became_unsupported.empty() ? kExitOk : kExitFindings;
+}
+
+void add_common(CLI::App* cmd, TrackOptions& o) {
+  cmd->add_option("--data-dir", o.data_dir, "Tracked-model library (default: $XDG_DATA_HOME/trtlens)");
+  cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
+}
+void add_target(CLI::App* cmd, TrackOptions& o) {
+  cmd->add_option("--trt", o.trt, "TensorRT release (default: newest)");
+  cmd->add_option("--precision", o.precision, "Builder precisions, comma-separated")->default_str("fp32");
+  cmd->add_flag("--strict", o.strict, "Fallback to a wider precision counts as unsupported");
+}
+
+Runner add_track(CLI::App& app) {
+  auto o = std::make_shared<TrackOptions>();
+  auto* track = app.add_subcommand("track", "Tracked models: a local library of model versions and their verdicts");
+  track->require_subcommand(1);
+  auto* add = track->add_subcommand("add", "Add a model file (a new version if its bytes changed)");
+  add->add_option("model", o->model, "ONNX model file (its external-data files are stored with it)")->required();
+  add->add_option("--name", o->name, "Tracked model name (default: the file name without extension)");
+  add->add_option("--tag", o->tags, "Tag to add (repeatable)");
+  add_common(add, *o);
+  auto* list = track->add_subcommand("list", "List tracked models with their latest version's compatibility");
+  add_common(list, *o);
+  add_target(list, *o);
+  auto* show = track->add_subcommand("show", "Show a tracked model's versions and their compatibility");
+  show->add_option("name", o->name, "Tracked model name")->required();
+  add_common(show, *o);
+  add_target(show, *o);
+  auto* rm = track->add_subcommand("rm", "Remove a tracked model, or one of its versions");
+  rm->add_option("name", o->name, "Tracked model name")->required();
+  rm->add_option("--version", o->version, "Remove only this version number")->check(CLI::PositiveNumber);
+  add_common(rm, *o);
+  auto* rename = track->add_subcommand("rename", "Rename a tracked model");
+  rename->add_option("name", o->name, "Current name")->required();
+  rename->add_option("new_name", o->new_name, "New name")->required();
+  add_common(rename, *o);
+  auto* diff = track->add_subcommand("diff", "What changed in compatibility between two versions (exit 1: regression)");
+  diff->add_option("name", o->name, "Tracked model name")->required();
+  diff->add_option("--from", o->from, "Older version (default: the one before --to)")->check(CLI::PositiveNumber);
+  diff->add_option("--to", o->to, "Newer version (default: latest)")->check(CLI::PositiveNumber);
+  add_common(diff, *o);
+  add_target(diff, *o);
+  return [o, add, list, show, rm, rename, diff] {
+    if (add->parsed()) return run_add(*o);
+    if (list->parsed()) return run_list(*o);
+    if (show->parsed()) return run_show(*o);
+    if (rm->parsed()) return run_rm(*o);
+    if (rename->parsed()) return run_rename(*o);
+    if (diff->parsed()) return run_diff(*o);
+    return kExitUsage;
+  };
+}
+}  // namespace
+TRTLENS_REGISTER_COMMAND(60, add_track);
+
+}  // namespace trtlens::cli

@@ -1,0 +1,256 @@
+// REST routes of the tracked-model library, under /api/tracked (docs/api-tracked.md). Analysis JSON is exactly what
+// `trtlens check --format json` prints; everything else is small JSON built in store_json.cpp.
+#include <iostream>
+#include <memory>
+
+#include "kb/kb.h"
+#include "server/routes.h"
+#include "store/store.h"
+#include "store/store_json.h"
+
+namespace trtlens::store {
+namespace {
+using nlohmann::json;
+using server::send_error;
+using server::send_json;
+
+constexpr const char* kModel = R"(/api/tracked/models/([^/]+))";
+
+void send_store_error(httplib::Response& res, const Error& e) { send_error(res, http_status(e.code), e.code, e.message); }
+
+// ?trt=&precision=&strict= as a Target (defaults: newest release, fp32, not strict).
+Result<Target> target_of(const httplib::Request& req) {
+  const std::string strict = req.get_param_value("strict");
+  return make_target(KnowledgeBase::builtin(), req.get_param_value("trt"), req.get_param_value("precision"),
+                     strict == "1" || strict == "true", {});
+}
+
+// "3", "latest" or absent (latest) -> a version number, 0 meaning the latest.
+Result<int> version_number(const std::string& text) {
+  if (text.empty() || text == "latest") return 0;
+  try {
+    std::size_t used = 0;
+    const int n = std::stoi(text, &used);
+    if (used == text.size() && n > 0) return n;
+  } catch (const std::exception&) {
+  }
+  return make_error("E_BAD_REQUEST", "version must be a positive number or 'latest', not '" + text + "'");
+}
+
+struct Routes {
+  std::shared_ptr<Store> store;
+  std::size_t max_upload = 0;
+
+  void list(const httplib::Request& req, httplib::Response& res) {
+    auto target = target_of(req);
+    if (!target) return send_store_error(res, target.error());
+    auto models = store->list();
+    if (!models) return send_store_error(res, models.error());
+    const bool with_counts = req.get_param_value("counts") != "0";
+    json out{{"target", target_json(*target)}, {"models", json::array()}};
+    for (const auto& m : *models) {
+      json item{{"name", m.name},
+                {"tags", m.tags},
+                {"created_at", m.created_at},
+                {"version_count", m.versions.size()},
+                {"latest", nullptr}};
+      if (const auto* v = m.latest()) {
+        item["latest"] = version_json(*v);
+        if (with_counts) {
+          auto a = store->analysis(*v, *target);
+          item["latest"]["summary"] = a ? counts_json(a->counts) : json(nullptr);
+          if (!a) item["latest"]["error"] = {{"code", a.error().code}, {"message", a.error().message}};
+        }
+      }
+      out["models"].push_back(std::move(item));
+    }
+    send_json(res, 200, out.dump());
+  }
+
+  void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    const std::string name = req.matches[1];
+    if (auto ok = Store::check_name(name); !ok) return send_store_error(res, ok.error());
+    if (req.is_multipart_form_data())
+      return send_error(res, 400, "E_BAD_REQUEST", "send the model file as the raw request body, not as a form");
+    const std::string limit = std::to_string(max_upload >> 20) + " MiB";
+    if (req.has_header("Content-Length") &&
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_upload) {
+      res.set_header("Connection", "close");
+      return send_error(res, 413, "E_TOO_LARGE", "model is larger than the upload limit of " + limit);
+    }
+    auto staged = store->stage();
+    if (!staged) return send_store_error(res, staged.error());
+    std::size_t received = 0;
+    bool too_large = false;
+    Result<bool> written = true;
+    const bool complete = reader([&](const char* data, std::size_t size) {
+      received += size;
+      if (received > max_upload) {
+        too_large = true;
+        return false;
+      }
+      written = staged.value()->append(data, size);
+      return written.ok();
+    });
+    if (too_large) {
+      res.set_header("Connection", "close");
+      return send_error(res, 413, "E_TOO_LARGE", "model is larger than the upload limit of " + limit);
+    }
+    if (!written) return send_store_error(res, written.error());
+    if (!complete) return send_error(res, 400, "E_BAD_REQUEST", "the upload was interrupted");
+    if (auto done = staged.value()->finish_model(); !done) return send_store_error(res, done.error());
+    std::vector<std::string> tags;
+    for (std::size_t i = 0; i < req.get_param_value_count("tag"); ++i) tags.push_back(req.get_param_value("tag", i));
+    const std::string file_name = req.has_param("file_name") ? req.get_param_value("file_name") : name + ".onnx";
+    auto added = store->commit(*staged.value(), name, file_name, tags);
+    if (!added) return send_store_error(res, added.error());
+    json out{{"model", model_json(added->model)},
+             {"version", version_json(added->version)},
+             {"new_version", added->new_version},
+             {"new_model", added->new_model}};
+    send_json(res, added->new_version ? 201 : 200, out.dump());
+  }
+
+  void show(const httplib::Request& req, httplib::Response& res) {
+    auto m = store->model(req.matches[1]);
+    if (!m) return send_store_error(res, m.error());
+    send_json(res, 200, model_json(*m).dump());
+  }
+
+  void patch(const httplib::Request& req, httplib::Response& res) {
+    std::string name = req.matches[1];
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return send_error(res, 400, "E_BAD_REQUEST", "body must be a JSON object like {\"name\": ..., \"tags\": [...]}");
+    if (body.contains("tags")) {
+      if (!body["tags"].is_array()) return send_error(res, 400, "E_BAD_REQUEST", "\"tags\" must be an array of strings");
+      std::vector<std::string> tags;
+      for (const auto& t : body["tags"]) {
+        if (!t.is_string()) return send_error(res, 400, "E_BAD_REQUEST", "\"tags\" must be an array of strings");
+        tags.push_back(t.get<std::string>());
+      }
+      if (auto ok = store->set_tags(name, tags); !ok) return send_store_error(res, ok.error());
+    }
+    if (body.contains("name")) {
+      if (!body["name"].is_string()) return send_error(res, 400, "E_BAD_REQUEST", "\"name\" must be a string");
+      const std::string new_name = body["name"].get<std::string>();
+      if (auto ok = store->rename(name, new_name); !ok) return send_store_error(res, ok.error());
+      name = new_name;
+    }
+    auto m = store->model(name);
+    if (!m) return send_store_error(res, m.error());
+    send_json(res, 200, model_json(*m).dump());
+  }
+
+  void remove_model(const httplib::Request& req, httplib::Response& res) {
+    if (auto ok = store->remove_model(req.matches[1]); !ok) return send_store_error(res, ok.error());
+    res.status = 204;
+  }
+
+  Result<VersionInfo> version_of(const httplib::Request& req, const std::string& number_text) {
+    auto number = version_number(number_text);
+    if (!number) return number.error();
+    return store->version(req.matches[1], *number);
+  }
+
+  void remove_version(const httplib::Request& req, httplib::Response& res) {
+    auto v = version_of(req, req.matches[2]);
+    if (!v) return send_store_error(res, v.error());
+    if (auto ok = store->remove_version(req.matches[1], v->number); !ok) return send_store_error(res, ok.error());
+    res.status = 204;
+  }
+
+  void analysis(const httplib::Request& req, httplib::Response& res) {
+    auto target = target_of(req);
+    if (!target) return send_store_error(res, target.error());
+    auto v = version_of(req, req.matches[2]);
+    if (!v) return send_store_error(res, v.error());
+    auto a = store->analysis(*v, *target);
+    if (!a) return send_store_error(res, a.error());
+    res.set_header("X-Trtlens-Cache", a->from_cache ? "hit" : "miss");
+    send_json(res, 200, a->json);
+  }
+
+  void file(const httplib::Request& req, httplib::Response& res) {
+    auto v = version_of(req, req.matches[2]);
+    if (!v) return send_store_error(res, v.error());
+    auto path = std::make_shared<std::ifstream>(store->model_path(*v), std::ios::binary);
+    if (!*path) return send_error(res, 500, "E_IO", "cannot read the stored model file");
+    res.set_header("Content-Disposition", "attachment; filename=\"" + std::string(req.matches[1]) + "-v" +
+                                              std::to_string(v->number) + ".onnx\"");
+    res.set_content_provider(v->size, "application/octet-stream",
+                             [path](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                               std::vector<char> buffer(std::min<std::size_t>(length, 1 << 20));
+                               path->seekg(static_cast<std::streamoff>(offset));
+                               path->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                               const auto n = static_cast<std::size_t>(path->gcount());
+                               return n > 0 && sink.write(buffer.data(), n);
+                             });
+  }
+
+  void diff(const httplib::Request& req, httplib::Response& res) {
+    auto target = target_of(req);
+    if (!target) return send_store_error(res, target.error());
+    auto m = store->model(req.matches[1]);
+    if (!m) return send_store_error(res, m.error());
+    if (m->versions.size() < 1) return send_error(res, 404, "E_NOT_FOUND", "the model has no versions");
+    // Defaults: the latest version against the one before it.
+    const std::string to_text = req.get_param_value("to");
+    auto to = version_of(req, to_text);
+    if (!to) return send_store_error(res, to.error());
+    std::string from_text = req.get_param_value("from");
+    if (from_text.empty()) {
+      from_text = std::to_string(to->number);
+      for (const auto& v : m->versions)
+        if (v.number < to->number) from_text = std::to_string(v.number);
+    }
+    auto from = version_of(req, from_text);
+    if (!from) return send_store_error(res, from.error());
+    auto d = store->diff(*from, *to, *target);
+    if (!d) return send_store_error(res, d.error());
+    send_json(res, 200, diff_json(*m, *from, *to, *target, *d).dump());
+  }
+};
+
+void install_unavailable(httplib::Server& server, const std::string& message) {
+  auto handler = [message](const httplib::Request&, httplib::Response& res) {
+    send_error(res, 503, "E_STORE_UNAVAILABLE", message);
+  };
+  const std::string any = R"(/api/tracked(/.*)?)";
+  server.Get(any, handler);
+  server.Post(any, handler);
+  server.Patch(any, handler);
+  server.Delete(any, handler);
+}
+
+void install(httplib::Server& server, server::ServerContext& context) {
+  const auto dir = context.config.data_dir.empty() ? Store::default_data_dir() : context.config.data_dir;
+  auto opened = Store::open(dir);
+  if (!opened) {
+    std::cerr << "trtlens: tracked models unavailable: " << opened.error().message << "\n";
+    return install_unavailable(server, "tracked models unavailable: " + opened.error().message);
+  }
+  auto routes = std::make_shared<Routes>();
+  routes->store = std::shared_ptr<Store>(std::move(opened.value()));
+  routes->max_upload = context.config.max_upload_bytes;
+  context.extensions.emplace_back("store", routes->store.get());
+
+  const std::string model = kModel;
+  auto bind = [routes](void (Routes::*f)(const httplib::Request&, httplib::Response&)) {
+    return [routes, f](const httplib::Request& req, httplib::Response& res) { ((*routes).*f)(req, res); };
+  };
+  server.Get("/api/tracked/models", bind(&Routes::list));
+  server.Post(model + "/versions", [routes](const httplib::Request& req, httplib::Response& res,
+                                            const httplib::ContentReader& reader) { routes->upload(req, res, reader); });
+  server.Get(model, bind(&Routes::show));
+  server.Patch(model, bind(&Routes::patch));
+  server.Delete(model, bind(&Routes::remove_model));
+  server.Delete(model + "/versions/([^/]+)", bind(&Routes::remove_version));
+  server.Get(model + "/versions/([^/]+)/analysis", bind(&Routes::analysis));
+  server.Get(model + "/versions/([^/]+)/file", bind(&Routes::file));
+  server.Get(model + "/diff", bind(&Routes::diff));
+}
+
+}  // namespace
+TRTLENS_REGISTER_ROUTES(50, install);
+}  // namespace trtlens::store

@@ -1,0 +1,245 @@
+#include "store/staging.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "onnx/external_data.h"
+#include "onnx/graph.h"
+#include "onnx/model.h"
+
+namespace trtlens::store {
+namespace fs = std::filesystem;
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+void Sha256::update(const void* data, std::size_t size) { EVP_DigestUpdate(ctx_, data, size); }
+std::string Sha256::hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx_, digest, &length);
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += digits[digest[i] >> 4];
+    out += digits[digest[i] & 15];
+  }
+  return out;
+}
+std::string sha256_hex(const std::string& data) {
+  Sha256 h;
+  h.update(data.data(), data.size());
+  return h.hex();
+}
+
+namespace {
+
+Error io_error(const std::string& what, const fs::path& path) {
+  return make_error("E_IO", what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Every tensor that keeps its bytes outside the model file, including those in control-flow bodies.
+void collect_external(const onnx::GraphProto& graph, std::vector<const onnx::TensorProto*>& out) {
+  for (const auto& t : graph.initializer())
+    if (t.data_location() == onnx::TensorProto::EXTERNAL) out.push_back(&t);
+  for (const auto& node : graph.node())
+    for (const auto& attr : node.attribute()) {
+      if (attr.has_t() && attr.t().data_location() == onnx::TensorProto::EXTERNAL) out.push_back(&attr.t());
+      if (attr.has_g()) collect_external(attr.g(), out);
+      for (const auto& g : attr.graphs()) collect_external(g, out);
+    }
+}
+
+std::string location_of(const onnx::TensorProto& t) {
+  for (const auto& kv : t.external_data())
+    if (kv.key() == "location") return kv.value();
+  return {};
+}
+
+}  // namespace
+
+void fsync_dir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+int remove_abandoned_staging(const fs::path& tmp_root) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp_root, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto dash = name.find('-');
+    if (dash == std::string::npos) continue;
+    const long pid = std::strtol(name.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // still alive (or not ours to judge)
+    std::error_code rm;
+    fs::remove_all(entry.path(), rm);
+    if (!rm) ++removed;
+  }
+  return removed;
+}
+
+Result<std::unique_ptr<Staging>> Staging::create(const fs::path& tmp_root) {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  std::unique_ptr<Staging> s(new Staging());
+  s->dir_ = tmp_root / (std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(rd()));
+  std::error_code ec;
+  fs::create_directories(s->dir_, ec);
+  if (ec) return make_error("E_IO", "cannot create " + s->dir_.string() + ": " + ec.message());
+  s->fd_ = ::open(s->model_path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (s->fd_ < 0) return io_error("cannot create", s->model_path());
+  return s;
+}
+
+Staging::~Staging() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+Result<bool> Staging::append(const void* data, std::size_t size) {
+  if (fd_ < 0) return make_error("E_STATE", "model file already finished");
+  if (!write_all(fd_, data, size)) return io_error("cannot write", model_path());
+  model_hash_.update(data, size);
+  model_size_ += size;
+  return true;
+}
+
+Result<bool> Staging::finish_model() {
+  if (fd_ < 0) return make_error("E_STATE", "model file already finished");
+  const bool synced = ::fsync(fd_) == 0;
+  ::close(fd_);
+  fd_ = -1;
+  if (!synced) return io_error("cannot sync", model_path());
+  model_sha_ = model_hash_.hex();
+  return true;
+}
+
+Result<bool> Staging::copy_file(const fs::path& from, const fs::path& to, Sha256* hash, std::uint64_t* size) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return io_error("cannot read", from);
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    ::close(in);
+    return io_error("cannot create", to);
+  }
+  std::vector<char> buffer(1 << 20);
+  Result<bool> result = true;
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      result = io_error("cannot read", from);
+      break;
+    }
+    if (n == 0) break;
+    if (!write_all(out, buffer.data(), static_cast<std::size_t>(n))) {
+      result = io_error("cannot write", to);
+      break;
+    }
+    hash->update(buffer.data(), static_cast<std::size_t>(n));
+    *size += static_cast<std::uint64_t>(n);
+  }
+  if (result && ::fsync(out) != 0) result = io_error("cannot sync", to);
+  ::close(in);
+  ::close(out);
+  return result;
+}
+
+Result<bool> Staging::copy_model_from(const fs::path& path) {
+  // Parse the original first so a non-model fails with load_model's message, before anything is copied.
+  auto loaded = load_model(path);
+  if (!loaded) return loaded.error();
+  ::close(fd_);
+  fd_ = -1;
+  std::uint64_t size = 0;
+  if (auto r = copy_file(path, model_path(), &model_hash_, &size); !r) return r;
+  model_size_ = size;
+  model_sha_ = model_hash_.hex();
+
+  std::vector<const onnx::TensorProto*> tensors;
+  collect_external(loaded.value()->proto().graph(), tensors);
+  const fs::path folder = loaded.value()->folder();
+  std::vector<std::string> locations;
+  for (const auto* t : tensors) {
+    auto ref = ExternalData::resolve(*t, folder);
+    if (!ref) return ref.error();
+    locations.push_back(location_of(*t));
+  }
+  std::sort(locations.begin(), locations.end());
+  locations.erase(std::unique(locations.begin(), locations.end()), locations.end());
+  for (const auto& location : locations) {
+    // resolve() has already refused locations that leave the model's folder.
+    Sha256 hash;
+    ExternalFile file{location, "", 0};
+    if (auto r = copy_file(folder / location, dir_ / location, &hash, &file.size); !r) return r;
+    file.sha256 = hash.hex();
+    external_.push_back(std::move(file));
+  }
+  return true;
+}
+
+Result<bool> Staging::validate() const {
+  auto loaded = load_model(model_path());
+  if (!loaded) return loaded.error();
+  std::vector<const onnx::TensorProto*> tensors;
+  collect_external(loaded.value()->proto().graph(), tensors);
+  for (const auto* t : tensors)
+    if (auto ref = ExternalData::resolve(*t, dir_); !ref)
+      return make_error(ref.error().code, ref.error().message + " (upload external-data files with the CLI: "
+                                                                "trtlens track add)");
+  auto index = ModelIndex::build(std::move(loaded.value()));
+  if (!index) return index.error();
+  return true;
+}
+
+std::string Staging::digest() const {
+  if (external_.empty()) return model_sha_;
+  std::string text = model_sha_;
+  for (const auto& f : external_) text += "\n" + f.location + " " + f.sha256;
+  return sha256_hex(text);
+}
+
+Result<bool> Staging::publish(const fs::path& destination) {
+  fsync_dir(dir_);
+  std::error_code ec;
+  fs::create_directories(destination.parent_path(), ec);
+  if (::rename(dir_.c_str(), destination.c_str()) == 0) {
+    fsync_dir(destination.parent_path());
+    dir_.clear();
+    return true;
+  }
+  if (errno == EEXIST || errno == ENOTEMPTY) return false;  // same content already in the library
+  return io_error("cannot move a staged model to", destination);
+}
+
+}  // namespace trtlens::store

@@ -1,0 +1,85 @@
+// A model version being added: its files are written (and hashed) into a private temporary folder under the data
+// dir, fsynced, validated, and only then renamed into the content-addressed library. Until that rename nothing of it
+// is visible; if the process dies first, the folder is left in tmp/ and removed by the next Store::open.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+typedef struct evp_md_ctx_st EVP_MD_CTX;
+
+namespace trtlens::store {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, std::size_t size);
+  std::string hex();  // finalises
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+std::string sha256_hex(const std::string& data);
+
+struct ExternalFile {
+  std::string location;  // relative to the model file, as the model names it
+  std::string sha256;
+  std::uint64_t size = 0;
+};
+
+class Staging {
+ public:
+  // Creates tmp_root/<pid>-<unique>/; the pid lets a later open tell abandoned folders from live ones.
+  static Result<std::unique_ptr<Staging>> create(const std::filesystem::path& tmp_root);
+  ~Staging();
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  // The model file, streamed: append() any number of times, then finish_model().
+  Result<bool> append(const void* data, std::size_t size);
+  Result<bool> finish_model();
+  // Copies the model at `path` (and every external-data file it references) into the staging folder.
+  Result<bool> copy_model_from(const std::filesystem::path& path);
+
+  // Loads the staged model and builds its graph index: a file that trtlens cannot analyse is never stored.
+  // Error codes: those of load_model / ModelIndex::build / ExternalData::resolve.
+  Result<bool> validate() const;
+
+  // Identity of the version: the model's SHA-256, or, with external data, a SHA-256 over it and the files' hashes.
+  std::string digest() const;
+  const std::string& model_sha256() const { return model_sha_; }
+  std::uint64_t model_size() const { return model_size_; }
+  const std::vector<ExternalFile>& external_files() const { return external_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path model_path() const { return dir_ / "model.onnx"; }
+
+  // Moves the folder to `destination` (fsyncing the parent). If `destination` exists it already holds the same
+  // content (it is named by the digest) and the staged copy is dropped. Returns false in that case.
+  Result<bool> publish(const std::filesystem::path& destination);
+
+ private:
+  Staging() = default;
+  Result<bool> copy_file(const std::filesystem::path& from, const std::filesystem::path& to, Sha256* hash,
+                         std::uint64_t* size);
+  std::filesystem::path dir_;
+  int fd_ = -1;
+  Sha256 model_hash_;
+  std::string model_sha_;
+  std::uint64_t model_size_ = 0;
+  std::vector<ExternalFile> external_;
+};
+
+// Makes a rename or a new file in `dir` durable.
+void fsync_dir(const std::filesystem::path& dir);
+// Removes tmp_root/<pid>-* folders whose process is gone (an upload killed mid-way).
+int remove_abandoned_staging(const std::filesystem::path& tmp_root);
+
+}  // namespace trtlens::store

@@ -1,0 +1,444 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "kb/embedded.h"
+#include "onnx/graph.h"
+#include "onnx/model.h"
+#include "report/report.h"
+#include "store/sqlite.h"
+
+namespace trtlens::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE TABLE IF NOT EXISTS tags (
+  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (model_id, tag));
+CREATE TABLE IF NOT EXISTS versions (
+  id INTEGER PRIMARY KEY,
+  model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  file_name TEXT NOT NULL,
+  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (model_id, number),
+  UNIQUE (model_id, digest));
+CREATE INDEX IF NOT EXISTS versions_digest ON versions(digest);
+CREATE TABLE IF NOT EXISTS external_files (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+  location TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (version_id, location));
+CREATE TABLE IF NOT EXISTS analyses (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+  release TEXT NOT NULL,
+  precisions TEXT NOT NULL,
+  strict INTEGER NOT NULL,
+  kb_hash TEXT NOT NULL,
+  convertible INTEGER NOT NULL, fallback INTEGER NOT NULL, unsupported INTEGER NOT NULL, warnings INTEGER NOT NULL,
+  model_convertible INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (version_id, release, precisions, strict));
+)sql";
+
+// SQLite failures are exceptional inside the store; its public functions return them as values.
+template <typename F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SqliteError& e) {
+    return make_error("E_DB", std::string("tracked-model database: ") + e.what());
+  } catch (const fs::filesystem_error& e) {
+    return make_error("E_IO", e.what());
+  }
+}
+
+Error not_found(const std::string& name) { return make_error("E_NOT_FOUND", "no tracked model named '" + name + "'"); }
+
+std::int64_t model_id(Db& db, const std::string& name) {
+  Stmt q(db, "SELECT id FROM models WHERE name = ?");
+  q.bind_all(name);
+  return q.step() ? q.integer(0) : 0;
+}
+
+Counts counts_of(const Summary& s) {
+  return Counts{s.convertible, s.fallback, s.unsupported, s.warnings, s.model_convertible};
+}
+
+}  // namespace
+
+std::string precision_key(const Target& target) {
+  auto precisions = target.precisions;
+  std::sort(precisions.begin(), precisions.end());
+  std::string key;
+  for (auto p : precisions) key += (key.empty() ? "" : ",") + std::string(precision_name(p));
+  return key;
+}
+
+fs::path Store::default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "trtlens";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".local/share/trtlens";
+  return fs::path(".trtlens");
+}
+
+std::string Store::builtin_kb_hash() {
+  static const std::string hash = [] {
+    Sha256 h;
+    for (const auto& f : embedded_kb_files()) {
+      h.update(f.name.data(), f.name.size());
+      h.update("\n", 1);
+      h.update(f.data, f.size);
+    }
+    return h.hex();
+  }();
+  return hash;
+}
+
+Result<bool> Store::check_name(const std::string& name) {
+  if (name.empty() || name.size() > 200) return make_error("E_NAME", "a name must have 1 to 200 characters");
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
+      return make_error("E_NAME", "name '" + name + "' has a control character or a slash");
+  return true;
+}
+
+Result<std::unique_ptr<Store>> Store::open(const fs::path& data_dir, const StoreOptions& options) {
+  std::unique_ptr<Store> s(new Store());
+  s->dir_ = data_dir;
+  s->kb_hash_ = options.kb_hash.empty() ? builtin_kb_hash() : options.kb_hash;
+  std::error_code ec;
+  for (const auto* sub : {"models", "tmp"}) {
+    fs::create_directories(data_dir / sub, ec);
+    if (ec) return make_error("E_IO", "cannot create data directory " + (data_dir / sub).string() + ": " + ec.message());
+  }
+  remove_abandoned_staging(data_dir / "tmp");
+  auto opened = guarded([&]() -> Result<bool> {
+    s->db_ = std::make_unique<Db>((data_dir / "library.sqlite3").string());
+    sqlite3_busy_timeout(s->db_->get(), 30000);
+    s->db_->exec("PRAGMA journal_mode=WAL");
+    s->db_->exec("PRAGMA synchronous=FULL");
+    s->db_->exec("PRAGMA foreign_keys=ON");
+    s->create_schema();
+    return true;
+  });
+  if (!opened) return opened.error();
+  return s;
+}
+
+Store::~Store() = default;
+
+void Store::create_schema() {
+  Transaction t(*db_);
+  db_->exec(kSchema);
+  t.commit();
+}
+
+Result<std::unique_ptr<Staging>> Store::stage() { return Staging::create(dir_ / "tmp"); }
+
+fs::path Store::model_path(const VersionInfo& v) const { return dir_ / "models" / v.digest / "model.onnx"; }
+
+std::vector<VersionInfo> Store::read_versions(std::int64_t id) {
+  std::vector<VersionInfo> out;
+  Stmt q(*db_, "SELECT id, number, digest, sha256, size, file_name, added_at FROM versions WHERE model_id = ? "
+               "ORDER BY number");
+  q.bind_all(id);
+  while (q.step())
+    out.push_back(VersionInfo{q.integer(0), static_cast<int>(q.integer(1)), q.text(2), q.text(3),
+                              static_cast<std::uint64_t>(q.integer(4)), q.text(5), q.text(6), {}});
+  for (auto& v : out) {
+    Stmt f(*db_, "SELECT location, sha256, size FROM external_files WHERE version_id = ? ORDER BY location");
+    f.bind_all(v.id);
+    while (f.step()) v.external_files.push_back({f.text(0), f.text(1), static_cast<std::uint64_t>(f.integer(2))});
+  }
+  return out;
+}
+
+ModelInfo Store::read_model(std::int64_t id) {
+  ModelInfo m;
+  Stmt q(*db_, "SELECT id, name, created_at FROM models WHERE id = ?");
+  q.bind_all(id);
+  if (!q.step()) return m;
+  m.id = q.integer(0);
+  m.name = q.text(1);
+  m.created_at = q.text(2);
+  Stmt t(*db_, "SELECT tag FROM tags WHERE model_id = ? ORDER BY tag");
+  t.bind_all(id);
+  while (t.step()) m.tags.push_back(t.text(0));
+  m.versions = read_versions(id);
+  return m;
+}
+
+Result<AddResult> Store::commit(Staging& staged, const std::string& name, const std::string& file_name,
+                                const std::vector<std::string>& tags) {
+  if (auto ok = check_name(name); !ok) return ok.error();
+  for (const auto& tag : tags)
+    if (auto ok = check_name(tag); !ok) return make_error("E_NAME", "invalid tag: " + ok.error().message);
+  if (auto valid = staged.validate(); !valid) return valid.error();
+  const std::string digest = staged.digest();
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<AddResult> {
+    // Files first (complete, fsynced, renamed into place), then the row: a crash in between leaves an unreferenced
+    // folder that a later add of the same content reuses, never a row without its file.
+    auto published = staged.publish(dir_ / "models" / digest);
+    if (!published) return published.error();
+    AddResult result;
+    Transaction t(*db_);
+    std::int64_t id = model_id(*db_, name);
+    if (id == 0) {
+      Stmt ins(*db_, "INSERT INTO models(name) VALUES (?)");
+      ins.bind_all(name).run();
+      id = db_->last_insert_id();
+      result.new_model = true;
+    }
+    for (const auto& tag : tags) Stmt(*db_, "INSERT OR IGNORE INTO tags(model_id, tag) VALUES (?, ?)").bind_all(id, tag).run();
+    Stmt existing(*db_, "SELECT number FROM versions WHERE model_id = ? AND digest = ?");
+    existing.bind_all(id, digest);
+    int number = 0;
+    if (existing.step()) {
+      number = static_cast<int>(existing.integer(0));
+    } else {
+      Stmt next(*db_, "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE model_id = ?");
+      next.bind_all(id).step();
+      number = static_cast<int>(next.integer(0));
+      Stmt ins(*db_, "INSERT INTO versions(model_id, number, digest, sha256, size, file_name) VALUES (?,?,?,?,?,?)");
+      ins.bind_all(id, number, digest, staged.model_sha256(), static_cast<std::int64_t>(staged.model_size()), file_name)
+          .run();
+      const std::int64_t version_id = db_->last_insert_id();
+      for (const auto& f : staged.external_files())
+        Stmt(*db_, "INSERT INTO external_files(version_id, location, sha256, size) VALUES (?,?,?,?)")
+            .bind_all(version_id, f.location, f.sha256, static_cast<std::int64_t>(f.size))
+            .run();
+      result.new_version = true;
+    }
+    t.commit();
+    result.model = read_model(id);
+    for (const auto& v : result.model.versions)
+      if (v.number == number) result.version = v;
+    return result;
+  });
+}
+
+Result<AddResult> Store::add_file(const fs::path& model, const std::string& name, const std::vector<std::string>& tags) {
+  auto staged = stage();
+  if (!staged) return staged.error();
+  if (auto copied = staged.value()->copy_model_from(model); !copied) return copied.error();
+  return commit(*staged.value(), name, model.filename().string(), tags);
+}
+
+Result<std::vector<ModelInfo>> Store::list() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<std::vector<ModelInfo>> {
+    std::vector<std::int64_t> ids;
+    Stmt q(*db_, "SELECT id FROM models ORDER BY name");
+    while (q.step()) ids.push_back(q.integer(0));
+    std::vector<ModelInfo> out;
+    for (auto id : ids) out.push_back(read_model(id));
+    return out;
+  });
+}
+
+Result<ModelInfo> Store::model(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<ModelInfo> {
+    const auto id = model_id(*db_, name);
+    if (id == 0) return not_found(name);
+    return read_model(id);
+  });
+}
+
+Result<VersionInfo> Store::version(const std::string& name, int number) {
+  auto m = model(name);
+  if (!m) return m.error();
+  if (m->versions.empty()) return make_error("E_NOT_FOUND", "tracked model '" + name + "' has no versions");
+  if (number == 0) return m->versions.back();
+  for (const auto& v : m->versions)
+    if (v.number == number) return v;
+  return make_error("E_NOT_FOUND", "tracked model '" + name + "' has no version " + std::to_string(number));
+}
+
+Result<bool> Store::rename(const std::string& name, const std::string& new_name) {
+  if (auto ok = check_name(new_name); !ok) return ok.error();
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<bool> {
+    Transaction t(*db_);
+    const auto id = model_id(*db_, name);
+    if (id == 0) return not_found(name);
+    if (new_name == name) return true;
+    if (model_id(*db_, new_name) != 0) return make_error("E_EXISTS", "a tracked model named '" + new_name + "' exists");
+    Stmt(*db_, "UPDATE models SET name = ? WHERE id = ?").bind_all(new_name, id).run();
+    t.commit();
+    return true;
+  });
+}
+
+Result<bool> Store::set_tags(const std::string& name, const std::vector<std::string>& tags) {
+  for (const auto& tag : tags)
+    if (auto ok = check_name(tag); !ok) return make_error("E_NAME", "invalid tag: " + ok.error().message);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<bool> {
+    Transaction t(*db_);
+    const auto id = model_id(*db_, name);
+    if (id == 0) return not_found(name);
+    Stmt(*db_, "DELETE FROM tags WHERE model_id = ?").bind_all(id).run();
+    for (const auto& tag : tags) Stmt(*db_, "INSERT OR IGNORE INTO tags(model_id, tag) VALUES (?, ?)").bind_all(id, tag).run();
+    t.commit();
+    return true;
+  });
+}
+
+// Called with the mutex held, after the rows are gone: a folder is deleted only when no version names it.
+void Store::remove_unreferenced(const std::vector<std::string>& digests) {
+  for (const auto& digest : digests) {
+    Stmt q(*db_, "SELECT 1 FROM versions WHERE digest = ? LIMIT 1");
+    q.bind_all(digest);
+    if (q.step()) continue;
+    std::error_code ec;
+    fs::remove_all(dir_ / "models" / digest, ec);
+  }
+}
+
+Result<bool> Store::remove_model(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<bool> {
+    std::vector<std::string> digests;
+    {
+      Transaction t(*db_);
+      const auto id = model_id(*db_, name);
+      if (id == 0) return not_found(name);
+      for (const auto& v : read_versions(id)) digests.push_back(v.digest);
+      Stmt(*db_, "DELETE FROM models WHERE id = ?").bind_all(id).run();
+      t.commit();
+    }
+    remove_unreferenced(digests);
+    return true;
+  });
+}
+
+Result<bool> Store::remove_version(const std::string& name, int number) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<bool> {
+    std::string digest;
+    {
+      Transaction t(*db_);
+      const auto id = model_id(*db_, name);
+      if (id == 0) return not_found(name);
+      Stmt q(*db_, "SELECT digest FROM versions WHERE model_id = ? AND number = ?");
+      q.bind_all(id, number);
+      if (!q.step())
+        return make_error("E_NOT_FOUND", "tracked model '" + name + "' has no version " + std::to_string(number));
+      digest = q.text(0);
+      Stmt(*db_, "DELETE FROM versions WHERE model_id = ? AND number = ?").bind_all(id, number).run();
+      t.commit();
+    }
+    remove_unreferenced({digest});
+    return true;
+  });
+}
+
+Result<CachedAnalysis> Store::analysis(const VersionInfo& v, const Target& target) {
+  const std::string release = target.release->name;
+  const std::string precisions = precision_key(target);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto hit = guarded([&]() -> Result<CachedAnalysis> {
+      Stmt q(*db_, "SELECT json, convertible, fallback, unsupported, warnings, model_convertible FROM analyses "
+                   "WHERE version_id = ? AND release = ? AND precisions = ? AND strict = ? AND kb_hash = ?");
+      q.bind_all(v.id, release, precisions, target.strict, kb_hash_);
+      if (!q.step()) return make_error("E_MISS", "");
+      CachedAnalysis c;
+      c.json = q.text(0);
+      c.counts = Counts{static_cast<int>(q.integer(1)), static_cast<int>(q.integer(2)), static_cast<int>(q.integer(3)),
+                        static_cast<int>(q.integer(4)), q.integer(5) != 0};
+      c.from_cache = true;
+      return c;
+    });
+    if (hit || hit.error().code != "E_MISS") return hit;
+  }
+  // Analyse outside the lock: other requests keep being served while a large model is checked.
+  auto loaded = load_model(model_path(v));
+  if (!loaded) return loaded.error();
+  auto index = ModelIndex::build(std::move(loaded.value()));
+  if (!index) return index.error();
+  Target plain = target;
+  plain.plugins.clear();
+  const Analysis a = analyze(*index.value(), plain, KnowledgeBase::builtin());
+  CachedAnalysis c{to_json(*index.value(), a), counts_of(a.summary), false};
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto stored = guarded([&]() -> Result<bool> {
+    Stmt ins(*db_, "INSERT OR REPLACE INTO analyses(version_id, release, precisions, strict, kb_hash, convertible, "
+                   "fallback, unsupported, warnings, model_convertible, json) "
+                   "SELECT ?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM versions WHERE id = ?1)");
+    ins.bind_all(v.id, release, precisions, target.strict, kb_hash_, c.counts.convertible, c.counts.fallback,
+                 c.counts.unsupported, c.counts.warnings, c.counts.model_convertible, c.json)
+        .run();
+    return true;
+  });
+  if (!stored) return stored.error();
+  return c;
+}
+
+Result<int> Store::cached_analyses() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<int> {
+    Stmt q(*db_, "SELECT COUNT(*) FROM analyses WHERE kb_hash = ?");
+    q.bind_all(kb_hash_);
+    q.step();
+    return static_cast<int>(q.integer(0));
+  });
+}
+
+Result<CompatDiff> Store::diff(const VersionInfo& from, const VersionInfo& to, const Target& target) {
+  auto a = analysis(from, target);
+  if (!a) return a.error();
+  auto b = analysis(to, target);
+  if (!b) return b.error();
+  using Key = std::pair<std::string, std::string>;
+  struct Side {
+    std::string op_type, status;
+  };
+  auto nodes_of = [](const std::string& json) {
+    std::map<Key, Side> out;
+    const auto document = nlohmann::json::parse(json);
+    for (const auto& n : document.at("nodes"))
+      out[{n.at("graph").get<std::string>(), n.at("name").get<std::string>()}] =
+          Side{n.at("op_type").get<std::string>(), n.at("status").get<std::string>()};
+    return out;
+  };
+  const auto before = nodes_of(a->json);
+  const auto after = nodes_of(b->json);
+  CompatDiff d;
+  d.from = a->counts;
+  d.to = b->counts;
+  auto record = [&](const Key& key, const Side* x, const Side* y) {
+    NodeChange c{key.first, key.second, y ? y->op_type : x->op_type, x ? x->status : "", y ? y->status : ""};
+    if (c.from_status == c.to_status) return;
+    if (c.to_status == "unsupported") d.became_unsupported.push_back(std::move(c));
+    else if (c.to_status == "convertible" && !c.from_status.empty()) d.became_convertible.push_back(std::move(c));
+    else d.changed.push_back(std::move(c));
+  };
+  for (const auto& [key, side] : before) {
+    auto it = after.find(key);
+    record(key, &side, it == after.end() ? nullptr : &it->second);
+  }
+  for (const auto& [key, side] : after)
+    if (!before.count(key)) record(key, nullptr, &side);
+  return d;
+}
+
+}  // namespace trtlens::store

@@ -1,0 +1,165 @@
+// REST routes of the tracked-model library, through a real server on a loopback port.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "report/report.h"
+#include "store/store.h"
+#include "store/store_support.h"
+
+namespace trtlens::test {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+httplib::Result upload(httplib::Client& c, const std::string& name, const std::string& bytes,
+                       const std::string& query = "") {
+  return c.Post(("/api/tracked/models/" + name + "/versions" + query).c_str(), bytes, "application/octet-stream");
+}
+
+std::string error_code(const httplib::Result& r) { return json::parse(r->body)["error"]["code"].get<std::string>(); }
+
+TEST(TrackedApi, UploadListAnalyseAndReuploadIsANoOp) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  ASSERT_NE(server.context().extension("store"), nullptr);
+
+  auto r = upload(c, "net", relu_model_with_custom_op(1).bytes(), "?tag=vision&file_name=net.onnx");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  auto body = json::parse(r->body);
+  EXPECT_TRUE(body["new_model"].get<bool>());
+  EXPECT_EQ(body["version"]["number"], 1);
+  EXPECT_EQ(body["version"]["file_name"], "net.onnx");
+  EXPECT_EQ(body["model"]["tags"], json::array({"vision"}));
+
+  auto again = upload(c, "net", relu_model_with_custom_op(1).bytes());
+  ASSERT_EQ(again->status, 200);
+  EXPECT_FALSE(json::parse(again->body)["new_version"].get<bool>());
+
+  ASSERT_EQ(upload(c, "net", relu_model(2).bytes())->status, 201);
+
+  auto list = c.Get("/api/tracked/models?trt=10.15&precision=fp16");
+  ASSERT_EQ(list->status, 200) << list->body;
+  auto models = json::parse(list->body);
+  EXPECT_EQ(models["target"]["release"], "10.15");
+  EXPECT_EQ(models["target"]["precisions"], "fp16");
+  ASSERT_EQ(models["models"].size(), 1u);
+  EXPECT_EQ(models["models"][0]["version_count"], 2);
+  EXPECT_EQ(models["models"][0]["latest"]["number"], 2);
+  EXPECT_EQ(models["models"][0]["latest"]["summary"]["unsupported"], 0);
+  EXPECT_EQ(models["models"][0]["latest"]["summary"]["convertible"], 2);
+
+  auto analysis = c.Get("/api/tracked/models/net/versions/1/analysis?trt=10.15");
+  ASSERT_EQ(analysis->status, 200) << analysis->body;
+  EXPECT_EQ(analysis->get_header_value("X-Trtlens-Cache"), "miss");
+  // The same document `trtlens check STORED_FILE --trt 10.15 --format json` prints.
+  const auto stored = tmp / "data/models" / body["version"]["digest"].get<std::string>() / "model.onnx";
+  auto cli = run_trtlens({"check", stored.string(), "--trt", "10.15", "--format", "json"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_EQ(json::parse(analysis->body), json::parse(cli.out));
+  auto cached = c.Get("/api/tracked/models/net/versions/1/analysis?trt=10.15");
+  EXPECT_EQ(cached->get_header_value("X-Trtlens-Cache"), "hit");
+  EXPECT_EQ(cached->body, analysis->body);
+
+  auto file = c.Get("/api/tracked/models/net/versions/latest/file");
+  ASSERT_EQ(file->status, 200);
+  EXPECT_EQ(file->body, relu_model(2).bytes());
+
+  auto show = c.Get("/api/tracked/models/net");
+  ASSERT_EQ(show->status, 200);
+  EXPECT_EQ(json::parse(show->body)["versions"].size(), 2u);
+}
+
+TEST(TrackedApi, OversizeAndInvalidUploadsAre4xxAndStoreNothing) {
+  TempDir tmp;
+  TestServer server(tmp / "data", /*max_upload=*/4096);
+  auto c = server.client();
+  auto big = upload(c, "big", std::string(8192, 'x'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(error_code(big), "E_TOO_LARGE");
+
+  auto junk = upload(c, "junk", "definitely not an onnx model");
+  ASSERT_TRUE(junk);
+  EXPECT_EQ(junk->status, 422) << junk->body;
+  EXPECT_FALSE(json::parse(junk->body)["error"]["message"].get<std::string>().empty());
+
+  auto empty = upload(c, "empty", "");
+  EXPECT_EQ(empty->status, 422) << empty->body;
+
+  auto list = c.Get("/api/tracked/models");
+  EXPECT_TRUE(json::parse(list->body)["models"].empty());
+  EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+}
+
+TEST(TrackedApi, RenameTagAndDelete) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  ASSERT_EQ(upload(c, "a", relu_model(1).bytes())->status, 201);
+  ASSERT_EQ(upload(c, "a", relu_model(2).bytes())->status, 201);
+  ASSERT_EQ(upload(c, "b", relu_model(3).bytes())->status, 201);
+
+  auto renamed = c.Patch("/api/tracked/models/a", R"({"name": "alpha", "tags": ["x", "y"]})", "application/json");
+  ASSERT_EQ(renamed->status, 200) << renamed->body;
+  EXPECT_EQ(json::parse(renamed->body)["name"], "alpha");
+  EXPECT_EQ(json::parse(renamed->body)["tags"], json::array({"x", "y"}));
+  EXPECT_EQ(c.Get("/api/tracked/models/a")->status, 404);
+  auto taken = c.Patch("/api/tracked/models/alpha", R"({"name": "b"})", "application/json");
+  EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(c.Patch("/api/tracked/models/alpha", "not json", "application/json")->status, 400);
+
+  EXPECT_EQ(c.Delete("/api/tracked/models/alpha/versions/1")->status, 204);
+  EXPECT_EQ(c.Delete("/api/tracked/models/alpha/versions/1")->status, 404);
+  EXPECT_EQ(c.Delete("/api/tracked/models/alpha/versions/zero")->status, 400);
+  auto alpha = json::parse(c.Get("/api/tracked/models/alpha")->body);
+  ASSERT_EQ(alpha["versions"].size(), 1u);
+  EXPECT_EQ(alpha["versions"][0]["number"], 2);
+
+  EXPECT_EQ(c.Delete("/api/tracked/models/alpha")->status, 204);
+  EXPECT_EQ(c.Get("/api/tracked/models/alpha")->status, 404);
+  EXPECT_EQ(c.Get("/api/tracked/models/alpha/versions/2/analysis")->status, 404);
+  auto list = json::parse(c.Get("/api/tracked/models")->body);
+  ASSERT_EQ(list["models"].size(), 1u);
+  EXPECT_EQ(list["models"][0]["name"], "b");
+}
+
+TEST(TrackedApi, DiffBetweenVersions) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  ASSERT_EQ(upload(c, "m", relu_model(1).bytes())->status, 201);
+  ASSERT_EQ(upload(c, "m", relu_model_with_custom_op(1).bytes())->status, 201);
+  auto r = c.Get("/api/tracked/models/m/diff?trt=10.15");  // defaults: latest against the one before
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto d = json::parse(r->body);
+  EXPECT_EQ(d["from"]["version"], 1);
+  EXPECT_EQ(d["to"]["version"], 2);
+  ASSERT_EQ(d["became_unsupported"].size(), 1u) << r->body;
+  EXPECT_EQ(d["became_unsupported"][0]["name"], "custom");
+  EXPECT_EQ(d["became_unsupported"][0]["from"], nullptr);
+  EXPECT_EQ(d["to"]["summary"]["unsupported"], 1);
+  auto reverse = json::parse(c.Get("/api/tracked/models/m/diff?from=2&to=1")->body);
+  EXPECT_TRUE(reverse["became_unsupported"].empty());
+  EXPECT_EQ(reverse["changed"].size(), 1u);
+  EXPECT_EQ(c.Get("/api/tracked/models/m/diff?from=9")->status, 404);
+}
+
+TEST(TrackedApi, BadTargetsAndNamesAre400) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  ASSERT_EQ(upload(c, "m", relu_model(1).bytes())->status, 201);
+  auto r = c.Get("/api/tracked/models?trt=99.9");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(error_code(r), "E_USAGE");
+  EXPECT_EQ(c.Get("/api/tracked/models/m/versions/1/analysis?trt=8.6&precision=fp8")->status, 400);
+  EXPECT_EQ(upload(c, "bad%01name", relu_model(1).bytes())->status, 400);
+  EXPECT_EQ(c.Get("/api/tracked/models/nobody")->status, 404);
+}
+
+}  // namespace
+}  // namespace trtlens::test
