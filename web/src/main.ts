@@ -211,7 +211,9 @@ async function loadModels(select?: string): Promise<void> {
   const models = await api.models();
   ui.model.replaceChildren(...models.map((m) => h("option", { value: m.id }, `${m.name} (${m.node_count} nodes)`)));
   ui.empty.hidden = models.length > 0;
-  const id = select ?? models[0]?.id;
+  // #model=<id> picks the first model to show (links, tests).
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("model");
+  const id = select ?? (models.some((m) => m.id === fromHash) ? fromHash! : models[0]?.id);
   if (id) {
     ui.model.value = id;
     await loadModel(id);
