@@ -1,5 +1,6 @@
 // The analysis API (docs/api.md, "Analysis API"): releases, models, graph, analysis, per-node runtimes, op support.
 // A thin layer: every verdict comes from analyze() / node_across_releases() / op_support().
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -114,15 +115,20 @@ void post_model(ModelRegistry& registry, std::size_t max_bytes, const httplib::R
                 const httplib::ContentReader& reader) {
   if (req.is_multipart_form_data())
     return send_error(res, 415, "E_MEDIA_TYPE", "send the model as the raw request body, not as a form");
+  // Refuse a declared oversize body before reading any of it (httplib would only report a generic read failure).
+  if (req.has_header("Content-Length") &&
+      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_bytes)
+    return send_error(res, 413, "E_TOO_LARGE", "upload exceeds the limit of " + std::to_string(max_bytes >> 10) + " KiB");
   const std::string name = safe_file_name(req.get_header_value("X-Filename"));
   const auto dir = registry.new_upload_dir();
   const auto path = dir / name;
   std::uint64_t written = 0;
   bool too_large = false;
+  bool complete = false;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) return send_error(res, 500, "E_IO", "cannot store the upload");
-    reader([&](const char* data, std::size_t size) {
+    complete = reader([&](const char* data, std::size_t size) {
       written += size;
       if (written > max_bytes) {
         too_large = true;
@@ -134,7 +140,11 @@ void post_model(ModelRegistry& registry, std::size_t max_bytes, const httplib::R
   }
   if (too_large) {
     registry.remove_upload_dir(dir);
-    return send_error(res, 413, "E_TOO_LARGE", "upload exceeds the limit of " + std::to_string(max_bytes >> 20) + " MB");
+    return send_error(res, 413, "E_TOO_LARGE", "upload exceeds the limit of " + std::to_string(max_bytes >> 10) + " KiB");
+  }
+  if (!complete) {
+    registry.remove_upload_dir(dir);
+    return send_error(res, 400, "E_UPLOAD", "the upload was interrupted");
   }
   if (written == 0) {
     registry.remove_upload_dir(dir);
