@@ -50,11 +50,14 @@ function fillPrecisions(): void {
   ui.precision.value = available.includes(previous) ? previous : available.includes("fp16") ? "fp16" : available[0] ?? "fp32";
 }
 
+let analysisRequest = 0;
 async function refreshAnalysis(): Promise<void> {
   if (!state.modelId) return;
   const id = state.modelId;
+  // Quick successive selector changes race: only the newest answer may paint.
+  const request = ++analysisRequest;
   const analysis = await api.analysis(id, ui.release.value, ui.precision.value, ui.strict.checked);
-  if (id !== state.modelId) return;
+  if (request !== analysisRequest || id !== state.modelId) return;
   state.analysis = analysis;
   state.status = new Map(analysis.nodes.map((n) => [n.index, n.status]));
   state.verdicts = new Map(analysis.nodes.map((n) => [n.index, n]));
