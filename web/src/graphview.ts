@@ -107,7 +107,8 @@ export class GraphView {
     const w = Number(this.svg.getAttribute("width")) || 1;
     const hgt = Number(this.svg.getAttribute("height")) || 1;
     const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
-    this.scale = Math.min(1.2, Math.max(0.05, Math.min(vw / w, vh / hgt)));
+    // A long chain fitted whole is an unreadable sliver: keep text legible and show its top; pan for the rest.
+    this.scale = Math.min(1.2, vw / w, Math.max(vh / hgt, 0.5));
     this.tx = (vw - w * this.scale) / 2;
     this.ty = Math.max(10, (vh - hgt * this.scale) / 2);
     this.apply();
