@@ -1,0 +1,214 @@
+// The analysis API (docs/api.md, "Analysis API"): releases, models, graph, analysis, per-node runtimes, op support.
+// A thin layer: every verdict comes from analyze() / node_across_releases() / op_support().
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <random>
+
+#include "kb/op_support.h"
+#include "report/report.h"
+#include "server/graph_json.h"
+#include "server/models.h"
+#include "server/routes.h"
+#include "verdict/analysis.h"
+
+namespace trtlens::server {
+
+namespace {
+
+std::filesystem::path upload_root() {
+  std::random_device rd;
+  const auto tag = std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
+  return std::filesystem::temp_directory_path() / ("trtlens-serve-" + tag);
+}
+
+nlohmann::json model_entry(const ServedModel& m) {
+  return {{"id", m.id}, {"name", m.name}, {"path", m.path.string()}, {"node_count", m.index->nodes().size()},
+          {"bytes", m.bytes}};
+}
+
+bool flag(const httplib::Request& req, const char* key) {
+  const auto v = req.get_param_value(key);
+  return v == "1" || v == "true" || v == "yes";
+}
+
+std::vector<std::string> plugins_of(const httplib::Request& req) {
+  std::vector<std::string> out;
+  const auto n = req.get_param_value_count("plugin");
+  for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value("plugin", i));
+  return out;
+}
+
+// Resolves the model of a /api/models/{id}/... request, answering 404 itself when unknown.
+std::shared_ptr<ServedModel> model_of(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
+  auto m = registry.get(req.matches[1]);
+  if (!m) send_error(res, 404, "E_NO_MODEL", "no model with id '" + std::string(req.matches[1]) + "'");
+  return m;
+}
+
+void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
+  auto m = model_of(registry, req, res);
+  if (!m) return;
+  const auto& kb = KnowledgeBase::builtin();
+  auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
+                            plugins_of(req));
+  if (!target) return send_error(res, 400, target.error().code, target.error().message);
+  std::string key = target->release->name + "|" + (target->strict ? "s" : "-");
+  for (auto p : target->precisions) key += "|" + std::string(precision_name(p));
+  for (const auto& p : target->plugins) key += "|plugin:" + p.text();
+  std::shared_ptr<const std::string> body;
+  {
+    std::lock_guard<std::mutex> lock(m->mutex);
+    auto& cached = m->analyses[key];
+    if (!cached) cached = std::make_shared<const std::string>(to_json(*m->index, analyze(*m->index, *target, kb)));
+    body = cached;
+  }
+  send_json(res, 200, *body);
+}
+
+void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
+  auto m = model_of(registry, req, res);
+  if (!m) return;
+  const auto& kb = KnowledgeBase::builtin();
+  const std::string index_text = req.matches[2];
+  if (index_text.size() > 9) return send_error(res, 404, "E_NO_NODE", "no node " + index_text);
+  const int node = std::stoi(index_text);
+  if (node < 0 || static_cast<std::size_t>(node) >= m->index->nodes().size())
+    return send_error(res, 404, "E_NO_NODE", "no node " + index_text);
+  auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
+                            plugins_of(req));
+  if (!target) return send_error(res, 400, target.error().code, target.error().message);
+  const NodeRef& n = m->index->nodes()[static_cast<std::size_t>(node)];
+  nlohmann::json support = op_support(kb, n.op_type);
+  std::vector<ReleaseVerdict> verdicts;
+  {
+    std::lock_guard<std::mutex> lock(m->mutex);
+    verdicts = node_across_releases(*m->index, node, *target, kb);
+  }
+  nlohmann::json releases = nlohmann::json::array();
+  for (auto it = verdicts.rbegin(); it != verdicts.rend(); ++it) {  // newest first, like /api/releases
+    const Release& r = *it->release;
+    const NodeVerdict& v = it->verdict;
+    nlohmann::json entry = release_summary(r);
+    for (const auto& s : support["releases"])
+      if (s.value("release", "") == r.name) entry["op"] = s;
+    nlohmann::json reasons = nlohmann::json::array();
+    for (const auto& reason : v.reasons)
+      reasons.push_back({{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}});
+    entry["node"] = {{"status", status_name(v.status)},
+                     {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
+                     {"reasons", reasons}};
+    releases.push_back(std::move(entry));
+  }
+  nlohmann::json precisions = nlohmann::json::array();
+  for (auto p : target->precisions) precisions.push_back(precision_name(p));
+  nlohmann::json out{{"node", {{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"domain", n.domain}}},
+                     {"precisions", precisions},
+                     {"strict", target->strict},
+                     {"releases", releases},
+                     {"rules", support["rules"]}};
+  send_json(res, 200, out.dump());
+}
+
+// Streams the raw request body to a private file (never held in memory whole), then loads it like a CLI model.
+void post_model(ModelRegistry& registry, std::size_t max_bytes, const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& reader) {
+  if (req.is_multipart_form_data())
+    return send_error(res, 415, "E_MEDIA_TYPE", "send the model as the raw request body, not as a form");
+  // Refuse a declared oversize body before reading any of it (httplib would only report a generic read failure).
+  if (req.has_header("Content-Length") &&
+      std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_bytes)
+    return send_error(res, 413, "E_TOO_LARGE", "upload exceeds the limit of " + std::to_string(max_bytes >> 10) + " KiB");
+  const std::string name = safe_file_name(req.get_header_value("X-Filename"));
+  const auto dir = registry.new_upload_dir();
+  const auto path = dir / name;
+  std::uint64_t written = 0;
+  bool too_large = false;
+  bool complete = false;
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return send_error(res, 500, "E_IO", "cannot store the upload");
+    complete = reader([&](const char* data, std::size_t size) {
+      written += size;
+      if (written > max_bytes) {
+        too_large = true;
+        return false;
+      }
+      out.write(data, static_cast<std::streamsize>(size));
+      return static_cast<bool>(out);
+    });
+  }
+  if (too_large) {
+    registry.remove_upload_dir(dir);
+    return send_error(res, 413, "E_TOO_LARGE", "upload exceeds the limit of " + std::to_string(max_bytes >> 10) + " KiB");
+  }
+  if (!complete) {
+    registry.remove_upload_dir(dir);
+    return send_error(res, 400, "E_UPLOAD", "the upload was interrupted");
+  }
+  if (written == 0) {
+    registry.remove_upload_dir(dir);
+    return send_error(res, 400, "E_EMPTY", "the upload is empty");
+  }
+  auto added = registry.add_file(path, name);
+  if (!added) {
+    registry.remove_upload_dir(dir);
+    // Strip our private folder from the loader's message: the user knows the file by the name they uploaded.
+    std::string message = added.error().message;
+    for (auto pos = message.find(path.string()); pos != std::string::npos; pos = message.find(path.string()))
+      message.replace(pos, path.string().size(), name);
+    return send_error(res, 422, added.error().code, message);
+  }
+  send_json(res, 201, model_entry(*added.value()).dump());
+}
+
+void install(httplib::Server& server, ServerContext& context) {
+  auto registry = std::make_shared<ModelRegistry>(upload_root());
+  context.extensions.emplace_back("models", registry.get());
+  for (const auto& path : context.config.models) {
+    auto added = registry->add_file(path, path.filename().string());
+    if (!added) registry->startup_errors.push_back(added.error().message);
+  }
+  const std::size_t max_bytes = context.config.max_upload_bytes;
+
+  server.Get("/api/releases", [](const httplib::Request&, httplib::Response& res) {
+    const auto& releases = KnowledgeBase::builtin().releases();
+    nlohmann::json out = nlohmann::json::array();
+    for (auto it = releases.rbegin(); it != releases.rend(); ++it) out.push_back(release_summary(*it));
+    send_json(res, 200, out.dump());
+  });
+  server.Get("/api/models", [registry](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : registry->list()) out.push_back(model_entry(*m));
+    send_json(res, 200, out.dump());
+  });
+  server.Post("/api/models", [registry, max_bytes](const httplib::Request& req, httplib::Response& res,
+                                                   const httplib::ContentReader& reader) {
+    post_model(*registry, max_bytes, req, res, reader);
+  });
+  server.Get(R"(/api/models/([0-9]+)/graph)", [registry](const httplib::Request& req, httplib::Response& res) {
+    auto m = model_of(*registry, req, res);
+    if (!m) return;
+    std::shared_ptr<const std::string> body;
+    {
+      std::lock_guard<std::mutex> lock(m->mutex);
+      if (!m->graph) m->graph = std::make_shared<const std::string>(graph_json(*m->index, m->id, m->name));
+      body = m->graph;
+    }
+    send_json(res, 200, *body);
+  });
+  server.Get(R"(/api/models/([0-9]+)/analysis)", [registry](const httplib::Request& req, httplib::Response& res) {
+    get_analysis(*registry, req, res);
+  });
+  server.Get(R"(/api/models/([0-9]+)/nodes/([0-9]+)/runtimes)",
+             [registry](const httplib::Request& req, httplib::Response& res) { get_runtimes(*registry, req, res); });
+  server.Get(R"(/api/ops/([A-Za-z0-9_.\-]{1,100}))", [](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, 200, op_support(KnowledgeBase::builtin(), std::string(req.matches[1])).dump());
+  });
+}
+
+}  // namespace
+
+TRTLENS_REGISTER_ROUTES(100, install);
+
+}  // namespace trtlens::server

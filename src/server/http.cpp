@@ -1,0 +1,71 @@
+#include "server/http.h"
+
+#include <exception>
+
+namespace trtlens::server {
+
+namespace {
+bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; }
+bool is_mutating(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+}  // namespace
+
+bool host_allowed(const ServerConfig& config, const std::string& host_header) {
+  // Bound elsewhere than loopback the user chose to expose the server; names are then not ours to know.
+  if (!is_loopback(config.host) && config.host != "") return true;
+  const std::string port = ":" + std::to_string(config.port);
+  for (const char* name : {"127.0.0.1", "localhost", "[::1]"})
+    if (host_header == std::string(name) + port) return true;
+  return false;
+}
+
+void harden(httplib::Server& server, ServerContext& context) {
+  server.set_tcp_nodelay(true);  // without it one keep-alive connection manages a few dozen requests per second
+  server.set_payload_max_length(context.config.max_upload_bytes);
+  server.set_read_timeout(30, 0);
+  server.set_write_timeout(60, 0);
+  server.set_keep_alive_max_count(1000);
+
+  server.set_pre_routing_handler([&context](const httplib::Request& req, httplib::Response& res) {
+    // Debian's build Brotli-compresses on the fly, which takes seconds for multi-megabyte JSON: never negotiate it.
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+    // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us.
+    if (!host_allowed(context.config, req.get_header_value("Host"))) {
+      send_error(res, 403, "E_HOST", "request Host is not this server's address");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // Cross-site requests from a browser carry an Origin: refuse those that change state.
+    if (req.has_header("Origin") && is_mutating(req.method)) {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin != "http://" + req.get_header_value("Host")) {
+        send_error(res, 403, "E_ORIGIN", "cross-origin request refused");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string message = "internal error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      message = e.what();
+    } catch (...) {
+    }
+    send_error(res, 500, "E_INTERNAL", message);
+  });
+
+  // Errors produced by httplib itself (no route, payload too large, bad request line) get the JSON error shape too.
+  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    switch (res.status) {
+      case 404: send_error(res, 404, "E_NOT_FOUND", "no such resource"); break;
+      case 413: send_error(res, 413, "E_TOO_LARGE", "request body exceeds the upload limit"); break;
+      case 405: send_error(res, 405, "E_METHOD", "method not allowed"); break;
+      default: send_error(res, res.status, "E_BAD_REQUEST", "bad request"); break;
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+}  // namespace trtlens::server

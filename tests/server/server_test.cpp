@@ -1,0 +1,265 @@
+// The analysis API over real HTTP: the server runs in-process on an ephemeral loopback port.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
+
+#include "kb/kb.h"
+#include "report/report.h"
+#include "server/http.h"
+#include "server/models.h"
+#include "server/routes.h"
+#include "support/model_builder.h"
+
+namespace trtlens::server {
+namespace {
+
+using test::ModelBuilder;
+using test::TempDir;
+
+// A small If model: Relu, then an If whose bodies hold an Identity and a Neg.
+std::filesystem::path small_model(const TempDir& dir) {
+  ModelBuilder b;
+  b.input("x", 1, {1, 4});
+  b.initializer("w", 1, {1, 4}, {1, 2, 3, 4});
+  b.node("Add", {"x", "w"}, {"a"}, "block/Add");
+  b.node("Relu", {"a"}, {"r"}, "block/Relu");
+  b.initializer("c", 9, {}, {1});
+  onnx::GraphProto then_g, else_g;
+  then_g.set_name("then");
+  auto* t = then_g.add_node();
+  t->set_op_type("Identity"), t->set_name("then/Identity"), t->add_input("r"), t->add_output("t_out");
+  *then_g.add_output() = test::value_info("t_out", 1, {1, 4});
+  else_g.set_name("else");
+  auto* e = else_g.add_node();
+  e->set_op_type("Neg"), e->set_name("else/Neg"), e->add_input("r"), e->add_output("e_out");
+  *else_g.add_output() = test::value_info("e_out", 1, {1, 4});
+  auto& branch = b.node("If", {"c"}, {"y"}, "block/If");
+  test::set_attr(branch, "then_branch", then_g);
+  test::set_attr(branch, "else_branch", else_g);
+  b.output("y", 1, {1, 4});
+  return b.save(dir / "small.onnx");
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void start(std::size_t max_upload = std::size_t{1} << 20) {
+    context_.config.models = {small_model(dir_)};
+    context_.config.max_upload_bytes = max_upload;
+    harden(http_, context_);
+    install_all_routes(http_, context_);
+    port_ = http_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    context_.config.port = port_;
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+  }
+  virtual std::size_t max_upload() const { return std::size_t{1} << 20; }
+  void SetUp() override { start(max_upload()); }
+  void TearDown() override {
+    http_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_url_encode(false);  // send traversal attempts exactly as written
+    return c;
+  }
+  static nlohmann::json body(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
+
+  TempDir dir_;
+  ServerContext context_;
+  httplib::Server http_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST_F(ApiTest, ReleasesNewestFirstWithPrecisions) {
+  auto r = client().Get("/api/releases");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto j = body(r);
+  const auto& kb = KnowledgeBase::builtin();
+  ASSERT_EQ(j.size(), kb.releases().size());
+  EXPECT_EQ(j[0]["release"], kb.releases().back().name);
+  EXPECT_EQ(j.back()["release"], kb.releases().front().name);
+  EXPECT_TRUE(j[0]["precisions"].is_array());
+  EXPECT_EQ(j[0]["display"], "TensorRT " + kb.releases().back().version);
+}
+
+TEST_F(ApiTest, ModelsListsCommandLineModels) {
+  auto j = body(client().Get("/api/models"));
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["id"], "1");
+  EXPECT_EQ(j[0]["name"], "small.onnx");
+  EXPECT_EQ(j[0]["node_count"], 5);
+}
+
+TEST_F(ApiTest, AnalysisIsExactlyTheCheckJson) {
+  auto r = client().Get("/api/models/1/analysis?trt=8.6&precision=fp16,int8&strict=1");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const auto& kb = KnowledgeBase::builtin();
+  auto loaded = load_model(dir_ / "small.onnx");
+  auto index = ModelIndex::build(std::move(loaded.value()));
+  auto target = make_target(kb, "8.6", "fp16,int8", true, {});
+  EXPECT_EQ(r->body, to_json(*index.value(), analyze(*index.value(), target.value(), kb)));
+  EXPECT_EQ(body(r)["target"]["strict"], true);
+}
+
+TEST_F(ApiTest, BadTargetsAre400) {
+  auto c = client();
+  auto r = c.Get("/api/models/1/analysis?trt=1.0");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["error"]["code"], "E_USAGE");
+  r = c.Get("/api/models/1/analysis?trt=8.6&precision=fp4");
+  EXPECT_EQ(r->status, 400);
+  r = c.Get("/api/models/1/analysis?precision=bogus");
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST_F(ApiTest, UnknownModelsAndNodesAre404) {
+  auto c = client();
+  EXPECT_EQ(c.Get("/api/models/99/graph")->status, 404);
+  EXPECT_EQ(body(c.Get("/api/models/99/analysis"))["error"]["code"], "E_NO_MODEL");
+  EXPECT_EQ(c.Get("/api/models/1/nodes/5/runtimes")->status, 404);
+  EXPECT_EQ(c.Get("/api/models/1/nodes/99999999999999/runtimes")->status, 404);
+  EXPECT_EQ(c.Get("/api/models/abc/graph")->status, 404);
+  EXPECT_EQ(c.Get("/api/nothing")->status, 404);
+}
+
+TEST_F(ApiTest, GraphHasNodesTensorKindsAndBodies) {
+  auto j = body(client().Get("/api/models/1/graph"));
+  ASSERT_EQ(j["nodes"].size(), 5u);
+  EXPECT_EQ(j["nodes"][0]["name"], "block/Add");
+  EXPECT_EQ(j["nodes"][2]["op_type"], "If");
+  EXPECT_EQ(j["nodes"][2]["bodies"].size(), 2u);
+  ASSERT_EQ(j["graphs"].size(), 3u);
+  const auto& tensors = j["graphs"][0]["tensors"];
+  EXPECT_EQ(tensors["w"]["kind"], "initializer");
+  EXPECT_EQ(tensors["x"]["kind"], "input");
+  EXPECT_EQ(tensors["y"]["kind"], "output");
+  EXPECT_EQ(tensors["x"]["dtype"], "FLOAT");
+  EXPECT_EQ(tensors["x"]["shape"], nlohmann::json::array({1, 4}));
+}
+
+TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
+  auto r = client().Get("/api/models/1/nodes/1/runtimes?precision=fp16");
+  ASSERT_EQ(r->status, 200);
+  auto j = body(r);
+  EXPECT_EQ(j["node"]["op_type"], "Relu");
+  ASSERT_EQ(j["releases"].size(), KnowledgeBase::builtin().releases().size());
+  for (const auto& rel : j["releases"]) {
+    EXPECT_TRUE(rel["op"]["importer"].get<bool>()) << rel["release"];
+    EXPECT_EQ(rel["node"]["status"], "convertible") << rel["release"];
+  }
+}
+
+TEST_F(ApiTest, OpSupportRoute) {
+  auto c = client();
+  auto j = body(c.Get("/api/ops/Gelu"));
+  EXPECT_EQ(j["op"], "Gelu");
+  EXPECT_FALSE(j["releases"].empty());
+  EXPECT_EQ(c.Get("/api/ops/%3Cscript%3E")->status, 404);
+}
+
+TEST_F(ApiTest, UploadValidModelIs201AndListed) {
+  ModelBuilder b;
+  b.input("x", 1, {1, 4});
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  b.output("y", 1, {1, 4});
+  auto c = client();
+  auto r = c.Post("/api/models", httplib::Headers{{"X-Filename", "../../etc/evil.onnx"}}, b.bytes(), "application/octet-stream");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201);
+  auto j = body(r);
+  EXPECT_EQ(j["name"], "evil.onnx");  // the folder part of a client's file name is never used
+  EXPECT_EQ(body(c.Get("/api/models")).size(), 2u);
+  EXPECT_EQ(c.Get("/api/models/" + j["id"].get<std::string>() + "/analysis")->status, 200);
+}
+
+TEST_F(ApiTest, UploadGarbageIs422WithoutServerPaths) {
+  auto r = client().Post("/api/models", httplib::Headers{{"X-Filename", "notes.onnx"}}, "definitely not protobuf \x01\x02",
+                         "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  const std::string message = body(r)["error"]["message"];
+  EXPECT_NE(message.find("notes.onnx"), std::string::npos) << message;
+  EXPECT_EQ(message.find("trtlens-serve-"), std::string::npos) << message;
+  EXPECT_EQ(body(client().Get("/api/models")).size(), 1u);
+}
+
+TEST_F(ApiTest, UploadEmptyIs400AndFormIs415) {
+  auto c = client();
+  EXPECT_EQ(c.Post("/api/models", "", "application/octet-stream")->status, 400);
+  httplib::MultipartFormDataItems items{{"file", "abc", "m.onnx", "application/octet-stream"}};
+  EXPECT_EQ(c.Post("/api/models", items)->status, 415);
+}
+
+class SmallUploadLimitTest : public ApiTest {
+ protected:
+  std::size_t max_upload() const override { return 4096; }
+};
+
+TEST_F(SmallUploadLimitTest, UploadOverTheLimitIs413) {
+  auto r = client().Post("/api/models", std::string(10000, 'x'), "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ApiTest, PathTraversalNeverReachesFiles) {
+  auto c = client();
+  for (const char* path : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2f..%2fetc%2fpasswd",
+                           "/..\\..\\etc\\passwd", "/etc/passwd", "/index.html/../../../etc/passwd"}) {
+    auto r = c.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_TRUE(r->status == 400 || r->status == 404) << path << " -> " << r->status;
+    EXPECT_EQ(r->body.find("root:"), std::string::npos) << path;
+  }
+  auto index = c.Get("/");
+  EXPECT_EQ(index->status, 200);
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+}
+
+TEST_F(ApiTest, ForeignHostAndCrossOriginWritesAre403) {
+  auto c = client();
+  auto r = c.Get("/api/models", httplib::Headers{{"Host", "attacker.example:80"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["code"], "E_HOST");
+  r = c.Post("/api/models", httplib::Headers{{"Origin", "http://attacker.example"}}, "x", "application/octet-stream");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["code"], "E_ORIGIN");
+  r = c.Get("/api/models", httplib::Headers{{"Host", "localhost:" + std::to_string(port_)}});
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ApiTest, NeverBrotliCompresses) {
+  auto r = client().Get("/api/models/1/graph", httplib::Headers{{"Accept-Encoding", "br, gzip"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Encoding"), "");
+}
+
+TEST(SafeFileName, KeepsOnlyTheBaseNameAndSafeCharacters) {
+  EXPECT_EQ(safe_file_name("../../etc/passwd"), "passwd");
+  EXPECT_EQ(safe_file_name("a\\b\\c.onnx"), "c.onnx");
+  EXPECT_EQ(safe_file_name(".."), "model.onnx");
+  EXPECT_EQ(safe_file_name(""), "model.onnx");
+  EXPECT_EQ(safe_file_name("my model<1>.onnx"), "my_model_1_.onnx");
+}
+
+TEST(HostAllowed, LoopbackNamesOnlyWhenBoundToLoopback) {
+  ServerConfig config;
+  config.port = 8080;
+  EXPECT_TRUE(host_allowed(config, "127.0.0.1:8080"));
+  EXPECT_TRUE(host_allowed(config, "localhost:8080"));
+  EXPECT_FALSE(host_allowed(config, "localhost:8081"));
+  EXPECT_FALSE(host_allowed(config, "evil.example:8080"));
+  EXPECT_FALSE(host_allowed(config, ""));
+  config.host = "0.0.0.0";
+  EXPECT_TRUE(host_allowed(config, "machine.lan:8080"));
+}
+
+}  // namespace
+}  // namespace trtlens::server

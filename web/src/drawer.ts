@@ -1,0 +1,148 @@
+// The node drawer: Properties, Supported Runtimes (every release x precision, plus this node's verdict per release)
+// and Issues. Model strings go in as text only.
+import { api, type Analysis, type GraphNode, type ModelGraph, type Runtimes, type Tensor } from "./api";
+import { badge, clear, h } from "./dom";
+
+export type Tab = "properties" | "runtimes" | "issues";
+const PRECISION_ORDER = ["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"];
+
+export interface DrawerContext {
+  modelId: string;
+  graph: ModelGraph;
+  analysis?: Analysis;
+  precision: string;
+  strict: boolean;
+}
+
+export class Drawer {
+  private el = document.getElementById("drawer") as HTMLElement;
+  private body = document.getElementById("drawer-body") as HTMLElement;
+  private title = document.getElementById("drawer-title") as HTMLElement;
+  private tab: Tab = "properties";
+  node?: GraphNode;
+  private ctx?: DrawerContext;
+
+  constructor() {
+    for (const button of this.el.querySelectorAll<HTMLButtonElement>("[data-tab]"))
+      button.addEventListener("click", () => this.select(button.dataset.tab as Tab));
+    document.getElementById("drawer-close")!.addEventListener("click", () => this.close());
+  }
+
+  open(node: GraphNode, ctx: DrawerContext): void {
+    this.node = node;
+    this.ctx = ctx;
+    this.el.hidden = false;
+    this.el.dataset.nodeIndex = String(node.index);
+    this.title.textContent = `${node.op_type} · ${node.name}`;
+    this.select(this.tab);
+  }
+
+  refresh(ctx: DrawerContext): void {
+    if (this.node && !this.el.hidden) this.open(this.node, ctx);
+  }
+
+  close(): void {
+    this.el.hidden = true;
+    this.node = undefined;
+  }
+
+  get isOpen(): boolean { return !this.el.hidden; }
+
+  select(tab: Tab): void {
+    this.tab = tab;
+    for (const button of this.el.querySelectorAll<HTMLButtonElement>("[data-tab]"))
+      button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+    clear(this.body);
+    if (!this.node || !this.ctx) return;
+    if (tab === "properties") this.body.append(properties(this.node, this.ctx.graph));
+    else if (tab === "issues") this.body.append(issues(this.node, this.ctx.analysis));
+    else void this.runtimes(this.node, this.ctx);
+  }
+
+  private async runtimes(node: GraphNode, ctx: DrawerContext): Promise<void> {
+    const holder = h("div", { class: "runtimes", "data-loading": "1" }, "Loading…");
+    this.body.append(holder);
+    try {
+      const data = await api.runtimes(ctx.modelId, node.index, ctx.precision, ctx.strict);
+      if (this.node !== node || this.tab !== "runtimes") return;
+      holder.replaceChildren(runtimeTable(data, ctx.precision));
+      holder.removeAttribute("data-loading");
+    } catch (e) {
+      holder.replaceChildren(h("p", { class: "error-text" }, (e as Error).message));
+    }
+  }
+}
+
+function tensorText(t: Tensor | undefined): string {
+  if (!t) return "?";
+  const shape = t.shape ? `[${t.shape.map((d) => (d === null ? "?" : String(d))).join(", ")}]` : "[?]";
+  return `${t.dtype} ${shape}`;
+}
+
+function tensorRows(names: string[], graph: ModelGraph, scope: string): HTMLElement {
+  const table = h("table", { class: "kv" });
+  const scopes = new Map(graph.graphs.map((g) => [g.path, g]));
+  names.forEach((name, i) => {
+    let t: Tensor | undefined;
+    for (let s = scopes.get(scope); s && !t; s = s.parent === null ? undefined : scopes.get(s.parent)) t = s.tensors[name];
+    table.append(h("tr", {}, h("td", {}, String(i)), h("td", { class: "mono" }, name || "(none)"),
+      h("td", { class: "mono" }, name ? tensorText(t) : ""), h("td", { class: `kind ${t?.kind ?? ""}` }, t?.kind ?? "")));
+  });
+  return table;
+}
+
+function properties(node: GraphNode, graph: ModelGraph): HTMLElement {
+  const box = h("div", { class: "properties" });
+  const kv = h("table", { class: "kv" });
+  const row = (k: string, v: string) => kv.append(h("tr", {}, h("th", {}, k), h("td", { class: "mono" }, v)));
+  row("name", node.name);
+  row("op", node.op_type);
+  row("domain", node.domain || "ai.onnx");
+  row("graph", node.graph || "(main graph)");
+  if (node.doc) row("doc", node.doc);
+  box.append(kv);
+  box.append(h("h3", {}, "Attributes"));
+  const attrs = h("table", { class: "kv attributes" });
+  for (const a of node.attributes) attrs.append(h("tr", {}, h("th", {}, a.name), h("td", { class: "mono" }, a.value), h("td", { class: "muted" }, a.type)));
+  box.append(node.attributes.length ? attrs : h("p", { class: "muted" }, "none"));
+  box.append(h("h3", {}, "Inputs"), tensorRows(node.inputs, graph, node.graph));
+  box.append(h("h3", {}, "Outputs"), tensorRows(node.outputs, graph, node.graph));
+  return box;
+}
+
+function issues(node: GraphNode, analysis: Analysis | undefined): HTMLElement {
+  const v = analysis?.nodes.find((n) => n.index === node.index);
+  const box = h("div", { class: "issues" });
+  if (!v) return h("p", { class: "muted" }, "No verdict yet.");
+  box.append(h("p", {}, badge(v.status), ` ${v.status}`, v.runs_in ? ` · runs in ${v.runs_in}` : "",
+    v.first_supported_release ? ` · first supported in TensorRT ${v.first_supported_release}` : ""));
+  if (!v.reasons.length && !v.warnings.length) box.append(h("p", { class: "muted" }, "No issues for this node."));
+  for (const r of v.reasons)
+    box.append(h("div", { class: "issue reason", "data-code": r.code }, h("div", { class: "code" }, r.code),
+      h("div", {}, r.message), r.hint ? h("div", { class: "hint" }, "Fix: ", r.hint) : null));
+  for (const w of v.warnings)
+    box.append(h("div", { class: "issue warning", "data-code": w.code }, h("div", { class: "code" }, w.code), h("div", {}, w.message)));
+  return box;
+}
+
+function runtimeTable(data: Runtimes, precision: string): HTMLElement {
+  const all = new Set<string>();
+  for (const r of data.releases) for (const p of r.precisions) all.add(p);
+  const columns = PRECISION_ORDER.filter((p) => all.has(p));
+  const table = h("table", { class: "runtime-table" });
+  table.append(h("thead", {}, h("tr", {}, h("th", {}, "Release"), ...columns.map((p) => h("th", {}, p.toUpperCase())),
+    h("th", {}, `This node (${precision})`))));
+  const body = h("tbody");
+  for (const r of data.releases) {
+    const cells = columns.map((p) => {
+      if (!r.precisions.includes(p)) return h("td", { class: "na", "data-precision": p, title: `${r.display} has no ${p}` }, "—");
+      const ok = !!r.op?.importer && (r.op?.precisions ?? []).includes(p);
+      return h("td", { class: ok ? "yes" : "no", "data-precision": p, "data-supported": ok ? "1" : "0" }, ok ? "✓" : "✗");
+    });
+    const mine = h("td", { class: "node-verdict", "data-status": r.node.status, title: r.node.reasons.map((x) => x.message).join("\n") },
+      badge(r.node.status), r.node.runs_in ? ` ${r.node.runs_in}` : "");
+    body.append(h("tr", { "data-release": r.release }, h("th", {}, r.display), ...cells, mine));
+  }
+  table.append(body);
+  return table;
+}

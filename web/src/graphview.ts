@@ -1,0 +1,162 @@
+// Draws one level: node boxes are DOM elements (data-node-name, badge data-status) placed by the layout worker,
+// edges an SVG underneath. Pan with drag, zoom with the wheel, fit, centre on an item.
+import type { LayoutRequest, LayoutResult } from "./layout.worker";
+import type { Item, LevelView } from "./views";
+import { h } from "./dom";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+export function itemSize(item: Item): { width: number; height: number } {
+  if (item.kind === "input" || item.kind === "output") return { width: Math.min(220, 40 + item.label.length * 7), height: 30 };
+  if (item.kind === "group") return { width: Math.min(260, Math.max(160, 60 + item.label.length * 7)), height: 58 };
+  return { width: Math.min(240, Math.max(150, 40 + item.label.length * 6.5)), height: 54 };
+}
+
+export class GraphView {
+  readonly stage: HTMLElement;
+  private canvas: HTMLElement;
+  private svg: SVGSVGElement;
+  private scale = 1;
+  private tx = 0;
+  private ty = 0;
+  private worker: Worker;
+  private request = 0;
+  private pending = new Map<number, (r: LayoutResult) => void>();
+  positions = new Map<string, { x: number; y: number; width: number; height: number }>();
+  elements = new Map<string, HTMLElement>();
+  edgeLabels: SVGTextElement[] = [];
+
+  constructor(private viewport: HTMLElement) {
+    this.stage = viewport.querySelector("#stage") as HTMLElement;
+    this.canvas = h("div", { class: "canvas" });
+    this.svg = document.createElementNS(SVG, "svg");
+    this.svg.classList.add("edges");
+    this.canvas.append(this.svg);
+    this.stage.append(this.canvas);
+    this.worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    this.worker.onmessage = (e: MessageEvent<LayoutResult>) => {
+      this.pending.get(e.data.id)?.(e.data);
+      this.pending.delete(e.data.id);
+    };
+    this.installPanZoom();
+  }
+
+  // Lays out and draws `view`; `render(item)` builds each item's element.
+  async show(view: LevelView, render: (item: Item) => HTMLElement, edgeLabel: (tensors: string[]) => string): Promise<void> {
+    const id = ++this.request;
+    const req: LayoutRequest = {
+      id,
+      nodes: view.items.map((it) => ({ id: it.id, ...itemSize(it) })),
+      edges: view.edges.map((e) => ({ from: e.from, to: e.to })),
+    };
+    const result = await new Promise<LayoutResult>((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage(req);
+    });
+    if (id !== this.request) return;  // a newer level replaced this one while it was being laid out
+    this.canvas.replaceChildren(this.svg);
+    this.svg.replaceChildren();
+    this.positions.clear();
+    this.elements.clear();
+    this.edgeLabels = [];
+    this.svg.setAttribute("width", String(result.width + 40));
+    this.svg.setAttribute("height", String(result.height + 40));
+    const defs = document.createElementNS(SVG, "defs");
+    const marker = document.createElementNS(SVG, "marker");
+    for (const [k, v] of Object.entries({ id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto" }))
+      marker.setAttribute(k, v);
+    const tip = document.createElementNS(SVG, "path");
+    tip.setAttribute("d", "M0,0 L10,5 L0,10 z");
+    marker.append(tip);
+    defs.append(marker);
+    this.svg.append(defs);
+    view.edges.forEach((edge, i) => {
+      const pts = result.edges[i]?.points ?? [];
+      if (pts.length < 2) return;
+      const path = document.createElementNS(SVG, "path");
+      path.setAttribute("d", "M" + pts.map((p) => `${p.x},${p.y}`).join(" L"));
+      path.setAttribute("marker-end", "url(#arrow)");
+      this.svg.append(path);
+      const label = document.createElementNS(SVG, "text");
+      const mid = pts[Math.floor(pts.length / 2)];
+      label.setAttribute("x", String(mid.x + 4));
+      label.setAttribute("y", String(mid.y));
+      label.classList.add("edge-label");
+      label.textContent = edgeLabel(edge.tensors);
+      this.svg.append(label);
+      this.edgeLabels.push(label);
+    });
+    const fragment = document.createDocumentFragment();
+    for (const item of view.items) {
+      const p = result.positions[item.id];
+      const size = itemSize(item);
+      const el = render(item);
+      el.style.left = `${p.x - size.width / 2}px`;
+      el.style.top = `${p.y - size.height / 2}px`;
+      el.style.width = `${size.width}px`;
+      el.style.height = `${size.height}px`;
+      this.positions.set(item.id, { ...p, ...size });
+      this.elements.set(item.id, el);
+      fragment.append(el);
+    }
+    this.canvas.append(fragment);
+    this.fit();
+  }
+
+  fit(): void {
+    const w = Number(this.svg.getAttribute("width")) || 1;
+    const hgt = Number(this.svg.getAttribute("height")) || 1;
+    const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
+    // A long chain fitted whole is an unreadable sliver: keep text legible and show its top; pan for the rest.
+    this.scale = Math.min(1.2, vw / w, Math.max(vh / hgt, 0.5));
+    this.tx = (vw - w * this.scale) / 2;
+    this.ty = Math.max(10, (vh - hgt * this.scale) / 2);
+    this.apply();
+  }
+
+  zoom(factor: number, cx = this.viewport.clientWidth / 2, cy = this.viewport.clientHeight / 2): void {
+    const next = Math.min(4, Math.max(0.03, this.scale * factor));
+    this.tx = cx - ((cx - this.tx) * next) / this.scale;
+    this.ty = cy - ((cy - this.ty) * next) / this.scale;
+    this.scale = next;
+    this.apply();
+  }
+
+  centre(itemId: string): void {
+    const p = this.positions.get(itemId);
+    if (!p) return;
+    if (this.scale < 0.6) this.scale = 1;
+    this.tx = this.viewport.clientWidth / 2 - p.x * this.scale;
+    this.ty = this.viewport.clientHeight / 2 - p.y * this.scale;
+    this.apply();
+  }
+
+  showEdgeLabels(on: boolean): void {
+    this.svg.classList.toggle("with-labels", on);
+  }
+
+  private apply(): void {
+    this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.scale})`;
+  }
+
+  private installPanZoom(): void {
+    let drag: { x: number; y: number; tx: number; ty: number } | null = null;
+    this.viewport.addEventListener("pointerdown", (e) => {
+      if ((e.target as HTMLElement).closest(".item, #toolbar")) return;
+      drag = { x: e.clientX, y: e.clientY, tx: this.tx, ty: this.ty };
+      this.viewport.setPointerCapture(e.pointerId);
+    });
+    this.viewport.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      this.tx = drag.tx + e.clientX - drag.x;
+      this.ty = drag.ty + e.clientY - drag.y;
+      this.apply();
+    });
+    this.viewport.addEventListener("pointerup", () => (drag = null));
+    this.viewport.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const r = this.viewport.getBoundingClientRect();
+      this.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
+    }, { passive: false });
+  }
+}

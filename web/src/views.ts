@@ -1,0 +1,168 @@
+// What one level of the graph shows. Big graphs are never laid out whole (no layout library handles 10k nodes
+// quickly): a level shows the nodes of one name scope ("layer12/attn/…"), sub-scopes collapsed into groups, and
+// contiguous runs of groups bucketed when a level still has too many items. Graph inputs/outputs appear at the
+// root level of each (sub)graph.
+import type { GraphNode, ModelGraph, Status } from "./api";
+
+export const FLAT_LIMIT = 250;   // a level with at most this many nodes shows them all
+export const MAX_ITEMS = 150;    // more items than this on a level are bucketed in file order
+
+export interface Level {
+  scope: string;                 // "" main graph, "head/If/then_branch" for a body
+  prefix: string[];              // name-scope segments
+  members?: number[];            // a bucket: only these nodes
+  title: string;
+}
+
+export type ItemKind = "node" | "group" | "input" | "output";
+export interface Item {
+  id: string;
+  kind: ItemKind;
+  label: string;
+  nodes: number[];               // node indices (one for a node item)
+  level?: Level;                 // where opening a group leads
+}
+export interface Edge { from: string; to: string; tensors: string[] }
+export interface LevelView { level: Level; items: Item[]; edges: Edge[]; itemOf: Map<number, string> }
+
+export class ModelViews {
+  readonly byScope = new Map<string, number[]>();
+  readonly producer = new Map<string, Map<string, number>>();  // scope -> tensor -> node
+  readonly segments: string[][];
+
+  constructor(readonly graph: ModelGraph) {
+    this.segments = graph.nodes.map((n) => splitName(n.name));
+    for (const s of graph.graphs) {
+      this.byScope.set(s.path, []);
+      this.producer.set(s.path, new Map());
+    }
+    for (const n of graph.nodes) {
+      this.byScope.get(n.graph)?.push(n.index);
+      const produced = this.producer.get(n.graph);
+      for (const out of n.outputs) if (out) produced?.set(out, n.index);
+    }
+  }
+
+  root(scope = ""): Level {
+    return { scope, prefix: [], title: scope === "" ? this.graph.name : scope };
+  }
+
+  view(level: Level): LevelView {
+    const candidates = level.members ?? (this.byScope.get(level.scope) ?? []);
+    const inLevel = candidates.filter((i) => startsWith(this.segments[i], level.prefix));
+    const flat = inLevel.length <= FLAT_LIMIT;
+    let items: Item[] = [];
+    const groups = new Map<string, Item>();
+    for (const i of inLevel) {
+      const seg = this.segments[i];
+      if (flat || seg.length <= level.prefix.length + 1) {
+        items.push({ id: `n${i}`, kind: "node", label: this.graph.nodes[i].name, nodes: [i] });
+        continue;
+      }
+      const key = seg[level.prefix.length];
+      let g = groups.get(key);
+      if (!g) {
+        const prefix = [...level.prefix, key];
+        g = { id: `g:${key}`, kind: "group", label: key, nodes: [],
+              level: { scope: level.scope, prefix, title: prefix.join("/") } };
+        groups.set(key, g);
+        items.push(g);
+      }
+      g.nodes.push(i);
+    }
+    if (items.length > MAX_ITEMS) items = bucket(items, level);
+    const itemOf = new Map<number, string>();
+    for (const item of items) for (const n of item.nodes) itemOf.set(n, item.id);
+    const atRoot = level.prefix.length === 0 && !level.members;
+    const scope = this.graph.graphs.find((g) => g.path === level.scope);
+    if (atRoot && scope) {
+      for (const name of scope.inputs) {
+        if (scope.tensors[name]?.kind === "initializer") continue;
+        items.unshift({ id: `in:${name}`, kind: "input", label: name, nodes: [] });
+      }
+      for (const name of scope.outputs) items.push({ id: `out:${name}`, kind: "output", label: name, nodes: [] });
+    }
+    return { level, items, edges: this.edges(level, inLevel, itemOf, atRoot), itemOf };
+  }
+
+  private edges(level: Level, nodes: number[], itemOf: Map<number, string>, atRoot: boolean): Edge[] {
+    const produced = this.producer.get(level.scope) ?? new Map<string, number>();
+    const scope = this.graph.graphs.find((g) => g.path === level.scope);
+    const inputs = new Set(atRoot ? scope?.inputs ?? [] : []);
+    const edges = new Map<string, Edge>();
+    const add = (from: string, to: string, tensor: string) => {
+      if (from === to) return;
+      const key = `${from}\u0000${to}`;
+      const e = edges.get(key);
+      if (e) { if (e.tensors.length < 4) e.tensors.push(tensor); }
+      else edges.set(key, { from, to, tensors: [tensor] });
+    };
+    for (const i of nodes) {
+      const to = itemOf.get(i)!;
+      for (const t of this.graph.nodes[i].inputs) {
+        if (!t) continue;
+        const p = produced.get(t);
+        const from = p !== undefined ? itemOf.get(p) : inputs.has(t) ? `in:${t}` : undefined;
+        if (from) add(from, to, t);
+      }
+      if (atRoot)
+        for (const t of this.graph.nodes[i].outputs) if (scope?.outputs.includes(t)) add(to, `out:${t}`, t);
+    }
+    return [...edges.values()];
+  }
+
+  // The chain of levels from the scope root down to the level whose view shows node `index` as a node item.
+  path(index: number): Level[] {
+    const node = this.graph.nodes[index];
+    const levels: Level[] = [];
+    let level = this.root(node.graph);
+    for (let depth = 0; depth < 64; depth++) {
+      levels.push(level);
+      const v = this.view(level);
+      const item = v.items.find((it) => it.id === v.itemOf.get(index));
+      if (!item || item.kind === "node" || !item.level) break;
+      level = item.level;
+    }
+    return levels;
+  }
+
+  node(index: number): GraphNode { return this.graph.nodes[index]; }
+}
+
+export function splitName(name: string): string[] {
+  const parts = name.split("/").filter((s) => s.length > 0);
+  return parts.length ? parts : [name];
+}
+
+function startsWith(seg: string[], prefix: string[]): boolean {
+  if (seg.length <= prefix.length && prefix.length > 0) return false;
+  for (let i = 0; i < prefix.length; i++) if (seg[i] !== prefix[i]) return false;
+  return true;
+}
+
+function bucket(items: Item[], level: Level): Item[] {
+  const size = Math.ceil(items.length / 100);
+  const out: Item[] = [];
+  for (let i = 0; i < items.length; i += size) {
+    const run = items.slice(i, i + size);
+    const nodes = run.flatMap((it) => it.nodes).sort((a, b) => a - b);
+    const label = run.length === 1 ? run[0].label : `${run[0].label} … ${run[run.length - 1].label}`;
+    out.push({ id: `b:${i}`, kind: "group", label, nodes,
+               level: { scope: level.scope, prefix: level.prefix, members: nodes, title: label } });
+  }
+  return out;
+}
+
+const SEVERITY: Record<Status, number> = { convertible: 0, fallback: 1, unsupported: 2 };
+// A group's badge: its worst member, with the counts for the tooltip.
+export function rollUp(nodes: number[], status: Map<number, Status>): { worst?: Status; counts: Record<Status, number> } {
+  const counts: Record<Status, number> = { convertible: 0, fallback: 0, unsupported: 0 };
+  let worst: Status | undefined;
+  for (const n of nodes) {
+    const s = status.get(n);
+    if (!s) continue;
+    counts[s]++;
+    if (!worst || SEVERITY[s] > SEVERITY[worst]) worst = s;
+  }
+  return { worst, counts };
+}
