@@ -89,7 +89,8 @@ std::optional<Finding> input_ignored(const RuleContext& c) {
 }
 
 std::optional<Finding> input_count(const RuleContext& c) {
-  const int n = c.input_count();
+  // `count_empty`: the importer counts declared inputs, empty names included (Loop's optional trip count/condition).
+  const int n = c.rule.params.value("count_empty", false) ? c.proto().input_size() : c.input_count();
   const int lo = c.param_int("min", 0), hi = c.param_int("max", 1 << 30);
   if (n >= lo && n <= hi) return std::nullopt;
   std::string range = lo == hi ? std::to_string(lo) : std::to_string(lo) + (hi >= (1 << 30) ? " or more" : "-" + std::to_string(hi));

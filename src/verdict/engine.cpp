@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "onnx/dtype.h"
+#include "rules/model_level.h"
 #include "rules/registry.h"
 #include "verdict/analysis.h"
 
@@ -287,7 +288,8 @@ class NodeEvaluator {
   }
 
   void check_uint8_outputs(int node, const NodeRef& n, NodeVerdict& v) const {
-    if (n.op_type == "Constant" && r_.fact<bool>("uint8_constant_outputs_allowed", false)) return;
+    const auto ok_ops = r_.facts.value("uint8_intermediate_ok_ops", nlohmann::json::array());
+    if (std::find(ok_ops.begin(), ok_ops.end(), n.op_type) != ok_ops.end()) return;
     for (int i = 0; i < n.proto->output_size(); ++i) {
       const TensorInfo* t = ix_.output(node, i);
       if (!t || t->dtype != kUint8 || t->graph_output) continue;
@@ -409,7 +411,8 @@ void model_level_checks(const ModelIndex& index, const Release& r, std::vector<M
     issues.push_back({false, "TRT_OPSET_OLDER",
                       "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
                           " documents (from " + std::to_string(r.opset_min) + ")"});
-  if (index.proto().opset_import_size() > 1024)
+  const int max_imports = r.fact<int>("max_opset_imports", 0);
+  if (max_imports > 0 && index.proto().opset_import_size() > max_imports)
     issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
 
   const auto& graph = index.proto().graph();
@@ -466,6 +469,7 @@ void model_level_checks(const ModelIndex& index, const Release& r, std::vector<M
                         "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
                             r.display() + " produces it as " + std::string(trt_type_name(m.as))});
   }
+  for (auto& f : model_findings(index, r)) issues.push_back({f.error, std::move(f.code), std::move(f.message)});
   if (r.fact<bool>("empty_output_names_collide", false)) {
     for (const auto& scope : index.scopes()) {
       int with_gap = 0;

@@ -62,15 +62,16 @@ inline std::string message_of(const ModelBuilder& b, const std::string& node, co
   return "";
 }
 
-// A one-node model: inputs are graph inputs (name, type, dims); the node is called "n" and its outputs are graph
-// outputs without a declared type.
-inline ModelBuilder one_node(int opset, const std::string& op, std::vector<std::string> inputs,
-                             std::vector<std::string> outputs = {"y"}) {
-  ModelBuilder b(opset);
-  b.node(op, std::move(inputs), outputs, "n");
-  for (const auto& o : outputs)
-    if (!o.empty()) b.output(o);
-  return b;
+// An index that keeps nodes lacking schema-required attributes (the loader refuses them by default), so that
+// the parser's own attr_required rules can be observed.
+inline std::unique_ptr<ModelIndex> lenient_index(const ModelBuilder& b) {
+  const std::string data = b.bytes();
+  auto loaded = load_model_bytes(data.data(), data.size(), "lenient.onnx");
+  if (!loaded) return nullptr;
+  BuildOptions options;
+  options.require_schema_attributes = false;
+  auto index = ModelIndex::build(std::move(loaded.value()), options);
+  return index ? std::move(index.value()) : nullptr;
 }
 
 }  // namespace trtlens::test

@@ -44,7 +44,8 @@ TEST(UnaryRules, IsInfTypeRuleAppliesOnlyWhenBothDirectionsAreDetected) {
   // The parser rule does not fire; the matrix's type list (FP32/FP16/BF16) still rejects INT32.
   expect_node(one_sided, "n", {{"10.15", NO, "TRT_ISINF_INPUT_TYPE", false}});
   auto index = index_of(one_sided);
-  EXPECT_TRUE(has_reason(verdict(*index, check(*index, "10.15"), "n"), "TRT_TYPE_NOT_SUPPORTED"));
+  const auto a = check(*index, "10.15");
+  EXPECT_TRUE(has_reason(verdict(*index, a, "n"), "TRT_TYPE_NOT_SUPPORTED"));
 }
 
 ModelBuilder range(int start, int limit, int delta) {

@@ -1,0 +1,20 @@
+// Model-level parser facts (importer-rules.md Part A) that are evaluated once per model rather than per node.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kb/kb.h"
+#include "onnx/graph.h"
+
+namespace trtlens {
+
+struct ModelFinding {
+  bool error = false;
+  std::string code, message;
+};
+
+// Duplicate tensor names (A6/A10), graph inputs of unknown rank (A5), subgraph nesting depth (A1), a single
+// non-default opset import taken as "the opset" (A2), and supportsModel exclusions for partitioning users (A11).
+std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& release);
+
+}  // namespace trtlens
