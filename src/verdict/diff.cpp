@@ -164,8 +164,8 @@ void write_release_diff(std::ostream& out, const ModelIndex& index, const Releas
   const std::string head = index.model().path().filename().string() + ": " + d.from.target.release->display() + " (" +
                            precisions_of(d.from.target) + ") -> " + d.to.target.release->display() + " (" +
                            precisions_of(d.to.target) + ")";
-  const std::string counts = std::to_string(d.changes.size()) + " nodes change: " + std::to_string(d.became_supported) +
-                             " become supported, " + std::to_string(d.became_unsupported) + " become unsupported; model " +
+  const std::string counts = "nodes changed: " + std::to_string(d.changes.size()) + " (" + std::to_string(d.became_supported) +
+                             " become supported, " + std::to_string(d.became_unsupported) + " become unsupported); model " +
                              (d.from.summary.model_convertible ? "converts" : "does not convert") + " -> " +
                              (d.to.summary.model_convertible ? "converts" : "does not convert");
   if (markdown) {
@@ -293,7 +293,8 @@ ModelDiff diff_models(const ModelIndex& old_index, const Analysis& old_a, const 
       const bool was_bad = pair.old_verdict->status == Status::kUnsupported;
       const bool is_bad = pair.new_verdict->status == Status::kUnsupported;
       pair.changed = pair.old_verdict->status != pair.new_verdict->status ||
-                     reason_codes(*pair.old_verdict) != reason_codes(*pair.new_verdict);
+                     reason_codes(*pair.old_verdict) != reason_codes(*pair.new_verdict) ||
+                     old_index.nodes()[static_cast<std::size_t>(pair.old_node)].op_type != new_index.nodes()[i].op_type;
       d.became_unsupported += !was_bad && is_bad;
       d.became_supported += was_bad && !is_bad;
     }
@@ -319,7 +320,7 @@ std::string change_kind(const NodePair& p) {
   const bool is_bad = p.new_verdict && p.new_verdict->status == Status::kUnsupported;
   if (!was_bad && is_bad) return "became unsupported";
   if (was_bad && !is_bad) return "became supported";
-  if (p.changed) return "verdict changed";
+  if (p.changed) return "changed";
   return p.matched_by == "structure" ? "renamed" : "";
 }
 
@@ -362,8 +363,11 @@ void write_model_diff(std::ostream& out, const ModelIndex& old_index, const Mode
     return a == b ? a : a + " -> " + b;
   };
   auto op_of = [&](const NodePair& p) {
-    return p.new_node >= 0 ? new_index.nodes()[static_cast<std::size_t>(p.new_node)].op_type
-                           : old_index.nodes()[static_cast<std::size_t>(p.old_node)].op_type;
+    if (p.new_node < 0) return old_index.nodes()[static_cast<std::size_t>(p.old_node)].op_type;
+    const std::string& now = new_index.nodes()[static_cast<std::size_t>(p.new_node)].op_type;
+    if (p.old_node < 0) return now;
+    const std::string& was = old_index.nodes()[static_cast<std::size_t>(p.old_node)].op_type;
+    return was == now ? now : was + " -> " + now;
   };
   if (markdown) {
     out << "## trtlens diff: " << md(head) << "\n\n" << md(counts) << ".\n\n";

@@ -35,7 +35,7 @@ struct NodePair {
   std::string matched_by;               // "name", "structure", "" (added or removed)
   const NodeVerdict* old_verdict = nullptr;
   const NodeVerdict* new_verdict = nullptr;
-  bool changed = false;                 // status or reason codes differ
+  bool changed = false;                 // status, reason codes or op type differ
 };
 
 struct ModelDiff {

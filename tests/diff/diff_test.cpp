@@ -158,7 +158,7 @@ TEST(ModelDiff, CliReportsNewlyUnsupportedNodes) {
   const auto b = new_model().save(dir / "new.onnx");
   auto r = run_trtlens({"diff", a.string(), b.string(), "--trt", "10.15"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.out.find("became unsupported: act (Bernoulli): convertible (fp32) -> unsupported"), std::string::npos)
+  EXPECT_NE(r.out.find("became unsupported: act (Relu -> Bernoulli): convertible (fp32) -> unsupported"), std::string::npos)
       << r.out;
   EXPECT_EQ(run_trtlens({"diff", a.string(), a.string()}).exit_code, 0);
   EXPECT_EQ(run_trtlens({"diff", a.string(), b.string(), "--from", "8.6"}).exit_code, 2);
