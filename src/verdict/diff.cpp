@@ -1,0 +1,397 @@
+#include "verdict/diff.h"
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace trtlens {
+namespace {
+
+std::vector<std::string> reason_codes(const NodeVerdict& v) {
+  std::vector<std::string> out;
+  for (const auto& r : v.reasons) out.push_back(r.code);
+  return out;
+}
+std::vector<std::string> warning_codes(const NodeVerdict& v) {
+  std::vector<std::string> out;
+  for (const auto& w : v.warnings) out.push_back(w.code);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
+  return s;
+}
+
+std::string precisions_of(const Target& t) {
+  std::vector<std::string> names;
+  for (Precision p : t.precisions) names.emplace_back(precision_name(p));
+  return join(names, ",");
+}
+
+const std::string& graph_of(const ModelIndex& index, int node) {
+  return index.scopes()[static_cast<std::size_t>(index.nodes()[static_cast<std::size_t>(node)].scope)]->path;
+}
+
+std::string qualified(const ModelIndex& index, int node) {
+  const std::string& graph = graph_of(index, node);
+  const std::string& name = index.nodes()[static_cast<std::size_t>(node)].name;
+  return graph.empty() ? name : graph + "/" + name;
+}
+
+std::string md(std::string_view text) {
+  std::string o;
+  for (char ch : text) {
+    if (ch == '|' || ch == '`' || ch == '<' || ch == '>' || ch == '*' || ch == '_' || ch == '[' || ch == ']') o += '\\';
+    o += ch == '\n' ? ' ' : ch;
+  }
+  return o;
+}
+
+nlohmann::json reasons_json(const NodeVerdict* v) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!v) return out;
+  for (const auto& r : v->reasons) out.push_back({{"code", r.code}, {"message", r.message}, {"hint", r.hint}});
+  return out;
+}
+nlohmann::json warnings_json(const NodeVerdict* v) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!v) return out;
+  for (const auto& w : v->warnings) out.push_back({{"code", w.code}, {"message", w.message}});
+  return out;
+}
+
+std::string describe(const NodeVerdict* v) {
+  if (!v) return "-";
+  std::string s(status_name(v->status));
+  if (!v->runs_in.empty() && v->status != Status::kUnsupported) s += " (" + v->runs_in + ")";
+  return s;
+}
+
+void write_reasons(std::ostream& out, const char* label, const NodeVerdict* v) {
+  if (!v) return;
+  for (const auto& r : v->reasons) out << "      " << label << r.code << ": " << r.message << "\n";
+  for (const auto& w : v->warnings) out << "      " << label << "warning " << w.code << ": " << w.message << "\n";
+}
+
+std::string markdown_reasons(const NodeVerdict* v) {
+  if (!v) return "";
+  std::vector<std::string> parts;
+  for (const auto& r : v->reasons) parts.push_back(r.code + ": " + md(r.message));
+  for (const auto& w : v->warnings) parts.push_back("warning " + w.code);
+  return join(parts, "<br>");
+}
+
+}  // namespace
+
+// ---- release diff -------------------------------------------------------------------------------------------------
+
+ReleaseDiff diff_releases(const ModelIndex& index, const Target& from, const Target& to, const KnowledgeBase& kb) {
+  ReleaseDiff d;
+  AnalyzeOptions options;
+  options.upgrade_hints = false;  // the diff itself says what the newer release changes
+  d.from = analyze(index, from, kb, options);
+  d.to = analyze(index, to, kb, options);
+  std::unordered_map<int, const NodeVerdict*> after;
+  for (const auto& v : d.to.nodes) after[v.index] = &v;
+  for (const auto& before : d.from.nodes) {
+    auto it = after.find(before.index);
+    if (it == after.end()) continue;
+    const NodeVerdict& now = *it->second;
+    NodeChange change{before.index, &before, &now, {}};
+    if (before.status != now.status) change.changed.push_back("status");
+    if (before.runs_in != now.runs_in) change.changed.push_back("runs_in");
+    if (reason_codes(before) != reason_codes(now)) change.changed.push_back("reasons");
+    if (warning_codes(before) != warning_codes(now)) change.changed.push_back("warnings");
+    if (change.changed.empty()) continue;
+    if (now.status == Status::kUnsupported && before.status != Status::kUnsupported) ++d.became_unsupported;
+    if (now.status != Status::kUnsupported && before.status == Status::kUnsupported) ++d.became_supported;
+    d.changes.push_back(std::move(change));
+  }
+  auto codes = [](const Analysis& a) {
+    std::set<std::string> s;
+    for (const auto& m : a.model_issues) s.insert(m.code);
+    return s;
+  };
+  const auto before_codes = codes(d.from), after_codes = codes(d.to);
+  for (const auto& m : d.from.model_issues)
+    if (!after_codes.count(m.code)) d.issues_gone.push_back(m);
+  for (const auto& m : d.to.model_issues)
+    if (!before_codes.count(m.code)) d.issues_new.push_back(m);
+  return d;
+}
+
+nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d) {
+  auto side = [](const Analysis& a) {
+    return nlohmann::json{{"tensorrt", a.target.release->name},
+                          {"tensorrt_version", a.target.release->version},
+                          {"precisions", precisions_of(a.target)},
+                          {"model_convertible", a.summary.model_convertible},
+                          {"convertible", a.summary.convertible},
+                          {"fallback", a.summary.fallback},
+                          {"unsupported", a.summary.unsupported}};
+  };
+  auto issues = [](const std::vector<ModelIssue>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : list) out.push_back({{"code", m.code}, {"message", m.message}, {"error", m.error}});
+    return out;
+  };
+  nlohmann::json changes = nlohmann::json::array();
+  for (const auto& c : d.changes) {
+    const NodeRef& n = index.nodes()[static_cast<std::size_t>(c.node)];
+    changes.push_back({{"index", c.node},
+                       {"name", n.name},
+                       {"op_type", n.op_type},
+                       {"graph", graph_of(index, c.node)},
+                       {"changed", c.changed},
+                       {"from", {{"status", status_name(c.from->status)}, {"runs_in", c.from->runs_in},
+                                 {"reasons", reasons_json(c.from)}, {"warnings", warnings_json(c.from)}}},
+                       {"to", {{"status", status_name(c.to->status)}, {"runs_in", c.to->runs_in},
+                               {"reasons", reasons_json(c.to)}, {"warnings", warnings_json(c.to)}}}});
+  }
+  return {{"model", index.model().path().string()},
+          {"from", side(d.from)},
+          {"to", side(d.to)},
+          {"became_unsupported", d.became_unsupported},
+          {"became_supported", d.became_supported},
+          {"model_issues_resolved", issues(d.issues_gone)},
+          {"model_issues_new", issues(d.issues_new)},
+          {"changes", changes}};
+}
+
+void write_release_diff(std::ostream& out, const ModelIndex& index, const ReleaseDiff& d, bool markdown) {
+  const std::string head = index.model().path().filename().string() + ": " + d.from.target.release->display() + " (" +
+                           precisions_of(d.from.target) + ") -> " + d.to.target.release->display() + " (" +
+                           precisions_of(d.to.target) + ")";
+  const std::string counts = "nodes changed: " + std::to_string(d.changes.size()) + " (" + std::to_string(d.became_supported) +
+                             " become supported, " + std::to_string(d.became_unsupported) + " become unsupported); model " +
+                             (d.from.summary.model_convertible ? "converts" : "does not convert") + " -> " +
+                             (d.to.summary.model_convertible ? "converts" : "does not convert");
+  if (markdown) {
+    out << "## trtlens diff: " << md(head) << "\n\n" << md(counts) << ".\n\n";
+    for (const auto& m : d.issues_gone) out << "- resolved model issue " << m.code << ": " << md(m.message) << "\n";
+    for (const auto& m : d.issues_new) out << "- new model issue " << m.code << ": " << md(m.message) << "\n";
+    if (!d.issues_gone.empty() || !d.issues_new.empty()) out << "\n";
+    if (d.changes.empty()) return;
+    out << "| node | op | before | after | changed | reasons before | reasons after |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& c : d.changes) {
+      const NodeRef& n = index.nodes()[static_cast<std::size_t>(c.node)];
+      out << "| " << md(qualified(index, c.node)) << " | " << md(n.op_type) << " | " << describe(c.from) << " | "
+          << describe(c.to) << " | " << join(c.changed) << " | " << markdown_reasons(c.from) << " | "
+          << markdown_reasons(c.to) << " |\n";
+    }
+    return;
+  }
+  out << head << "\n" << counts << "\n";
+  for (const auto& m : d.issues_gone) out << "  resolved model issue " << m.code << ": " << m.message << "\n";
+  for (const auto& m : d.issues_new) out << "  new model issue " << m.code << ": " << m.message << "\n";
+  for (const auto& c : d.changes) {
+    const NodeRef& n = index.nodes()[static_cast<std::size_t>(c.node)];
+    out << "\n  " << qualified(index, c.node) << " (" << n.op_type << "): " << describe(c.from) << " -> "
+        << describe(c.to) << "  [" << join(c.changed) << "]\n";
+    write_reasons(out, "before: ", c.from);
+    write_reasons(out, "after:  ", c.to);
+  }
+}
+
+// ---- model diff ---------------------------------------------------------------------------------------------------
+namespace {
+
+std::unordered_map<int, const NodeVerdict*> by_index(const Analysis& a) {
+  std::unordered_map<int, const NodeVerdict*> out;
+  for (const auto& v : a.nodes) out[v.index] = &v;
+  return out;
+}
+
+// A node's structural signature: graph path, op type and where each input comes from. `producer_id` maps a producer
+// node to a comparable id (the old model's index), or -1 when it has no counterpart yet.
+template <typename ProducerId>
+std::string signature(const ModelIndex& index, int node, ProducerId producer_id) {
+  const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
+  std::string sig = graph_of(index, node) + '\n' + n.domain + ':' + n.op_type;
+  for (const auto& name : n.proto->input()) {
+    sig += '\n';
+    const TensorInfo* t = name.empty() ? nullptr : index.find(n.scope, name);
+    if (!t || t->producer < 0) {
+      sig += "t:" + name;
+      continue;
+    }
+    const int id = producer_id(t->producer);
+    if (id < 0) return "";
+    const auto& outputs = index.nodes()[static_cast<std::size_t>(t->producer)].proto->output();
+    int slot = 0;
+    while (slot < outputs.size() && outputs[slot] != name) ++slot;
+    sig += "n" + std::to_string(id) + "#" + std::to_string(slot);
+  }
+  return sig;
+}
+
+}  // namespace
+
+ModelDiff diff_models(const ModelIndex& old_index, const Analysis& old_a, const ModelIndex& new_index,
+                      const Analysis& new_a) {
+  const auto old_v = by_index(old_a), new_v = by_index(new_a);
+  std::vector<int> old_to_new(old_index.nodes().size(), -1), new_to_old(new_index.nodes().size(), -1);
+  std::vector<std::string> how(new_index.nodes().size());
+
+  std::unordered_map<std::string, int> old_by_name;  // -2: the name is not unique
+  for (std::size_t i = 0; i < old_index.nodes().size(); ++i) {
+    const NodeRef& n = old_index.nodes()[i];
+    if (n.proto->name().empty()) continue;  // synthetic names shift when nodes are inserted
+    auto [it, fresh] = old_by_name.emplace(graph_of(old_index, static_cast<int>(i)) + '\n' + n.proto->name(), static_cast<int>(i));
+    if (!fresh) it->second = -2;
+  }
+  for (std::size_t i = 0; i < new_index.nodes().size(); ++i) {
+    const NodeRef& n = new_index.nodes()[i];
+    if (n.proto->name().empty()) continue;
+    auto it = old_by_name.find(graph_of(new_index, static_cast<int>(i)) + '\n' + n.proto->name());
+    if (it == old_by_name.end() || it->second < 0 || old_to_new[static_cast<std::size_t>(it->second)] >= 0) continue;
+    old_to_new[static_cast<std::size_t>(it->second)] = static_cast<int>(i);
+    new_to_old[i] = it->second;
+    how[i] = "name";
+  }
+
+  std::multimap<std::string, int> old_by_sig;
+  for (std::size_t i = 0; i < old_index.nodes().size(); ++i)
+    if (old_to_new[i] < 0) old_by_sig.emplace(signature(old_index, static_cast<int>(i), [](int p) { return p; }), static_cast<int>(i));
+  // Topological order inside each graph, so a renamed node's producers are matched before it is.
+  for (const auto& scope : new_index.scopes())
+    for (int node : scope->topo) {
+      if (new_to_old[static_cast<std::size_t>(node)] >= 0) continue;
+      const std::string sig = signature(new_index, node, [&](int p) { return new_to_old[static_cast<std::size_t>(p)]; });
+      if (sig.empty()) continue;
+      auto it = old_by_sig.find(sig);
+      if (it == old_by_sig.end()) continue;
+      new_to_old[static_cast<std::size_t>(node)] = it->second;
+      old_to_new[static_cast<std::size_t>(it->second)] = node;
+      how[static_cast<std::size_t>(node)] = "structure";
+      old_by_sig.erase(it);
+    }
+
+  ModelDiff d;
+  auto lookup = [](const auto& map, int i) -> const NodeVerdict* {
+    auto it = map.find(i);
+    return it == map.end() ? nullptr : it->second;
+  };
+  for (std::size_t i = 0; i < new_index.nodes().size(); ++i) {
+    NodePair pair;
+    pair.new_node = static_cast<int>(i);
+    pair.old_node = new_to_old[i];
+    pair.matched_by = how[i];
+    pair.new_verdict = lookup(new_v, pair.new_node);
+    if (pair.old_node < 0) {
+      ++d.added;
+      if (pair.new_verdict && pair.new_verdict->status == Status::kUnsupported) ++d.added_unsupported;
+      d.pairs.push_back(pair);
+      continue;
+    }
+    pair.old_verdict = lookup(old_v, pair.old_node);
+    ++d.matched;
+    if (pair.matched_by == "structure") ++d.renamed;
+    if (pair.old_verdict && pair.new_verdict) {
+      const bool was_bad = pair.old_verdict->status == Status::kUnsupported;
+      const bool is_bad = pair.new_verdict->status == Status::kUnsupported;
+      pair.changed = pair.old_verdict->status != pair.new_verdict->status ||
+                     reason_codes(*pair.old_verdict) != reason_codes(*pair.new_verdict) ||
+                     old_index.nodes()[static_cast<std::size_t>(pair.old_node)].op_type != new_index.nodes()[i].op_type;
+      d.became_unsupported += !was_bad && is_bad;
+      d.became_supported += was_bad && !is_bad;
+    }
+    d.pairs.push_back(pair);
+  }
+  for (std::size_t i = 0; i < old_index.nodes().size(); ++i)
+    if (old_to_new[i] < 0) {
+      NodePair pair;
+      pair.old_node = static_cast<int>(i);
+      pair.old_verdict = lookup(old_v, pair.old_node);
+      ++d.removed;
+      d.pairs.push_back(pair);
+    }
+  return d;
+}
+
+namespace {
+
+std::string change_kind(const NodePair& p) {
+  if (p.old_node < 0) return "added";
+  if (p.new_node < 0) return "removed";
+  const bool was_bad = p.old_verdict && p.old_verdict->status == Status::kUnsupported;
+  const bool is_bad = p.new_verdict && p.new_verdict->status == Status::kUnsupported;
+  if (!was_bad && is_bad) return "became unsupported";
+  if (was_bad && !is_bad) return "became supported";
+  if (p.changed) return "changed";
+  return p.matched_by == "structure" ? "renamed" : "";
+}
+
+}  // namespace
+
+nlohmann::json model_diff_json(const ModelIndex& old_index, const ModelIndex& new_index, const ModelDiff& d) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& p : d.pairs) {
+    const std::string kind = change_kind(p);
+    if (kind.empty()) continue;
+    auto side = [](const ModelIndex& index, int node, const NodeVerdict* v) -> nlohmann::json {
+      if (node < 0) return nullptr;
+      const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
+      return {{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"graph", graph_of(index, node)},
+              {"status", v ? nlohmann::json(status_name(v->status)) : nlohmann::json(nullptr)},
+              {"reasons", reasons_json(v)}, {"warnings", warnings_json(v)}};
+    };
+    nodes.push_back({{"change", kind}, {"matched_by", p.matched_by}, {"old", side(old_index, p.old_node, p.old_verdict)},
+                     {"new", side(new_index, p.new_node, p.new_verdict)}});
+  }
+  return {{"old_model", old_index.model().path().string()}, {"new_model", new_index.model().path().string()},
+          {"matched", d.matched}, {"matched_by_structure", d.renamed}, {"added", d.added}, {"removed", d.removed},
+          {"became_unsupported", d.became_unsupported}, {"became_supported", d.became_supported},
+          {"added_unsupported", d.added_unsupported}, {"nodes", nodes}};
+}
+
+void write_model_diff(std::ostream& out, const ModelIndex& old_index, const ModelIndex& new_index, const ModelDiff& d,
+                      bool markdown) {
+  const std::string head = old_index.model().path().filename().string() + " -> " +
+                           new_index.model().path().filename().string();
+  const std::string counts = std::to_string(d.matched) + " nodes matched (" + std::to_string(d.renamed) +
+                             " by structure), " + std::to_string(d.added) + " added (" +
+                             std::to_string(d.added_unsupported) + " unsupported), " + std::to_string(d.removed) +
+                             " removed; " + std::to_string(d.became_unsupported) + " became unsupported, " +
+                             std::to_string(d.became_supported) + " became supported";
+  auto name_of = [&](const NodePair& p) {
+    if (p.old_node < 0) return qualified(new_index, p.new_node);
+    if (p.new_node < 0) return qualified(old_index, p.old_node);
+    const std::string a = qualified(old_index, p.old_node), b = qualified(new_index, p.new_node);
+    return a == b ? a : a + " -> " + b;
+  };
+  auto op_of = [&](const NodePair& p) {
+    if (p.new_node < 0) return old_index.nodes()[static_cast<std::size_t>(p.old_node)].op_type;
+    const std::string& now = new_index.nodes()[static_cast<std::size_t>(p.new_node)].op_type;
+    if (p.old_node < 0) return now;
+    const std::string& was = old_index.nodes()[static_cast<std::size_t>(p.old_node)].op_type;
+    return was == now ? now : was + " -> " + now;
+  };
+  if (markdown) {
+    out << "## trtlens diff: " << md(head) << "\n\n" << md(counts) << ".\n\n";
+    bool any = false;
+    for (const auto& p : d.pairs) {
+      const std::string kind = change_kind(p);
+      if (kind.empty()) continue;
+      if (!any) out << "| change | node | op | before | after | reasons now |\n|---|---|---|---|---|---|\n";
+      any = true;
+      out << "| " << kind << " | " << md(name_of(p)) << " | " << md(op_of(p)) << " | " << describe(p.old_verdict)
+          << " | " << describe(p.new_verdict) << " | " << markdown_reasons(p.new_verdict ? p.new_verdict : p.old_verdict)
+          << " |\n";
+    }
+    return;
+  }
+  out << head << "\n" << counts << "\n";
+  for (const auto& p : d.pairs) {
+    const std::string kind = change_kind(p);
+    if (kind.empty()) continue;
+    out << "\n  " << kind << ": " << name_of(p) << " (" << op_of(p) << "): " << describe(p.old_verdict) << " -> "
+        << describe(p.new_verdict) << "\n";
+    if (p.old_node >= 0 && p.new_node >= 0 && p.changed) write_reasons(out, "before: ", p.old_verdict);
+    write_reasons(out, p.new_node >= 0 ? "now:    " : "was:    ", p.new_node >= 0 ? p.new_verdict : p.old_verdict);
+  }
+}
+
+}  // namespace trtlens
