@@ -76,6 +76,8 @@ std::optional<Finding> input_absent(const RuleContext& c) {
 std::optional<Finding> input_required(const RuleContext& c) {
   const int i = c.param_int("input", 1);
   if (c.present(i)) return std::nullopt;
+  if (const std::string message = c.param_string("message"); !message.empty())
+    return Finding{release(c) + ": " + message, "Give input " + std::to_string(i) + " explicitly", "", std::nullopt};
   return Finding{release(c) + " needs input " + std::to_string(i) + " of " + c.ref().op_type + ", which is missing",
                  "Export the node with input " + std::to_string(i) + " given explicitly", "", std::nullopt};
 }
