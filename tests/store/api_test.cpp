@@ -108,8 +108,10 @@ TEST(TrackedApi, RenameTagAndDelete) {
   EXPECT_EQ(json::parse(renamed->body)["name"], "alpha");
   EXPECT_EQ(json::parse(renamed->body)["tags"], json::array({"x", "y"}));
   EXPECT_EQ(c.Get("/api/tracked/models/a")->status, 404);
-  auto taken = c.Patch("/api/tracked/models/alpha", R"({"name": "b"})", "application/json");
+  auto taken = c.Patch("/api/tracked/models/alpha", R"({"name": "b", "tags": ["z"]})", "application/json");
   EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(json::parse(c.Get("/api/tracked/models/alpha")->body)["tags"], json::array({"x", "y"}))
+      << "a refused request changes nothing";
   EXPECT_EQ(c.Patch("/api/tracked/models/alpha", "not json", "application/json")->status, 400);
 
   EXPECT_EQ(c.Delete("/api/tracked/models/alpha/versions/1")->status, 204);
