@@ -95,6 +95,31 @@ TEST(TrackedApi, OversizeAndInvalidUploadsAre4xxAndStoreNothing) {
   EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
 }
 
+TEST(TrackedApi, AChunkedUploadIsCutOffAtTheLimit) {
+  TempDir tmp;
+  TestServer server(tmp / "data", /*max_upload=*/64 << 10);
+  auto c = server.client();
+  // No Content-Length: the server only learns the size while streaming.
+  std::size_t sent = 0;
+  auto r = c.Post(
+      "/api/tracked/models/chunked/versions",
+      [&](std::size_t, httplib::DataSink& sink) {
+        const std::string block(16 << 10, 'x');
+        if (sent >= (256u << 10)) {
+          sink.done();
+          return true;
+        }
+        sent += block.size();
+        return sink.write(block.data(), block.size());
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_EQ(json::parse(server.client().Get("/api/tracked/models")->body)["models"].size(), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+}
+
 TEST(TrackedApi, RenameTagAndDelete) {
   TempDir tmp;
   TestServer server(tmp / "data");
