@@ -122,14 +122,15 @@ struct Routes {
     const json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
       return send_error(res, 400, "E_BAD_REQUEST", "body must be a JSON object like {\"name\": ..., \"tags\": [...]}");
+    // Everything is validated before anything changes, so a bad request leaves the model as it was.
+    std::vector<std::string> tags;
     if (body.contains("tags")) {
       if (!body["tags"].is_array()) return send_error(res, 400, "E_BAD_REQUEST", "\"tags\" must be an array of strings");
-      std::vector<std::string> tags;
       for (const auto& t : body["tags"]) {
         if (!t.is_string()) return send_error(res, 400, "E_BAD_REQUEST", "\"tags\" must be an array of strings");
         tags.push_back(t.get<std::string>());
+        if (auto ok = Store::check_name(tags.back()); !ok) return send_store_error(res, ok.error());
       }
-      if (auto ok = store->set_tags(name, tags); !ok) return send_store_error(res, ok.error());
     }
     if (body.contains("name")) {
       if (!body["name"].is_string()) return send_error(res, 400, "E_BAD_REQUEST", "\"name\" must be a string");
@@ -137,6 +138,8 @@ struct Routes {
       if (auto ok = store->rename(name, new_name); !ok) return send_store_error(res, ok.error());
       name = new_name;
     }
+    if (body.contains("tags"))
+      if (auto ok = store->set_tags(name, tags); !ok) return send_store_error(res, ok.error());
     auto m = store->model(name);
     if (!m) return send_store_error(res, m.error());
     send_json(res, 200, model_json(*m).dump());

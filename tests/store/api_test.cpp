@@ -95,6 +95,31 @@ TEST(TrackedApi, OversizeAndInvalidUploadsAre4xxAndStoreNothing) {
   EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
 }
 
+TEST(TrackedApi, AChunkedUploadIsCutOffAtTheLimit) {
+  TempDir tmp;
+  TestServer server(tmp / "data", /*max_upload=*/64 << 10);
+  auto c = server.client();
+  // No Content-Length: the server only learns the size while streaming.
+  std::size_t sent = 0;
+  auto r = c.Post(
+      "/api/tracked/models/chunked/versions",
+      [&](std::size_t, httplib::DataSink& sink) {
+        const std::string block(16 << 10, 'x');
+        if (sent >= (256u << 10)) {
+          sink.done();
+          return true;
+        }
+        sent += block.size();
+        return sink.write(block.data(), block.size());
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 413) << r->body;
+  EXPECT_EQ(json::parse(server.client().Get("/api/tracked/models")->body)["models"].size(), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+}
+
 TEST(TrackedApi, RenameTagAndDelete) {
   TempDir tmp;
   TestServer server(tmp / "data");
@@ -108,8 +133,10 @@ TEST(TrackedApi, RenameTagAndDelete) {
   EXPECT_EQ(json::parse(renamed->body)["name"], "alpha");
   EXPECT_EQ(json::parse(renamed->body)["tags"], json::array({"x", "y"}));
   EXPECT_EQ(c.Get("/api/tracked/models/a")->status, 404);
-  auto taken = c.Patch("/api/tracked/models/alpha", R"({"name": "b"})", "application/json");
+  auto taken = c.Patch("/api/tracked/models/alpha", R"({"name": "b", "tags": ["z"]})", "application/json");
   EXPECT_EQ(taken->status, 409);
+  EXPECT_EQ(json::parse(c.Get("/api/tracked/models/alpha")->body)["tags"], json::array({"x", "y"}))
+      << "a refused request changes nothing";
   EXPECT_EQ(c.Patch("/api/tracked/models/alpha", "not json", "application/json")->status, 400);
 
   EXPECT_EQ(c.Delete("/api/tracked/models/alpha/versions/1")->status, 204);

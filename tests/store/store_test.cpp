@@ -281,6 +281,22 @@ TEST(Store, AbandonedStagingFoldersAreRemovedOnOpen) {
   EXPECT_TRUE(fs::exists(live));  // another upload of a live process is left alone
 }
 
+TEST(Store, AFolderLeftByACrashBetweenRenameAndCommitIsReused) {
+  TempDir tmp;
+  auto s = open_store(tmp / "data");
+  const std::string bytes = relu_model(1).bytes();
+  const fs::path orphan = tmp / "data/models" / store::sha256_hex(bytes);
+  fs::create_directories(orphan);
+  std::ofstream(orphan / "model.onnx", std::ios::binary) << bytes;
+  EXPECT_TRUE(s->list()->empty());  // files without a row are not part of the library
+  auto added = s->add_file(relu_model(1).save(tmp / "m.onnx"), "m");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_TRUE(added->new_version);
+  EXPECT_EQ(s->model_path(added->version), orphan / "model.onnx");
+  EXPECT_EQ(read_file(orphan / "model.onnx"), bytes);
+  EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+}
+
 TEST(Store, DefaultDataDirFollowsXdg) {
   const char* old = std::getenv("XDG_DATA_HOME");
   const std::string saved = old ? old : "";
