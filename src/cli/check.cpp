@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -106,6 +107,9 @@ int run_check(const CheckOptions& o) {
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (!o.output.empty()) {
+    std::error_code same_ec;
+    if (std::filesystem::equivalent(o.output, o.model, same_ec))
+      return fail("refusing to write the report over the model itself (" + o.output + "): choose another -o path");
     file.open(o.output, std::ios::out | std::ios::trunc);
     if (!file) return fail("cannot write " + o.output);
     out = &file;
