@@ -406,6 +406,26 @@ class IndexBuilder {
   std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
 };
 
+namespace {
+// Error messages quote names from the file; a corrupt name must not break the one-line contract.
+Error one_line(Error e) {
+  std::string clean;
+  clean.reserve(e.message.size());
+  for (unsigned char c : e.message) {
+    if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      clean += "\\x";
+      clean += hex[c >> 4];
+      clean += hex[c & 15];
+    } else {
+      clean += static_cast<char>(c);
+    }
+  }
+  e.message = std::move(clean);
+  return e;
+}
+}  // namespace
+
 Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedModel> model, const BuildOptions& options) {
   auto index = std::unique_ptr<ModelIndex>(new ModelIndex());
   index->model_ = std::move(model);
@@ -430,7 +450,7 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
   }
   IndexBuilder builder(*index, options);
   auto built = builder.run();
-  if (!built) return built.error();
+  if (!built) return one_line(built.error());
   return index;
 }
 
