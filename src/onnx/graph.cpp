@@ -237,14 +237,16 @@ class IndexBuilder {
     // Inputs are resolved (and undefined ones reported) once every scope exists: resolve_node_tensors().
     auto attrs = check_schema_attributes(n);
     if (!attrs) return attrs.error();
+    // add_scope appends to nodes_, so `n` dangles after the first body: keep what the loop needs by value.
+    const std::string name = n.name;
     for (const auto& a : node.attribute()) {
       if (a.type() == onnx::AttributeProto::GRAPH || a.has_g()) {
-        auto child = add_scope(a.g(), (path.empty() ? "" : path + "/") + n.name + "/" + a.name(), scope_id, index);
+        auto child = add_scope(a.g(), (path.empty() ? "" : path + "/") + name + "/" + a.name(), scope_id, index);
         if (!child) return child.error();
         ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
       }
       for (int g = 0; g < a.graphs_size(); ++g) {
-        auto child = add_scope(a.graphs(g), (path.empty() ? "" : path + "/") + n.name + "/" + a.name() + "[" +
+        auto child = add_scope(a.graphs(g), (path.empty() ? "" : path + "/") + name + "/" + a.name() + "[" +
                                                 std::to_string(g) + "]", scope_id, index);
         if (!child) return child.error();
         ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
