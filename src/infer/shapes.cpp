@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -123,9 +124,25 @@ std::optional<Dims> constant_ints(const TensorInfo* t) {
   return out;
 }
 
+// Dimension arithmetic that never overflows: any unknown (-1) or out-of-range result is unknown.
+std::int64_t mul_dims(std::int64_t a, std::int64_t b) {
+  if (a < 0 || b < 0) return -1;
+  if (b != 0 && a > std::numeric_limits<std::int64_t>::max() / b) return -1;
+  return a * b;
+}
+std::int64_t add_dims(std::int64_t a, std::int64_t b) {
+  if (a < 0 || b < 0 || a > std::numeric_limits<std::int64_t>::max() - b) return -1;
+  return a + b;
+}
+
 bool known(const TensorInfo* t) { return t && t->rank >= 0 && static_cast<int>(t->dims.size()) == t->rank; }
 
-InferredShape of_rank(int rank) { return {rank, Dims(static_cast<std::size_t>(std::max(rank, 0)), -1)}; }
+// Ranks come from tensor contents (a shape input's length), so a corrupt model could ask for any number.
+constexpr std::int64_t kMaxRank = 64;
+InferredShape of_rank(std::int64_t rank) {
+  if (rank < 0 || rank > kMaxRank) return {};
+  return {static_cast<int>(rank), Dims(static_cast<std::size_t>(rank), -1)};
+}
 InferredShape of_dims(Dims dims) { return {static_cast<int>(dims.size()), std::move(dims)}; }
 
 // Normalises a possibly negative axis; -1 when out of range.
@@ -156,7 +173,10 @@ std::optional<InferredShape> broadcast(const std::vector<const TensorInfo*>& inp
 // Spatial output size of a convolution/pooling window; -1 when anything is unknown.
 std::int64_t window_out(std::int64_t in, std::int64_t kernel, std::int64_t stride, std::int64_t dilation,
                         std::int64_t pad, const std::string& auto_pad, bool ceil_mode) {
-  if (in < 0 || kernel <= 0 || stride <= 0) return -1;
+  constexpr std::int64_t kSane = std::int64_t{1} << 40;  // beyond this an attribute is corrupt, not a model
+  if (in < 0 || kernel <= 0 || stride <= 0 || in > kSane || kernel > kSane || stride > kSane || dilation <= 0 ||
+      dilation > kSane || pad < -kSane || pad > kSane)
+    return -1;
   if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") return (in + stride - 1) / stride;
   const std::int64_t effective = (kernel - 1) * dilation + 1;
   const std::int64_t span = in + pad - effective;
@@ -176,7 +196,7 @@ std::optional<InferredShape> conv_like(const onnx::NodeProto& node, const Tensor
   else if (family == Family::kConv && known(w)) dims[1] = w->dims[0];
   else if (family == Family::kConvTranspose && known(w)) {
     const std::int64_t group = int_attr(node, "group", 1);
-    dims[1] = w->dims[1] >= 0 ? w->dims[1] * group : -1;
+    dims[1] = mul_dims(w->dims[1], group);
   }
   if (family == Family::kConvTranspose) {
     if (auto shape = ints_attr(node, "output_shape"); shape && static_cast<int>(shape->size()) == spatial)
@@ -222,7 +242,7 @@ std::optional<InferredShape> matmul(const TensorInfo* a, const TensorInfo* b) {
 std::optional<InferredShape> reshape(const onnx::NodeProto& node, const TensorInfo* data, const TensorInfo* shape) {
   auto target = constant_ints(shape);
   if (!target) {
-    if (known(shape) && shape->rank == 1 && shape->dims[0] >= 0) return of_rank(static_cast<int>(shape->dims[0]));
+    if (known(shape) && shape->rank == 1 && shape->dims[0] >= 0) return of_rank(shape->dims[0]);
     return std::nullopt;
   }
   const bool allow_zero = int_attr(node, "allowzero", 0) != 0;
@@ -238,12 +258,13 @@ std::optional<InferredShape> reshape(const onnx::NodeProto& node, const TensorIn
       continue;
     }
     if (dims[i] < 0) product_known = false;
-    else product *= dims[i];
+    else product = mul_dims(product, dims[i]);
+    if (product < 0) product_known = false;
   }
   if (infer_at >= 0) {
     std::int64_t total = known(data) ? 1 : -1;
     if (known(data))
-      for (auto d : data->dims) total = d < 0 || total < 0 ? -1 : total * d;
+      for (auto d : data->dims) total = mul_dims(total, d);
     dims[static_cast<std::size_t>(infer_at)] = total >= 0 && product_known && product > 0 ? total / product : -1;
   }
   return of_dims(std::move(dims));
@@ -382,7 +403,7 @@ std::optional<InferredShape> infer(const ModelIndex& index, int node_index, Fami
         if (!known(t) || t->rank != x->rank) return of_rank(x->rank);
         std::int64_t& d = dims[static_cast<std::size_t>(ax)];
         const std::int64_t add = t->dims[static_cast<std::size_t>(ax)];
-        d = d < 0 || add < 0 ? -1 : d + add;
+        d = add_dims(d, add);
       }
       return of_dims(std::move(dims));
     }
@@ -397,7 +418,7 @@ std::optional<InferredShape> infer(const ModelIndex& index, int node_index, Fami
       for (int i = 0; i < x->rank; ++i) {
         std::int64_t& part = i < axis ? outer : inner;
         const std::int64_t d = x->dims[static_cast<std::size_t>(i)];
-        part = part < 0 || d < 0 ? -1 : part * d;
+        part = mul_dims(part, d);
       }
       return of_dims({outer, inner});
     }
@@ -433,7 +454,7 @@ std::optional<InferredShape> infer(const ModelIndex& index, int node_index, Fami
     }
     case Family::kConstantOfShape: {
       if (auto values = constant_ints(x)) return of_dims(*values);
-      if (known(x) && x->rank == 1 && x->dims[0] >= 0) return of_rank(static_cast<int>(x->dims[0]));
+      if (known(x) && x->rank == 1 && x->dims[0] >= 0) return of_rank(x->dims[0]);
       return std::nullopt;
     }
     case Family::kExpand: {
@@ -445,7 +466,7 @@ std::optional<InferredShape> infer(const ModelIndex& index, int node_index, Fami
         return broadcast({x, &target});
       }
       if (x && x->rank >= 0 && known(shape) && shape->rank == 1 && shape->dims[0] >= 0)
-        return of_rank(std::max(x->rank, static_cast<int>(shape->dims[0])));
+        return of_rank(std::max<std::int64_t>(x->rank, shape->dims[0]));
       return std::nullopt;
     }
   }

@@ -46,7 +46,7 @@ class ExternalData {
                            const std::function<void(const std::uint8_t*, std::size_t)>& visit) const;
   const ValueStats& stats(const onnx::TensorProto& tensor) const;
 
-  static constexpr std::size_t kWindow = 32u << 20;
+  static constexpr std::size_t kWindow = 8u << 20;  // peak memory of a value scan: one window, whatever the weights
 
  private:
   std::filesystem::path folder_;

@@ -3,7 +3,6 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
-#include <deque>
 #include <unordered_set>
 
 #include "infer/shapes.h"
@@ -107,6 +106,9 @@ class IndexBuilder {
       ix_.opsets_.emplace(domain, static_cast<int>(op.version()));  // first entry wins, as in the parser
     }
     for (const auto& f : model.functions()) functions_[f.domain() + ":" + f.name()] = &f;
+    ix_.nodes_.reserve(static_cast<std::size_t>(model.graph().node_size()));  // bodies may add a few more
+    out_begin_.reserve(static_cast<std::size_t>(model.graph().node_size()));
+    outs_.reserve(static_cast<std::size_t>(model.graph().node_size()) * 2);
     auto main = add_scope(model.graph(), "", -1, -1);
     if (!main) return main.error();
     auto resolved = resolve_node_tensors();
@@ -171,14 +173,19 @@ class IndexBuilder {
       auto fn = functions_.find(node.domain() + ":" + node.op_type());
       if (fn != functions_.end()) n.function = fn->second;
       scope.nodes.push_back(index);
+      out_begin_.push_back(static_cast<std::uint32_t>(outs_.size()));
       for (const auto& out : node.output()) {
-        if (out.empty()) continue;
+        if (out.empty()) {
+          outs_.push_back(nullptr);
+          continue;
+        }
         auto [it, fresh] = scope.tensors.try_emplace(out);
         if (!fresh)
           return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + out + "': produced twice" + where +
                                                     " (node '" + node.name() + "')");
         it->second.producer = index;
         it->second.scope = id;
+        outs_.push_back(&it->second);
       }
       if (node.op_type() == "Constant" && n.domain.empty() && node.output_size() > 0) {
         if (const auto* value = constant_value(node)) {
@@ -230,16 +237,16 @@ class IndexBuilder {
     // Inputs are resolved (and undefined ones reported) once every scope exists: resolve_node_tensors().
     auto attrs = check_schema_attributes(n);
     if (!attrs) return attrs.error();
-    // add_scope appends to nodes_, which invalidates `n`: keep the name by value.
-    const std::string node_name = n.name;
+    // add_scope appends to nodes_, so `n` dangles after the first body: keep what the loop needs by value.
+    const std::string name = n.name;
     for (const auto& a : node.attribute()) {
       if (a.type() == onnx::AttributeProto::GRAPH || a.has_g()) {
-        auto child = add_scope(a.g(), (path.empty() ? "" : path + "/") + node_name + "/" + a.name(), scope_id, index);
+        auto child = add_scope(a.g(), (path.empty() ? "" : path + "/") + name + "/" + a.name(), scope_id, index);
         if (!child) return child.error();
         ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
       }
       for (int g = 0; g < a.graphs_size(); ++g) {
-        auto child = add_scope(a.graphs(g), (path.empty() ? "" : path + "/") + node_name + "/" + a.name() + "[" +
+        auto child = add_scope(a.graphs(g), (path.empty() ? "" : path + "/") + name + "/" + a.name() + "[" +
                                                 std::to_string(g) + "]", scope_id, index);
         if (!child) return child.error();
         ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
@@ -282,7 +289,8 @@ class IndexBuilder {
         }
         ix_.io_.push_back(t);
       }
-      for (const auto& out : n.proto->output()) ix_.io_.push_back(ix_.find(n.scope, out));
+      const std::size_t node = ix_.io_begin_.size() - 1;
+      for (int i = 0; i < n.proto->output_size(); ++i) ix_.io_.push_back(outs_[out_begin_[node] + static_cast<std::size_t>(i)]);
     }
     return true;
   }
@@ -290,46 +298,59 @@ class IndexBuilder {
   // Kahn's algorithm over the scope's own nodes; edges from outer tensors are already satisfied.
   Result<bool> sort_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
-    std::unordered_map<int, int> pending;
-    std::unordered_map<int, std::vector<int>> users;
-    for (int index : scope.nodes) {
-      int count = 0;
-      std::unordered_set<int> seen;
+    const int n = static_cast<int>(scope.nodes.size());
+    if (n == 0) return true;
+    const int first = scope.nodes.front();  // a scope's nodes are numbered contiguously (add_scope)
+    // Flat arrays, not maps: this runs over every node of 100k-node models.
+    std::vector<int> pending(static_cast<std::size_t>(n), 0), stamp(static_cast<std::size_t>(n), -1);
+    std::vector<int> edge_from, edge_to;
+    edge_from.reserve(static_cast<std::size_t>(n) * 2);
+    edge_to.reserve(static_cast<std::size_t>(n) * 2);
+    for (int k = 0; k < n; ++k) {
+      const int index = first + k;
       const auto& proto = *ix_.nodes_[static_cast<std::size_t>(index)].proto;
       for (int i = 0; i < proto.input_size(); ++i) {
-        const std::string& in = proto.input(i);
         const TensorInfo* t = ix_.input(index, i);
         if (!t || t->scope != id || t->producer < 0) continue;  // outer tensors are ready before this body runs
-        const int producer = t->producer;
-        if (producer == index)
+        const int p = t->producer - first;
+        if (p == k)
           return make_error("E_CYCLE", "graph contains a cycle: node '" + ix_.nodes_[static_cast<std::size_t>(index)].name +
-                                           "' reads its own output '" + in + "'");
-        if (!seen.insert(producer).second) continue;
-        ++count;
-        users[producer].push_back(index);
+                                           "' reads its own output '" + proto.input(i) + "'");
+        if (stamp[static_cast<std::size_t>(p)] == k) continue;
+        stamp[static_cast<std::size_t>(p)] = k;
+        ++pending[static_cast<std::size_t>(k)];
+        edge_from.push_back(p);
+        edge_to.push_back(k);
       }
-      pending[index] = count;
     }
-    std::deque<int> ready;
-    for (int index : scope.nodes)
-      if (pending[index] == 0) ready.push_back(index);
-    scope.topo.reserve(scope.nodes.size());
-    while (!ready.empty()) {
-      int index = ready.front();
-      ready.pop_front();
-      scope.topo.push_back(index);
-      for (int user : users[index])
-        if (--pending[user] == 0) ready.push_back(user);
+    std::vector<int> begin(static_cast<std::size_t>(n) + 1, 0), users(edge_to.size());
+    for (int p : edge_from) ++begin[static_cast<std::size_t>(p) + 1];
+    for (int k = 0; k < n; ++k) begin[static_cast<std::size_t>(k) + 1] += begin[static_cast<std::size_t>(k)];
+    std::vector<int> cursor(begin.begin(), begin.end() - 1);
+    for (std::size_t e = 0; e < edge_from.size(); ++e)
+      users[static_cast<std::size_t>(cursor[static_cast<std::size_t>(edge_from[e])]++)] = edge_to[e];
+    std::vector<int> order;
+    order.reserve(static_cast<std::size_t>(n));
+    for (int k = 0; k < n; ++k)
+      if (pending[static_cast<std::size_t>(k)] == 0) order.push_back(k);
+    for (std::size_t head = 0; head < order.size(); ++head) {
+      const int k = order[head];
+      for (int u = begin[static_cast<std::size_t>(k)]; u < begin[static_cast<std::size_t>(k) + 1]; ++u)
+        if (--pending[static_cast<std::size_t>(users[static_cast<std::size_t>(u)])] == 0)
+          order.push_back(users[static_cast<std::size_t>(u)]);
     }
-    if (scope.topo.size() != scope.nodes.size()) {
-      for (int index : scope.nodes)
-        if (pending[index] > 0)
+    if (static_cast<int>(order.size()) != n) {
+      for (int k = 0; k < n; ++k)
+        if (pending[static_cast<std::size_t>(k)] > 0)
           return make_error("E_CYCLE", "graph contains a cycle through node '" +
-                                           ix_.nodes_[static_cast<std::size_t>(index)].name + "'" +
+                                           ix_.nodes_[static_cast<std::size_t>(first + k)].name + "'" +
                                            (scope.path.empty() ? "" : " (in " + scope.path + ")"));
     }
+    scope.topo.reserve(static_cast<std::size_t>(n));
+    for (int k : order) scope.topo.push_back(first + k);
     return true;
   }
+
 
   void infer_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
@@ -383,7 +404,29 @@ class IndexBuilder {
   ModelIndex& ix_;
   const BuildOptions& options_;
   std::unordered_map<std::string, const onnx::FunctionProto*> functions_;
+  std::vector<TensorInfo*> outs_;          // every node's output tensors, recorded as they are registered
+  std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
 };
+
+namespace {
+// Error messages quote names from the file; a corrupt name must not break the one-line contract.
+Error one_line(Error e) {
+  std::string clean;
+  clean.reserve(e.message.size());
+  for (unsigned char c : e.message) {
+    if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      clean += "\\x";
+      clean += hex[c >> 4];
+      clean += hex[c & 15];
+    } else {
+      clean += static_cast<char>(c);
+    }
+  }
+  e.message = std::move(clean);
+  return e;
+}
+}  // namespace
 
 Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedModel> model, const BuildOptions& options) {
   auto index = std::unique_ptr<ModelIndex>(new ModelIndex());
@@ -409,7 +452,7 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
   }
   IndexBuilder builder(*index, options);
   auto built = builder.run();
-  if (!built) return built.error();
+  if (!built) return one_line(built.error());
   return index;
 }
 

@@ -237,7 +237,7 @@ TEST(ExternalData, ValuesAreReadFromTheFileNextToTheModel) {
 
 TEST(ExternalData, StatsSpanSeveralWindows) {
   TempDir dir;
-  // More than one 32 MiB window, at an offset of 3 so an element straddles the first window's end.
+  // More than one window, at an offset of 3 so an element straddles the first window's end.
   const std::size_t n = (ExternalData::kWindow / 4) + 1000;
   std::vector<float> v(n, 1.0f);
   v[ExternalData::kWindow / 4 - 1] = -5.0f;

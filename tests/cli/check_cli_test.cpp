@@ -1,0 +1,94 @@
+// `trtlens check` exit codes for each verdict state, and the model is never overwritten.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "onnx/dtype.h"
+#include "support/model_builder.h"
+
+namespace trtlens::test {
+namespace {
+
+// Conv has INT8 kernels in 8.6, Softmax does not: int8 makes Softmax fall back to fp32.
+ModelBuilder conv_softmax() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
+  set_attr(b.node("Conv", {"x", "w"}, {"c"}, "conv"), "kernel_shape", std::vector<std::int64_t>{3, 3});
+  b.node("Softmax", {"c"}, {"y"}, "softmax");
+  b.output("y", kFloat);
+  return b;
+}
+
+ModelBuilder with_custom_op() {
+  ModelBuilder b(17);
+  b.input("x", kFloat, {4});
+  b.node("MyCustomOp", {"x"}, {"y"}, "custom").set_domain("com.example");
+  b.opset("com.example", 1);
+  b.output("y", kFloat);
+  return b;
+}
+
+std::string statuses(const std::string& json) {
+  std::string out;
+  const auto report = nlohmann::json::parse(json);  // kept alive: range-for would not extend a temporary's member
+  for (const auto& n : report["nodes"]) out += n["status"].get<std::string>() + " ";
+  return out;
+}
+
+TEST(CheckCli, ConvertibleExitsZero) {
+  TempDir dir;
+  const auto model = conv_softmax().save(dir / "m.onnx");
+  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(statuses(r.out), "convertible convertible ");
+}
+
+TEST(CheckCli, FallbackExitsZeroUnlessFailOnFallback) {
+  TempDir dir;
+  const auto model = conv_softmax().save(dir / "m.onnx");
+  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(statuses(r.out), "convertible fallback ");
+  EXPECT_EQ(run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--fail-on", "fallback"}).exit_code, 1);
+}
+
+TEST(CheckCli, StrictFallbackIsUnsupported) {
+  TempDir dir;
+  const auto model = conv_softmax().save(dir / "m.onnx");
+  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--strict", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(statuses(r.out), "convertible unsupported ");
+}
+
+TEST(CheckCli, UnsupportedExitsOneAndAPluginFixesIt) {
+  TempDir dir;
+  const auto model = with_custom_op().save(dir / "m.onnx");
+  const RunResult r = run_trtlens({"check", model.string(), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["nodes"][0]["reasons"][0]["code"], "TRT_NO_IMPORTER");
+  EXPECT_FALSE(j["summary"]["model_convertible"].get<bool>());
+  const RunResult with_plugin = run_trtlens({"check", model.string(), "--plugin", "MyCustomOp", "--format", "json"});
+  EXPECT_EQ(with_plugin.exit_code, 0) << with_plugin.err;
+  EXPECT_EQ(nlohmann::json::parse(with_plugin.out)["nodes"][0]["runs_in"], "plugin");
+  EXPECT_EQ(run_trtlens({"check", model.string(), "--plugin", "MyCustomOp", "--fail-on", "warning"}).exit_code, 1);
+}
+
+TEST(CheckCli, ReportNeverOverwritesTheModel) {
+  TempDir dir;
+  const auto model = conv_softmax().save(dir / "m.onnx");
+  const std::string before = conv_softmax().bytes();
+  const RunResult r = run_trtlens({"check", model.string(), "-o", model.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("refusing to write the report over the model"), std::string::npos) << r.err;
+  std::ifstream in(model, std::ios::binary);
+  std::stringstream after;
+  after << in.rdbuf();
+  EXPECT_EQ(after.str(), before);
+}
+
+}  // namespace
+}  // namespace trtlens::test
