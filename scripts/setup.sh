@@ -22,6 +22,8 @@ if [ -f web/package.json ]; then
   echo "== building the web UI"
   (cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)
 fi
+echo "== installing the SARIF schema validator used by the tests"
+(cd tests/report/sarif-validator && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; })
 echo "== building trtlens"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"

@@ -21,7 +21,8 @@ std::string uri_of(const std::string& path) {
       out += hex[c & 15];
     }
   }
-  return out;
+  // An absolute path becomes a file: URI (a relative reference must not begin with '/').
+  return !out.empty() && out[0] == '/' ? "file://" + out : out;
 }
 
 class SarifBuilder {
@@ -33,7 +34,7 @@ class SarifBuilder {
     auto it = rule_index_.find(code);
     if (it == rule_index_.end()) {
       it = rule_index_.emplace(code, static_cast<int>(rules_.size())).first;
-      nlohmann::json rule = {{"id", code}, {"name", code}, {"shortDescription", {{"text", code}}},
+      nlohmann::json rule = {{"id", code}, {"shortDescription", {{"text", code}}},
                              {"defaultConfiguration", {{"level", level}}}};
       if (!hint.empty()) rule["help"] = {{"text", hint}};
       rules_.push_back(std::move(rule));
