@@ -188,7 +188,7 @@ async function goToNode(index: number): Promise<void> {
 function renderSummary(): void {
   const a = state.analysis;
   clear(ui.summary);
-  if (!a) return;
+  if (!a || !state.graph) return;  // loadModel paints it once the graph is there
   const s = a.summary;
   const count = (status: Status, n: number) =>
     h("span", { class: `count ${status}`, "data-status": status, "data-count": n }, `${STATUS_MARK[status]} ${n} ${status}`);
@@ -238,6 +238,10 @@ async function loadModel(id: string): Promise<void> {
   clearError();
   drawer.close();
   state.modelId = id;
+  // The previous model's graph must not label this model's verdicts (indices differ) while both requests run.
+  state.graph = undefined;
+  state.views = undefined;
+  state.view = undefined;
   const [graph] = await Promise.all([api.graph(id), refreshAnalysis()]);
   if (id !== state.modelId) return;
   state.graph = graph;
