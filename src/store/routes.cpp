@@ -2,8 +2,10 @@
 // `trtlens check --format json` prints; everything else is small JSON built in store_json.cpp.
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "kb/kb.h"
+#include "server/models.h"
 #include "server/routes.h"
 #include "store/store.h"
 #include "store/store_json.h"
@@ -40,6 +42,8 @@ Result<int> version_number(const std::string& text) {
 struct Routes {
   std::shared_ptr<Store> store;
   std::size_t max_upload = 0;
+  server::ServerContext* context = nullptr;  // outlives the server; the session registry installs after us
+  std::mutex open_mutex;
 
   void list(const httplib::Request& req, httplib::Response& res) {
     auto target = target_of(req);
@@ -191,6 +195,28 @@ struct Routes {
                              });
   }
 
+  // Registers a stored version with the session's model registry (once per stored file), so the visualizer serves
+  // its graph, analysis and per-node runtimes through the same /api/models/{id}/... routes as any other model.
+  void open(const httplib::Request& req, httplib::Response& res) {
+    auto* registry = static_cast<server::ModelRegistry*>(context->extension("models"));
+    if (!registry) return send_error(res, 503, "E_NO_VISUALIZER", "this server has no model visualizer");
+    auto v = version_of(req, req.matches[2]);
+    if (!v) return send_store_error(res, v.error());
+    const auto path = store->model_path(*v);
+    std::lock_guard<std::mutex> lock(open_mutex);
+    std::shared_ptr<server::ServedModel> served;
+    for (const auto& m : registry->list())
+      if (m->path == path) served = m;
+    if (!served) {
+      auto added = registry->add_file(path, std::string(req.matches[1]) + " v" + std::to_string(v->number));
+      if (!added) return send_store_error(res, added.error());
+      served = added.value();
+    }
+    json out{{"id", served->id}, {"name", served->name}, {"node_count", served->index->nodes().size()},
+             {"model", std::string(req.matches[1])}, {"version", v->number}};
+    send_json(res, 200, out.dump());
+  }
+
   void diff(const httplib::Request& req, httplib::Response& res) {
     auto target = target_of(req);
     if (!target) return send_store_error(res, target.error());
@@ -236,6 +262,7 @@ void install(httplib::Server& server, server::ServerContext& context) {
   auto routes = std::make_shared<Routes>();
   routes->store = std::shared_ptr<Store>(std::move(opened.value()));
   routes->max_upload = context.config.max_upload_bytes;
+  routes->context = &context;
   context.extensions.emplace_back("store", routes->store.get());
 
   const std::string model = kModel;
@@ -252,6 +279,7 @@ void install(httplib::Server& server, server::ServerContext& context) {
   server.Get(model + "/versions/([^/]+)/analysis", bind(&Routes::analysis));
   server.Get(model + "/versions/([^/]+)/file", bind(&Routes::file));
   server.Get(model + "/diff", bind(&Routes::diff));
+  server.Post(model + "/versions/([^/]+)/open", bind(&Routes::open));
 }
 
 }  // namespace

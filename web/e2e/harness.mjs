@@ -29,30 +29,68 @@ export function generateModels(dir) {
 export function cliJson(model, trt, precision, strict = false) {
   const args = ["check", model, "--trt", trt, "--precision", precision, "--format", "json"];
   if (strict) args.push("--strict");
-  const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`trtlens check failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return JSON.parse(trtlens(args).stdout);
 }
 
+// Generous limits for a loaded 2-core CI machine: a step that takes longer than this is a hang, not slowness.
+export const STEP_MS = 90_000;
+export const TEST = { timeout: 4 * STEP_MS };
+
+// `build/trtlens ARGS...`; exit codes 0 and 1 (findings) are answers, anything else is a failure.
+export function trtlens(args) {
+  const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 1 << 28, timeout: STEP_MS });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`trtlens ${args.join(" ")} failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return r;
+}
+
+// Starts `trtlens serve` on a free loopback port; resolves once the printed URL answers an API request.
 export async function startServer(models, extraArgs = []) {
   const child = spawn(bin, ["serve", ...models, "--port", "0", ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60000);
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`server printed no URL within ${STEP_MS} ms: ${stderr}`)); }, STEP_MS);
     child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/http:\/\/[0-9.]+:\d+\//);
       if (m) { clearTimeout(timer); resolve(m[0]); }
     });
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${stderr}`)); });
   });
-  return { url, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
+  const deadline = Date.now() + STEP_MS;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      if ((await fetch(`${url}api/releases`, { signal: AbortSignal.timeout(10_000) })).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error(`server at ${url} never answered: ${stderr}`); }
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  return { url, stop, stderr: () => stderr };
+}
+
+// A page whose every wait and action may take up to STEP_MS; page errors and dialogs are collected, never block.
+export async function newPage(browser, viewport = { width: 1400, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(STEP_MS);
+  page.setDefaultNavigationTimeout(STEP_MS);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  return { page, errors };
 }
 
 export async function launchBrowser() {
   return chromium.launch({
+    timeout: STEP_MS,
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--no-proxy-server",

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { cliJson, generateModels, launchBrowser, repo, shots, startServer, tempDir } from "./harness.mjs";
+import { cliJson, generateModels, launchBrowser, newPage, repo, shots, startServer, STEP_MS, TEST, tempDir } from "./harness.mjs";
 
 let tmp, models, server, browser;
 const ids = { small: "1", xss: "2", big10k: "3", big100k: "4" };
@@ -15,19 +15,16 @@ before(async () => {
   models = generateModels(tmp.dir);
   server = await startServer([models.small, models.xss, models.big10k, models.big100k]);
   browser = await launchBrowser();
-});
+}, { timeout: 3 * STEP_MS });
 after(async () => {
   await browser?.close();
   await server?.stop();
   tmp?.remove();
   writeFileSync(path.join(repo, "web/test-results/perf.json"), JSON.stringify(perf, null, 2));
-});
+}, { timeout: STEP_MS });
 
 async function open(modelId = ids.small) {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("dialog", (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  const { page, errors } = await newPage(browser);
   await page.goto(`${server.url}#model=${modelId}`);
   await page.waitForSelector("[data-node-name] .badge[data-status], [data-group-name] .badge[data-status]");
   return { page, errors };
@@ -50,7 +47,7 @@ async function badgesByName(page) {
 }
 
 describe("visualizer", () => {
-  test("badge counts equal the CLI's JSON for two releases and two precisions", async () => {
+  test("badge counts equal the CLI's JSON for two releases and two precisions", TEST, async () => {
     const { page, errors } = await open();
     for (const [release, version] of [["8.6", "8.6.1"], ["10.15", "10.15.1"]]) {
       for (const precision of ["fp16", "int8"]) {
@@ -70,7 +67,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("switching release and precision changes badges without reloading", async () => {
+  test("switching release and precision changes badges without reloading", TEST, async () => {
     const { page } = await open();
     await page.evaluate(() => ((window).__marker = 1));
     await setTarget(page, "8.6", "fp16");
@@ -87,7 +84,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("drawer shows the Supported Runtimes table with the node's verdict per release", async () => {
+  test("drawer shows the Supported Runtimes table with the node's verdict per release", TEST, async () => {
     const { page } = await open();
     await setTarget(page, "8.6", "fp16");
     await page.click('[data-node-name="stem/Gelu"]');
@@ -110,7 +107,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("an If body can be opened and its nodes carry badges", async () => {
+  test("an If body can be opened and its nodes carry badges", TEST, async () => {
     const { page } = await open();
     await page.click('[data-node-name="head/If"] button[data-body$="then_branch"]');
     await page.waitForSelector('[data-node-name="then_branch/Identity"] .badge[data-status]');
@@ -121,7 +118,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("search and keyboard navigation reach a node", async () => {
+  test("search and keyboard navigation reach a node", TEST, async () => {
     const { page } = await open();
     await page.keyboard.press("/");
     await page.keyboard.type("softmax");
@@ -135,7 +132,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("uploading an invalid file shows a readable error and keeps the view", async () => {
+  test("uploading an invalid file shows a readable error and keeps the view", TEST, async () => {
     const { page } = await open();
     await page.setInputFiles("#file-input", { name: "notes.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("this is not a model") });
     await page.waitForSelector("#error:not([hidden])");
@@ -147,7 +144,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("uploading a valid model opens it", async () => {
+  test("uploading a valid model opens it", TEST, async () => {
     const { page } = await open();
     await page.setInputFiles("#file-input", models.xss);
     await page.waitForSelector('[data-node-name="<script>alert(4)</script>"]');
@@ -155,7 +152,7 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("model strings are shown as text and run no script", async () => {
+  test("model strings are shown as text and run no script", TEST, async () => {
     const { page, errors } = await open(ids.xss);
     const name = "<img src=x onerror=alert(1)>";
     const el = page.locator(`[data-node-name="${name}"]`);
@@ -166,13 +163,14 @@ describe("visualizer", () => {
     assert.match(await page.textContent("#drawer-body"), /<script>alert\(3\)<\/script>/);
     await page.click('[data-node-name="<script>alert(4)</script>"]');
     assert.match(await page.textContent("#drawer-body"), /<img src=y onerror=alert\(5\)>/);
-    await page.waitForTimeout(200);
+    // Give any injected handler its chance to run: two frames, not a fixed sleep.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     assert.deepEqual(errors, [], "no dialog opened, no script error");
     await page.screenshot({ path: path.join(shots, "xss.png") });
     await page.close();
   });
 
-  test("a 10k-node model paints grouped with roll-up badges; switching target is fast", async () => {
+  test("a 10k-node model paints grouped with roll-up badges; switching target is fast", TEST, async () => {
     const { page } = await open(ids.big10k);
     await page.waitForFunction(() => document.body.dataset.firstPaintMs);
     perf.first_paint_10k_ms = Number(await page.evaluate(() => document.body.dataset.firstPaintMs));
@@ -190,10 +188,10 @@ describe("visualizer", () => {
     await page.close();
   });
 
-  test("a 100k-node model does not hang the tab", async () => {
+  test("a 100k-node model does not hang the tab", TEST, async () => {
     const t0 = Date.now();
     const { page } = await open(ids.big100k);
-    await page.waitForFunction(() => document.body.dataset.firstPaintMs, null, { timeout: 120000 });
+    await page.waitForFunction(() => document.body.dataset.firstPaintMs, null, { timeout: 2 * STEP_MS });
     perf.first_paint_100k_ms = Number(await page.evaluate(() => document.body.dataset.firstPaintMs));
     perf.open_100k_wall_ms = Date.now() - t0;
     const items = await page.locator(".item").count();

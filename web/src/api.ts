@@ -69,3 +69,59 @@ export const api = {
     fetch("/api/models", { method: "POST", body: file, headers: { "X-Filename": encodeURIComponent(file.name).slice(0, 200), "Content-Type": "application/octet-stream" } })
       .then((r) => json<ModelEntry>(r)),
 };
+
+// --- tracked models (docs/api-tracked.md) ------------------------------------------------------------------------
+export interface Target { trt: string; precision: string; strict: boolean }
+export type Counts = Analysis["summary"];
+export interface TrackedVersion {
+  number: number; digest: string; sha256: string; size: number; file_name: string; added_at: string;
+  external_files?: { location: string; sha256: string; size: number }[];
+  summary?: Counts | null; error?: { code: string; message: string };
+}
+export interface TrackedModel { name: string; tags: string[]; created_at: string; latest_version: number; versions: TrackedVersion[] }
+export interface TrackedListItem { name: string; tags: string[]; created_at: string; version_count: number; latest: TrackedVersion | null }
+export interface TrackedList { target: { release: string; precisions: string; strict: boolean }; models: TrackedListItem[] }
+export interface TrackedAdded { model: TrackedModel; version: TrackedVersion; new_version: boolean; new_model: boolean }
+export interface DiffNode { graph: string; name: string; op_type: string; from: Status | null; to: Status | null }
+export interface TrackedDiff {
+  model: string; target: TrackedList["target"];
+  from: { version: number; summary: Counts }; to: { version: number; summary: Counts };
+  became_unsupported: DiffNode[]; became_convertible: DiffNode[]; changed: DiffNode[];
+}
+export interface OpenedVersion { id: string; name: string; node_count: number; model: string; version: number }
+
+const modelPath = (name: string) => `/api/tracked/models/${encodeURIComponent(name)}`;
+const targetQuery = (t: Target) => new URLSearchParams({ trt: t.trt, precision: t.precision, strict: t.strict ? "1" : "0" });
+
+async function noContent(response: Response): Promise<void> {
+  if (response.status === 204) return;
+  await json<unknown>(response);
+}
+
+export const tracked = {
+  list: (t: Target) => fetch(`/api/tracked/models?${targetQuery(t)}`).then((r) => json<TrackedList>(r)),
+  model: (name: string) => fetch(modelPath(name)).then((r) => json<TrackedModel>(r)),
+  upload: (name: string, file: File, tags: string[]) => {
+    const q = new URLSearchParams({ file_name: file.name });
+    for (const tag of tags) q.append("tag", tag);
+    return fetch(`${modelPath(name)}/versions?${q}`, { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } })
+      .then((r) => json<TrackedAdded>(r));
+  },
+  patch: (name: string, change: { name?: string; tags?: string[] }) =>
+    fetch(modelPath(name), { method: "PATCH", body: JSON.stringify(change), headers: { "Content-Type": "application/json" } })
+      .then((r) => json<TrackedModel>(r)),
+  remove: (name: string) => fetch(modelPath(name), { method: "DELETE" }).then(noContent),
+  removeVersion: (name: string, version: number) =>
+    fetch(`${modelPath(name)}/versions/${version}`, { method: "DELETE" }).then(noContent),
+  analysis: (name: string, version: number, t: Target) =>
+    fetch(`${modelPath(name)}/versions/${version}/analysis?${targetQuery(t)}`).then((r) => json<Analysis>(r)),
+  diff: (name: string, from: number | undefined, to: number | undefined, t: Target) => {
+    const q = targetQuery(t);
+    if (from) q.set("from", String(from));
+    if (to) q.set("to", String(to));
+    return fetch(`${modelPath(name)}/diff?${q}`).then((r) => json<TrackedDiff>(r));
+  },
+  // Registers the stored file with this session's visualizer; the answer's id works with api.graph/analysis/runtimes.
+  open: (name: string, version: number) =>
+    fetch(`${modelPath(name)}/versions/${version}/open`, { method: "POST" }).then((r) => json<OpenedVersion>(r)),
+};

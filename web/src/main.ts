@@ -1,9 +1,10 @@
 // The visualizer: model picker, runtime selector (release, precision, strict), summary bar, graph levels, drawer.
 // It renders the server's JSON and knows nothing about the analysis itself.
 import "./style.css";
-import { api, type Analysis, type ModelGraph, type ReleaseInfo, type Status } from "./api";
+import { api, tracked as trackedApi, type Analysis, type ModelGraph, type ReleaseInfo, type Status } from "./api";
 import { badge, clear, h, STATUS_MARK } from "./dom";
 import { Drawer } from "./drawer";
+import { parseRoute, TrackedPages } from "./tracked";
 import { GraphView } from "./graphview";
 import { ModelViews, rollUp, type Item, type Level, type LevelView } from "./views";
 
@@ -13,7 +14,7 @@ const ui = {
   release: $<HTMLSelectElement>("runtime-type"), precision: $<HTMLSelectElement>("precision"), strict: $<HTMLInputElement>("strict"),
   error: $("error"), summary: $("summary"), breadcrumb: $("breadcrumb"), viewport: $("viewport"), empty: $("empty"),
   search: $<HTMLInputElement>("search"), results: $<HTMLUListElement>("search-results"), edgeLabels: $<HTMLInputElement>("edge-labels"),
-  drop: $("drop-overlay"),
+  drop: $("drop-overlay"), tracked: $("tracked"),
 };
 
 const state = {
@@ -31,6 +32,15 @@ const state = {
 };
 const graphView = new GraphView(ui.viewport);
 const drawer = new Drawer();
+const pages = new TrackedPages(ui.tracked, {
+  target: () => ({ trt: ui.release.value, precision: ui.precision.value, strict: ui.strict.checked }),
+  openVersion: async (name, version, node) => {
+    const opened = await trackedApi.open(name, version);
+    const q = new URLSearchParams({ model: opened.id });
+    if (node) { q.set("graph", node.graph); q.set("node", node.name); }
+    location.hash = q.toString();
+  },
+});
 
 function showError(message: string): void {
   ui.error.textContent = message;
@@ -178,7 +188,7 @@ async function goToNode(index: number): Promise<void> {
 function renderSummary(): void {
   const a = state.analysis;
   clear(ui.summary);
-  if (!a) return;
+  if (!a || !state.graph) return;  // loadModel paints it once the graph is there
   const s = a.summary;
   const count = (status: Status, n: number) =>
     h("span", { class: `count ${status}`, "data-status": status, "data-count": n }, `${STATUS_MARK[status]} ${n} ${status}`);
@@ -219,7 +229,8 @@ async function loadModels(select?: string): Promise<void> {
   const id = select ?? (models.some((m) => m.id === fromHash) ? fromHash! : models[0]?.id);
   if (id) {
     ui.model.value = id;
-    await loadModel(id);
+    if (id === state.modelId && state.graph) await refreshAnalysis();  // back from a tracked page: keep the view
+    else await loadModel(id);
   }
 }
 
@@ -227,6 +238,10 @@ async function loadModel(id: string): Promise<void> {
   clearError();
   drawer.close();
   state.modelId = id;
+  // The previous model's graph must not label this model's verdicts (indices differ) while both requests run.
+  state.graph = undefined;
+  state.views = undefined;
+  state.view = undefined;
   const [graph] = await Promise.all([api.graph(id), refreshAnalysis()]);
   if (id !== state.modelId) return;
   state.graph = graph;
@@ -239,7 +254,8 @@ async function upload(file: File): Promise<void> {
   clearError();
   try {
     const entry = await api.upload(file);
-    await loadModels(entry.id);
+    history.replaceState(null, "", `#model=${entry.id}`);
+    await route();
   } catch (e) {
     showError(`Cannot open ${file.name}: ${(e as Error).message}`);
   }
@@ -297,11 +313,12 @@ function onKey(e: KeyboardEvent): void {
 
 // --- wiring -----------------------------------------------------------------------------------------------------
 function wire(): void {
-  const onTarget = () => refreshAnalysis().catch((e) => showError((e as Error).message));
+  const onTarget = () => (onTrackedPage() ? pages.refresh() : refreshAnalysis()).catch((e) => showError((e as Error).message));
   ui.release.addEventListener("change", () => { fillPrecisions(); void onTarget(); });
   ui.precision.addEventListener("change", () => void onTarget());
   ui.strict.addEventListener("change", () => void onTarget());
-  ui.model.addEventListener("change", () => loadModel(ui.model.value).catch((e) => showError((e as Error).message)));
+  ui.model.addEventListener("change", () => { location.hash = `model=${ui.model.value}`; });
+  window.addEventListener("hashchange", () => void route().catch((e) => showError((e as Error).message)));
   ui.file.addEventListener("change", () => { const f = ui.file.files?.[0]; if (f) void upload(f); ui.file.value = ""; });
   ui.search.addEventListener("input", runSearch);
   ui.search.addEventListener("blur", () => setTimeout(() => (ui.results.hidden = true), 150));
@@ -323,12 +340,41 @@ function wire(): void {
   });
 }
 
+// --- pages: "#/..." the tracked-model pages (tracked.ts), "#model=<id>[&graph=G&node=N]" the visualizer ------------
+function onTrackedPage(): boolean { return document.body.dataset.page === "tracked"; }
+
+async function route(): Promise<void> {
+  clearError();
+  const tracked = parseRoute(location.hash);
+  document.body.dataset.page = tracked ? "tracked" : "visualizer";
+  ui.tracked.hidden = !tracked;
+  if (tracked) {
+    drawer.close();
+    await pages.show(tracked);
+    return;
+  }
+  const q = new URLSearchParams(location.hash.slice(1));
+  await loadModels();
+  const node = q.get("node");
+  if (node !== null && state.graph) {
+    const graph = q.get("graph") ?? "";
+    const found = state.graph.nodes.find((n) => n.name === node && n.graph === graph);
+    if (found) await goToNode(found.index);
+    else showError(`no node '${node}' in this model`);
+  }
+}
+
 async function main(): Promise<void> {
   wire();
   state.releases = await api.releases();
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
-  await loadModels();
+  // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
+  if (!location.hash || location.hash === "#") {
+    const models = await api.models();
+    if (!models.length) history.replaceState(null, "", "#/");
+  }
+  await route();
 }
 
 main().catch((e) => showError((e as Error).message));
