@@ -45,7 +45,7 @@ Runner add_versions(CLI::App& app) {
       std::string precisions;
       for (const auto& p : r.precisions) precisions += (precisions.empty() ? "" : ",") + p;
       int importers = 0;
-      for (const auto& [name, op] : r.ops) importers += op.importer ? 1 : 0;
+      for (const auto& [name, op] : r.ops()) importers += op.importer ? 1 : 0;
       char line[256];
       std::snprintf(line, sizeof line, "%-8s %-9s %2d-%-5d %-39s %d", r.name.c_str(), r.version.c_str(), r.opset_min,
                     r.opset_max, precisions.c_str(), importers);

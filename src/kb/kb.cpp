@@ -1,5 +1,9 @@
 #include "kb/kb.h"
 
+#include <rapidjson/document.h>
+
+#include <mutex>
+
 #include <algorithm>
 #include <cctype>
 
@@ -15,6 +19,13 @@ constexpr std::array<std::string_view, static_cast<int>(TrtType::kCount)> kTrtNa
 constexpr std::array<std::string_view, static_cast<int>(Precision::kCount)> kPrecisionNames = {
     "fp4", "int4", "fp8", "int8", "fp16", "bf16", "tf32", "fp32"};
 }  // namespace
+
+struct Release::Lazy {
+  std::shared_ptr<const std::string> source;
+  std::once_flag once;
+  std::map<std::string, OpInfo, std::less<>> ops;
+  std::vector<std::string> problems;
+};
 
 std::string_view trt_type_name(TrtType t) { return kTrtNames[static_cast<std::size_t>(t)]; }
 
@@ -73,8 +84,9 @@ bool Release::has_precision(Precision p) const {
 }
 
 const OpInfo* Release::op(std::string_view op_type) const {
-  auto it = ops.find(op_type);
-  return it == ops.end() ? nullptr : &it->second;
+  const auto& all = ops();
+  auto it = all.find(op_type);
+  return it == all.end() ? nullptr : &it->second;
 }
 
 namespace {
@@ -148,6 +160,31 @@ RuleInstance parse_rule(const nlohmann::json& j, std::vector<std::string>& probl
   return r;
 }
 
+nlohmann::json to_nlohmann(const rapidjson::Value& v) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return nullptr;
+    case rapidjson::kFalseType: return false;
+    case rapidjson::kTrueType: return true;
+    case rapidjson::kStringType: return std::string(v.GetString(), v.GetStringLength());
+    case rapidjson::kNumberType:
+      if (v.IsInt64()) return v.GetInt64();
+      if (v.IsUint64()) return v.GetUint64();
+      return v.GetDouble();
+    case rapidjson::kArrayType: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& item : v.GetArray()) out.push_back(to_nlohmann(item));
+      return out;
+    }
+    case rapidjson::kObjectType: {
+      nlohmann::json out = nlohmann::json::object();
+      for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
+        out[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
+      return out;
+    }
+  }
+  return nullptr;
+}
+
 std::pair<int, int> parse_version(std::string_view s) {
   int major = 0, minor = 0;
   std::size_t i = 0;
@@ -162,8 +199,14 @@ std::pair<int, int> parse_version(std::string_view s) {
 Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::from_documents(const std::vector<std::string>& documents) {
   auto kb = std::make_unique<KnowledgeBase>();
   for (const auto& text : documents) {
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return make_error("E_KB", "a knowledge-base file is not valid JSON");
+    auto source = std::make_shared<const std::string>(text);
+    rapidjson::Document parsed;
+    parsed.Parse(source->data(), source->size());
+    if (parsed.HasParseError() || !parsed.IsObject()) return make_error("E_KB", "a knowledge-base file is not valid JSON");
+    nlohmann::json doc = nlohmann::json::object();
+    for (auto m = parsed.MemberBegin(); m != parsed.MemberEnd(); ++m)
+      if (std::string_view(m->name.GetString(), m->name.GetStringLength()) != "ops")
+        doc[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
     Release r;
     r.name = get<std::string>(doc, "release", "");
     r.version = get<std::string>(doc, "version", r.name);
@@ -184,28 +227,11 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::from_documents(const std::
     }
     for (const auto& p : get<nlohmann::json>(doc, "no_plugin_escape", nlohmann::json::array())) r.no_plugin_escape.insert(p.get<std::string>());
     r.local_functions = get<bool>(doc, "local_functions", false);
-    const nlohmann::json ops = get<nlohmann::json>(doc, "ops", nlohmann::json::object());
-    for (const auto& [name, spec] : ops.items()) {
-      OpInfo op;
-      op.name = name;
-      op.importer = get<bool>(spec, "importer", true);
-      op.types = parse_types(get<nlohmann::json>(spec, "types", nlohmann::json::array()), kb->problems_, where + " " + name);
-      if (spec.contains("matrix_types")) {
-        op.has_matrix_types = true;
-        op.matrix_types = parse_types(spec["matrix_types"], kb->problems_, where + " " + name);
-      } else {
-        op.matrix_types = op.types;
-      }
-      op.precision_agnostic = get<bool>(spec, "precision_agnostic", false);
-      op.since_opset = get<int>(spec, "since_opset", 0);
-      for (const auto& rule : get<nlohmann::json>(spec, "rules", nlohmann::json::array()))
-        op.rules.push_back(parse_rule(rule, kb->problems_, where + " " + name));
-      r.ops.emplace(name, std::move(op));
-    }
     for (const auto& rule : get<nlohmann::json>(doc, "model_rules", nlohmann::json::array()))
       r.model_rules.push_back(parse_rule(rule, kb->problems_, where + " model"));
-    doc.erase("ops");
     r.facts = std::move(doc);
+    r.lazy_ = std::make_shared<Release::Lazy>();
+    r.lazy_->source = source;
     kb->releases_.push_back(std::move(r));
   }
   if (kb->releases_.empty()) return make_error("E_KB", "the knowledge base holds no release");
@@ -213,6 +239,54 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::from_documents(const std::
     return std::tie(a.major, a.minor) < std::tie(b.major, b.minor);
   });
   return kb;
+}
+
+const std::map<std::string, OpInfo, std::less<>>& Release::ops() const {
+  static const std::map<std::string, OpInfo, std::less<>> none;
+  if (!lazy_) return none;
+  std::call_once(lazy_->once, [this] {
+    rapidjson::Document parsed;
+    parsed.Parse(lazy_->source->data(), lazy_->source->size());
+    if (parsed.HasParseError() || !parsed.IsObject() || !parsed.HasMember("ops") || !parsed["ops"].IsObject()) return;
+    const std::string where = "release " + name;
+    auto& problems = lazy_->problems;
+    for (auto m = parsed["ops"].MemberBegin(); m != parsed["ops"].MemberEnd(); ++m) {
+      const std::string op_name(m->name.GetString(), m->name.GetStringLength());
+      const nlohmann::json spec = to_nlohmann(m->value);
+      OpInfo op;
+      op.name = op_name;
+      op.importer = get<bool>(spec, "importer", true);
+      if (auto t = spec.find("types"); t != spec.end()) op.types = parse_types(*t, problems, where + " " + op_name);
+      if (auto t = spec.find("matrix_types"); t != spec.end()) {
+        op.has_matrix_types = true;
+        op.matrix_types = parse_types(*t, problems, where + " " + op_name);
+      } else {
+        op.matrix_types = op.types;
+      }
+      op.precision_agnostic = get<bool>(spec, "precision_agnostic", false);
+      op.since_opset = get<int>(spec, "since_opset", 0);
+      if (auto rules = spec.find("rules"); rules != spec.end() && rules->is_array())
+        for (const auto& rule : *rules) op.rules.push_back(parse_rule(rule, problems, where + " " + op_name));
+      lazy_->ops.emplace(op_name, std::move(op));
+    }
+  });
+  return lazy_->ops;
+}
+
+const std::vector<std::string>& Release::problems() const {
+  static const std::vector<std::string> none;
+  if (!lazy_) return none;
+  ops();
+  return lazy_->problems;
+}
+
+std::vector<std::string> KnowledgeBase::problems() const {
+  std::vector<std::string> out = problems_;
+  for (const auto& r : releases_) {
+    const auto& found = r.problems();
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
 }
 
 const KnowledgeBase& KnowledgeBase::builtin() {

@@ -73,7 +73,10 @@ struct Release {
   std::set<std::string> plugins;
   std::set<std::string> no_plugin_escape;
   bool local_functions = false;
-  std::map<std::string, OpInfo, std::less<>> ops;
+  // Operators are parsed on first use: `check` needs one release, not all 26 (parsing every release's operators and
+  // rules cost more than indexing a 10k-node model).
+  const std::map<std::string, OpInfo, std::less<>>& ops() const;
+  const std::vector<std::string>& problems() const;  // unknown rules etc., found while parsing the operators
   nlohmann::json facts;             // every top-level field, for model-level rules
   std::vector<RuleInstance> model_rules;
 
@@ -87,6 +90,11 @@ struct Release {
     if (it == facts.end() || it->is_null()) return fallback;
     try { return it->get<T>(); } catch (...) { return fallback; }
   }
+
+ private:
+  friend class KnowledgeBase;
+  struct Lazy;
+  std::shared_ptr<Lazy> lazy_;
 };
 
 class KnowledgeBase {
@@ -99,7 +107,7 @@ class KnowledgeBase {
   // Accepts "8.6", "8.6.1", "TensorRT 8.6.1", "trt10.15", "latest". nullptr when unknown.
   const Release* find(std::string_view spelling) const;
   std::string release_list() const;   // "7.2, 8.0, ..." for messages
-  const std::vector<std::string>& problems() const { return problems_; }  // unknown rules etc.
+  std::vector<std::string> problems() const;  // unknown rules etc. (parses every release's operators)
 
  private:
   std::vector<Release> releases_;

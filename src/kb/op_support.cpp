@@ -17,7 +17,7 @@ std::vector<std::string> op_precisions(const Release& release, const OpInfo& op)
 
 nlohmann::json release_summary(const Release& r) {
   int importers = 0;
-  for (const auto& [name, op] : r.ops) importers += op.importer ? 1 : 0;
+  for (const auto& [name, op] : r.ops()) importers += op.importer ? 1 : 0;
   return {{"release", r.name}, {"version", r.version}, {"display", r.display()},
           {"opset", {{"min", r.opset_min}, {"max", r.opset_max}}}, {"precisions", r.precisions},
           {"importers", importers}};

@@ -54,7 +54,7 @@ struct NodeRef {
 
 struct BuildOptions {
   // ONNX shape inference costs several times a parse; run it only on models up to this many nodes.
-  std::size_t shape_inference_max_nodes = 20000;
+  std::size_t shape_inference_max_nodes = 5000;
   bool require_schema_attributes = true;
 };
 

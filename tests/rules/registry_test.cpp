@@ -8,7 +8,7 @@ namespace trtlens::test {
 namespace {
 
 TEST(RuleRegistry, EveryRuleTheKnowledgeBaseNamesIsImplemented) {
-  const auto& problems = KnowledgeBase::builtin().problems();
+  const auto problems = KnowledgeBase::builtin().problems();
   for (const auto& p : problems) ADD_FAILURE() << p;
   EXPECT_TRUE(problems.empty());
 }
@@ -16,7 +16,7 @@ TEST(RuleRegistry, EveryRuleTheKnowledgeBaseNamesIsImplemented) {
 TEST(RuleRegistry, EveryRuleInstanceResolvesToAnImplementationAndHasACode) {
   int instances = 0;
   for (const auto& release : KnowledgeBase::builtin().releases())
-    for (const auto& [name, op] : release.ops)
+    for (const auto& [name, op] : release.ops())
       for (const auto& rule : op.rules) {
         ++instances;
         ASSERT_NE(rule.impl, nullptr) << release.name << " " << name << " " << rule.rule << ":" << rule.check;
