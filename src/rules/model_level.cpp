@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "onnx/dtype.h"
+
 namespace trtlens {
 namespace {
 
@@ -32,12 +34,65 @@ void duplicate_names(const Scope& scope, const Release& r, std::vector<ModelFind
       if (!o.empty() && !names.insert(o).second) return report(o, "node '" + node.name() + "' output");
 }
 
+// 10.x binds INT64 network inputs/outputs natively and warns that the caller must supply INT64 buffers (A5, A9).
+void int64_bindings(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
+  const auto& g = index.proto().graph();
+  std::string names;
+  auto add = [&](const std::string& name, const char* what) {
+    const TensorInfo* t = index.find(0, name);
+    if (t && !t->initializer && t->dtype == kInt64) names += (names.empty() ? "" : ", ") + std::string(what) + " '" + name + "'";
+  };
+  for (const auto& in : g.input()) add(in.name(), "input");
+  for (const auto& o : g.output()) add(o.name(), "output");
+  if (!names.empty())
+    out.push_back({false, "TRT_INT64_BINDING",
+                   r.display() + " keeps INT64 at the network boundary (" + names +
+                       "): bind INT64 buffers for these tensors, not INT32"});
+}
+
+// Ops that pass their first input's element type through unchanged (enough to follow a widened weight to an output).
+bool passes_type_through(const std::string& op) {
+  static const std::set<std::string, std::less<>> ops = {"Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten",
+                                                         "Transpose", "Expand", "Tile", "Slice", "Gather"};
+  return ops.count(op) > 0;
+}
+
+// Whether a tensor is INT32 inside TensorRT because a UINT8 weight was widened on load (A7): directly, through
+// type-preserving ops, or as the type carrier of CastLike.
+bool widened_uint8(const ModelIndex& index, const TensorInfo* t, int depth = 0) {
+  if (!t || depth > 64) return false;
+  if (t->is_constant()) return t->dtype == kUint8;
+  if (t->producer < 0) return false;
+  const NodeRef& p = index.nodes()[static_cast<std::size_t>(t->producer)];
+  if (!p.domain.empty()) return false;
+  if (p.op_type == "CastLike") return widened_uint8(index, index.input(t->producer, 1), depth + 1);
+  return passes_type_through(p.op_type) && widened_uint8(index, index.input(t->producer, 0), depth + 1);
+}
+
+// A9: "For INT32 tensors, the output type must also be INT32": a graph output declared UINT8 whose value TensorRT
+// holds as INT32 (a widened UINT8 weight) fails the whole parse.
+void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
+  const TypeMapping& u8 = r.initializer_types[kUint8];
+  if (!u8.importable || u8.as != TrtType::INT32) return;
+  for (const auto& o : index.proto().graph().output()) {
+    const TensorInfo* t = index.find(0, o.name());
+    if (!t || t->dtype != kUint8 || !widened_uint8(index, t)) continue;
+    out.push_back({true, "TRT_OUTPUT_INT32_MISMATCH",
+                   "graph output '" + o.name() + "' is declared UINT8, but " + r.display() +
+                       " widens UINT8 weights to INT32 on load, so the tensor is INT32 inside TensorRT and the parser "
+                       "refuses it (\"For INT32 tensors, the output type must also be INT32\")"});
+  }
+}
+
 }  // namespace
 
 std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& r) {
   std::vector<ModelFinding> out;
   if (r.fact<bool>("duplicate_tensor_names_rejected", false))
     for (const auto& scope : index.scopes()) duplicate_names(*scope, r, out);
+
+  if (r.fact<bool>("int64_io_binding_warning", false)) int64_bindings(index, r, out);
+  int32_outputs(index, r, out);
 
   if (r.fact<bool>("unknown_rank_inputs_rejected", false)) {
     const auto& g = index.proto().graph();
@@ -73,30 +128,20 @@ std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release&
                        std::to_string(imports[0].version()) + "); " + r.display() +
                        " then takes that version as the ONNX opset for every importer"});
 
-  // supportsModel (ONNX Runtime's TensorRT EP, partitioning): nodes reported unsupported although they parse.
+  // supportsModel (ONNX Runtime's TensorRT EP, partitioning): ops reported unsupported although they parse. Plugin
+  // nodes get their note per node from the engine (only the engine knows whether a node becomes a plugin).
   const auto dds = r.facts.value("dds_ops_reported_unsupported", nlohmann::json::array());
-  const bool builtin_only = r.fact<bool>("supports_model_requires_builtin", false);
-  const auto exceptions = r.facts.value("supports_model_plugin_exceptions", nlohmann::json::array());
-  std::set<std::string> dds_seen, plugin_seen;
-  for (const auto& n : index.nodes()) {
-    if (contains(dds, n.op_type)) dds_seen.insert(n.op_type);
-    const OpInfo* op = r.op(n.op_type);
-    if (builtin_only && !(op && op->importer) && !contains(exceptions, n.op_type)) plugin_seen.insert(n.op_type);
-  }
-  auto list = [](const std::set<std::string>& s) {
-    std::string text;
-    for (const auto& x : s) text += (text.empty() ? "" : ", ") + x;
-    return text;
-  };
+  std::set<std::string> dds_seen;
+  if (!dds.empty())
+    for (const auto& n : index.nodes())
+      if (contains(dds, n.op_type)) dds_seen.insert(n.op_type);
+  std::string list;
+  for (const auto& x : dds_seen) list += (list.empty() ? "" : ", ") + x;
   if (!dds_seen.empty())
     out.push_back({false, "TRT_SUPPORTS_MODEL_DDS",
-                   r.display() + "'s supportsModel always reports " + list(dds_seen) +
+                   r.display() + "'s supportsModel always reports " + list +
                        " unsupported (data-dependent shapes): ONNX Runtime's TensorRT execution provider leaves them "
                        "to another provider even though the parser imports them"});
-  if (!plugin_seen.empty())
-    out.push_back({false, "TRT_SUPPORTS_MODEL_PLUGIN",
-                   r.display() + "'s supportsModel reports nodes without a builtin importer (" + list(plugin_seen) +
-                       ") unsupported, even when a plugin is registered"});
   return out;
 }
 

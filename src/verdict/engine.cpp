@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "onnx/dtype.h"
@@ -102,32 +103,86 @@ bool type_from_output(std::string_view op) {
          op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow" || op == "EyeLike";
 }
 
+// How the parser routes a node (importer-rules.md A3): a plugin found in the registry first (10.15 plugin_namespace
+// attribute; local functions when plugins win over them), the builtin importer, the model-local function body, or
+// the plugin fallback (which fails when no plugin of that name, version and namespace exists).
+enum class Dispatch { kBuiltin, kFunction, kPlugin, kFallback };
+
+// Release-wide facts read once per analysis: a JSON lookup per node would cost as much as the rules themselves.
+struct ReleaseFacts {
+  std::set<std::string, std::less<>> uint8_ok_ops, dds_ops, builtin_only_exceptions;
+  bool plugin_namespace_from_domain, plugin_attr_forces_registry, local_function_plugin_first;
+  bool supports_model_requires_builtin, output_count_must_equal;
+
+  explicit ReleaseFacts(const Release& r)
+      : plugin_namespace_from_domain(r.fact<bool>("plugin_namespace_from_domain", false)),
+        plugin_attr_forces_registry(r.fact<bool>("plugin_attr_forces_registry", false)),
+        local_function_plugin_first(r.fact<bool>("local_function_plugin_first", false)),
+        supports_model_requires_builtin(r.fact<bool>("supports_model_requires_builtin", false)),
+        output_count_must_equal(r.fact<bool>("output_count_must_equal", false)) {
+    read(r, "uint8_intermediate_ok_ops", uint8_ok_ops);
+    read(r, "dds_ops_reported_unsupported", dds_ops);
+    read(r, "supports_model_plugin_exceptions", builtin_only_exceptions);
+  }
+  static void read(const Release& r, const char* key, std::set<std::string, std::less<>>& out) {
+    auto it = r.facts.find(key);
+    if (it == r.facts.end() || !it->is_array()) return;
+    for (const auto& x : *it)
+      if (x.is_string()) out.insert(x.get<std::string>());
+  }
+};
+
+const onnx::AttributeProto* find_attr(const NodeRef& n, std::string_view name) {
+  for (const auto& a : n.proto->attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
-      : ix_(index), t_(target), r_(*target.release), kb_(kb) {}
+      : ix_(index), t_(target), r_(*target.release), kb_(kb), f_(*target.release) {}
+
+  Dispatch dispatch(const NodeRef& n) const {
+    const OpInfo* op = r_.op(n.op_type);
+    const bool builtin = op && op->importer;
+    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugin_text(n).empty())
+      return Dispatch::kPlugin;
+    if (builtin) return Dispatch::kBuiltin;
+    if (n.function && r_.local_functions)
+      return f_.local_function_plugin_first && !plugin_text(n).empty() ? Dispatch::kPlugin : Dispatch::kFunction;
+    return plugin_text(n).empty() ? Dispatch::kFallback : Dispatch::kPlugin;
+  }
 
   NodeVerdict evaluate(int node) const {
     NodeVerdict v;
     v.index = node;
     const NodeRef& n = ix_.nodes()[static_cast<std::size_t>(node)];
     const OpInfo* op = r_.op(n.op_type);
-    const bool builtin = op && op->importer;
-
-    if (!builtin) {
-      evaluate_without_importer(n, op, v);
-    } else {
-      if (!n.domain.empty())
-        v.warnings.push_back({"TRT_DOMAIN_IGNORED",
-                              r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
-                                  " is imported with the ONNX " + n.op_type + " semantics and attribute names",
-                              {}});
-      v.supported_types = op->types;
-      run_rules(node, *op, v);
-      check_types(node, n, *op, v);
+    switch (dispatch(n)) {
+      case Dispatch::kBuiltin:
+        if (!n.domain.empty())
+          v.warnings.push_back({"TRT_DOMAIN_IGNORED",
+                                r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
+                                    " is imported with the ONNX " + n.op_type + " semantics and attribute names",
+                                {}});
+        if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace"))
+          v.warnings.push_back({"TRT_PLUGIN_NOT_FOUND",
+                                "the node carries plugin_namespace, so " + r_.display() +
+                                    " looks for a plugin first; none of that name, version and namespace is declared "
+                                    "or shipped, so the builtin " + n.op_type + " importer is used",
+                                {}});
+        v.supported_types = op->types;
+        run_rules(node, *op, v);
+        check_types(node, n, *op, v);
+        break;
+      case Dispatch::kFunction: evaluate_function_call(n, v); break;
+      case Dispatch::kPlugin: evaluate_plugin(n, v); break;
+      case Dispatch::kFallback: evaluate_unimported(n, op, v); break;
     }
     check_uint8_outputs(node, n, v);
     add_value_warnings(node, n, v);
+    add_supports_model_warnings(n, op, v);
     return v;
   }
 
@@ -172,32 +227,61 @@ class NodeEvaluator {
   }
 
  private:
-  void evaluate_without_importer(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
-    if (n.function && r_.local_functions) {
-      v.runs_in = "";
-      v.warnings.push_back({"TRT_LOCAL_FUNCTION",
-                            r_.display() + " imports model-local function " + n.op_type + " by inlining its body",
-                            {}});
-      return;
+  // A call of a model-local function is inlined: its body nodes are checked in their own scope (a failing one fails
+  // this node, see analyze()); the call itself must match the function's signature (A3, A8).
+  void evaluate_function_call(const NodeRef& n, NodeVerdict& v) const {
+    const auto& fn = *n.function;
+    v.warnings.push_back({"TRT_LOCAL_FUNCTION",
+                          r_.display() + " imports model-local function " + n.op_type + " by inlining its body", {}});
+    if (n.proto->input_size() != fn.input_size()) {
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_FUNCTION_INPUT_COUNT",
+                           r_.display() + " requires a call of local function " + n.op_type + " to pass exactly " +
+                               std::to_string(fn.input_size()) + " inputs (the function's parameters); the node has " +
+                               std::to_string(n.proto->input_size()),
+                           "Call the function with one input per declared parameter (empty names for omitted ones)"});
     }
+    int outputs = 0;
+    for (const auto& o : n.proto->output()) outputs += o.empty() && f_.output_count_must_equal ? 0 : 1;
+    const bool bad_outputs = f_.output_count_must_equal ? outputs != fn.output_size() : outputs > fn.output_size();
+    if (bad_outputs) {
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_FUNCTION_OUTPUT_COUNT",
+                           r_.display() + " expects " + std::to_string(fn.output_size()) + " " +
+                               (f_.output_count_must_equal ? "non-empty " : "") + "outputs from a call of " +
+                               n.op_type + " (the function's outputs); the node declares " + std::to_string(outputs),
+                           "Declare one output per function output"});
+    }
+  }
+
+  void evaluate_plugin(const NodeRef& n, NodeVerdict& v) const {
+    v.runs_in = "plugin";
+    const OpInfo* op = r_.op(n.op_type);
+    std::string why = op && op->importer ? "the node carries plugin_namespace, so " + r_.display() +
+                                                 " looks in the plugin registry before its builtin importer"
+                      : n.function && r_.local_functions
+                          ? r_.display() + " prefers a registered plugin over model-local function " + n.op_type
+                          : r_.display() + " has no builtin importer for " + n.op_type;
+    v.warnings.push_back({"TRT_PLUGIN",
+                          why + "; it becomes plugin " + plugin_text(n) + ", which must be registered when the engine "
+                                "is built",
+                          {}});
+  }
+
+  void evaluate_unimported(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
     const bool escape_forbidden = r_.no_plugin_escape.count(n.op_type) > 0;
-    const PluginSpec* declared = escape_forbidden ? nullptr : matching_plugin(n);
-    const bool shipped = !escape_forbidden && r_.plugins.count(n.op_type) > 0;
-    if (declared || shipped) {
-      v.runs_in = "plugin";
-      v.warnings.push_back({"TRT_PLUGIN",
-                            r_.display() + " has no builtin importer for " + n.op_type + "; it becomes plugin " +
-                                (declared ? "'" + declared->text() + "' (declared with --plugin)"
-                                          : "'" + n.op_type + "' (shipped with TensorRT)") +
-                                ", which must be registered when the engine is built",
-                            {}});
-      return;
-    }
     v.status = Status::kUnsupported;
     std::string why = op ? "the " + r_.name + " support matrix marks " + n.op_type + " unsupported"
                          : r_.display() + " has no importer for " + n.op_type;
     if (n.function && !r_.local_functions) why = r_.display() + " does not import ONNX model-local functions such as " + n.op_type;
     if (!n.domain.empty() && !n.function) why += " (custom domain '" + n.domain + "')";
+    const bool forced = f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace");
+    if (forced)
+      why = "No importer registered for " + n.op_type + ": the node carries plugin_namespace, so " + r_.display() +
+            " looks for plugin " + lookup_text(n) + " first, and there is neither such a plugin nor a builtin importer "
+            "or local function";
+    else if (!escape_forbidden && r_.plugins.count(n.op_type))
+      why += "; TensorRT ships plugin " + n.op_type + " but not as " + lookup_text(n);
     std::string hint;
     if (escape_forbidden) {
       why += "; it is on the parser's explicit unsupported list, so even a plugin of that name is not used";
@@ -206,20 +290,59 @@ class NodeEvaluator {
       hint = "Implement a TensorRT plugin named '" + n.op_type + "' and declare it with --plugin " + n.op_type +
              ", or replace the op with supported operators";
     }
-    v.reasons.push_back({n.function ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+    v.reasons.push_back({n.function && !forced ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+  }
+
+  // supportsModel (ONNX Runtime's TensorRT EP, partitioning) reports some parsed nodes unsupported (A11).
+  void add_supports_model_warnings(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (v.status == Status::kUnsupported) return;
+    if (f_.dds_ops.count(n.op_type))
+      v.warnings.push_back({"TRT_SUPPORTS_MODEL_DDS",
+                            r_.display() + "'s supportsModel reports " + n.op_type +
+                                " unsupported (data-dependent shapes) although it parses: ONNX Runtime's TensorRT "
+                                "execution provider leaves it to another provider",
+                            {}});
+    if (f_.supports_model_requires_builtin && !(op && op->importer) && !f_.builtin_only_exceptions.count(n.op_type))
+      v.warnings.push_back({"TRT_SUPPORTS_MODEL_PLUGIN",
+                            r_.display() + "'s supportsModel reports nodes without a builtin importer unsupported: "
+                                "ONNX Runtime's TensorRT execution provider leaves " + n.op_type +
+                                " to another provider even with the plugin registered",
+                            {}});
+  }
+
+  // The parser's plugin lookup (A4): name = op_type, version = plugin_version (default "1"), namespace =
+  // plugin_namespace (default ""), retried with the node's domain where the release does so. Returns how the plugin
+  // was found ("" when not found).
+  std::string plugin_text(const NodeRef& n) const {
+    if (r_.no_plugin_escape.count(n.op_type)) return "";
+    if (const PluginSpec* p = matching_plugin(n)) return "'" + p->text() + "' (declared with --plugin)";
+    const auto [version, ns] = lookup_key(n);
+    auto shipped = r_.plugins.find(n.op_type);
+    // Shipped plugins register in the default ("") namespace.
+    const bool ns_ok = ns.empty() || (f_.plugin_namespace_from_domain && n.domain.empty());
+    if (shipped != r_.plugins.end() && shipped->second.count(version) && ns_ok)
+      return "'" + n.op_type + ":" + version + "' (shipped with TensorRT)";
+    return "";
+  }
+
+  std::pair<std::string, std::string> lookup_key(const NodeRef& n) const {
+    const auto* v = find_attr(n, "plugin_version");
+    const auto* ns = find_attr(n, "plugin_namespace");
+    return {v ? v->s() : "1", ns ? ns->s() : ""};
+  }
+
+  std::string lookup_text(const NodeRef& n) const {
+    const auto [version, ns] = lookup_key(n);
+    return "'" + n.op_type + "' version '" + version + "' namespace '" + ns + "'" +
+           (f_.plugin_namespace_from_domain && !n.domain.empty() ? " (or '" + n.domain + "')" : "");
   }
 
   const PluginSpec* matching_plugin(const NodeRef& n) const {
-    std::string version = "1", ns;
-    for (const auto& a : n.proto->attribute()) {
-      if (a.name() == "plugin_version") version = a.s();
-      if (a.name() == "plugin_namespace") ns = a.s();
-    }
-    const bool domain_ns = r_.fact<bool>("plugin_namespace_from_domain", false);
+    const auto [version, ns] = lookup_key(n);
     for (const auto& p : t_.plugins) {
       if (p.name != n.op_type) continue;
       if (!p.version.empty() && p.version != version) continue;
-      if (!p.ns.empty() && p.ns != ns && !(domain_ns && p.ns == n.domain)) continue;
+      if (!p.ns.empty() && p.ns != ns && !(f_.plugin_namespace_from_domain && p.ns == n.domain)) continue;
       return &p;
     }
     return nullptr;
@@ -288,8 +411,7 @@ class NodeEvaluator {
   }
 
   void check_uint8_outputs(int node, const NodeRef& n, NodeVerdict& v) const {
-    const auto ok_ops = r_.facts.value("uint8_intermediate_ok_ops", nlohmann::json::array());
-    if (std::find(ok_ops.begin(), ok_ops.end(), n.op_type) != ok_ops.end()) return;
+    if (f_.uint8_ok_ops.count(n.op_type)) return;
     for (int i = 0; i < n.proto->output_size(); ++i) {
       const TensorInfo* t = ix_.output(node, i);
       if (!t || t->dtype != kUint8 || t->graph_output) continue;
@@ -376,6 +498,7 @@ class NodeEvaluator {
   const Target& t_;
   const Release& r_;
   const KnowledgeBase& kb_;
+  const ReleaseFacts f_;
 };
 
 NodeVerdict evaluate_full(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, int node) {
@@ -505,15 +628,20 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     a.nodes.push_back(evaluator.evaluate(static_cast<int>(i)));
     if (options.progress && (i & 4095) == 0) (*options.progress)(i, nodes.size());
   }
-  // If with a constant condition: only the taken branch is imported.
+  // Bodies the parser never imports: the branch an If with a constant condition does not take (1), and a local
+  // function's body when the call goes to a builtin importer or a plugin, or the release has no local functions (2).
   std::vector<char> skipped_scope(index.scopes().size(), 0);
   for (std::size_t s = 1; s < index.scopes().size(); ++s) {
     const Scope& scope = *index.scopes()[s];
     if (skipped_scope[static_cast<std::size_t>(scope.parent)]) {
-      skipped_scope[s] = 1;
+      skipped_scope[s] = skipped_scope[static_cast<std::size_t>(scope.parent)];
       continue;
     }
     const NodeRef& owner = nodes[static_cast<std::size_t>(scope.owner_node)];
+    if (scope.function) {
+      if (evaluator.dispatch(owner) != Dispatch::kFunction) skipped_scope[s] = 2;
+      continue;
+    }
     if (owner.op_type != "If") continue;
     const TensorInfo* cond = index.input(scope.owner_node, 0);
     if (!cond || !cond->is_constant()) continue;
@@ -528,9 +656,15 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     NodeVerdict& v = a.nodes[i];
     v.status = Status::kConvertible;
     v.reasons.clear();
-    v.warnings = {{"TRT_BRANCH_NOT_TAKEN",
-                   "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
-                   {}}};
+    if (skipped_scope[static_cast<std::size_t>(nodes[i].scope)] == 2)
+      v.warnings = {{"TRT_FUNCTION_BODY_NOT_IMPORTED",
+                     r.display() + " does not inline this local-function call (builtin importer, plugin, or no local "
+                                   "function support), so this body node is never checked",
+                     {}}};
+    else
+      v.warnings = {{"TRT_BRANCH_NOT_TAKEN",
+                     "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
+                     {}}};
   }
   // A failing body node fails its control-flow parent (children have larger indices than their parents).
   for (std::size_t i = nodes.size(); i-- > 0;) {
@@ -595,6 +729,16 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     }
     a.summary.warnings += static_cast<int>(v.warnings.size());
   }
+  // Only worth saying when there is something to partition: main-graph nodes that import next to ones that do not.
+  bool main_ok = false, main_bad = false;
+  for (const auto& v : a.nodes)
+    if (nodes[static_cast<std::size_t>(v.index)].scope == 0) (v.status == Status::kUnsupported ? main_bad : main_ok) = true;
+  if (r.fact<bool>("supports_model_single_partition", false) && main_ok && main_bad)
+    a.model_issues.push_back(
+        {false, "TRT_SUPPORTS_MODEL_PARTITIONED",
+         r.display() + "'s supportsModel flags a subgraph supported only when the whole model parses as one partition: "
+                       "with " + std::to_string(a.summary.unsupported) + " unsupported node(s) no partition is reported "
+                       "fully supported, so ONNX Runtime's TensorRT execution provider re-checks each piece"});
   const bool model_error = std::any_of(a.model_issues.begin(), a.model_issues.end(), [](const ModelIssue& m) { return m.error; });
   a.summary.model_convertible = !model_error && a.summary.unsupported == 0;
   if (options.progress) (*options.progress)(nodes.size(), nodes.size());
