@@ -278,5 +278,38 @@ TEST(SupportsModel, SinglePartitionNoteIn1015OnlyWhenThereIsSomethingToPartition
   EXPECT_FALSE(has_model_issue(check(*only_bad, "10.15"), "TRT_SUPPORTS_MODEL_PARTITIONED"));
 }
 
+TEST(LocalFunctions, CheckCommandListsBodyNodesUnderTheirCallPath) {
+  TempDir dir;
+  const auto model = function_model("ij,jk->ik", "IJ,JK->IK").save(dir / "fn.onnx");
+  auto json = run_trtlens({"check", model.string(), "--trt", "10.1", "--format", "json"});
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  EXPECT_NE(json.out.find("call2/MatMulFn"), std::string::npos);
+  EXPECT_NE(json.out.find("TRT_BODY_NODE_UNSUPPORTED"), std::string::npos);
+  auto table = run_trtlens({"check", model.string(), "--trt", "10.1"});
+  EXPECT_EQ(table.exit_code, 1) << table.err;
+}
+
+// The loader refuses '..' in external-data locations for every release; the message says 8.6.1 itself accepted it.
+TEST(ModelFacts, ParentPathRefusalNamesThe861Difference) {
+  TempDir dir;
+  ModelBuilder b(13);
+  b.input("x", kFloat, {4});
+  auto* w = b.graph().add_initializer();
+  w->set_name("w");
+  w->set_data_type(kFloat);
+  w->add_dims(4);
+  w->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* e = w->add_external_data();
+  e->set_key("location");
+  e->set_value("../w.bin");
+  b.node("Mul", {"x", "w"}, {"y"}, "mul");
+  b.output("y", kFloat, {4});
+  std::filesystem::create_directories(dir / "m");
+  const auto model = b.save(dir / "m" / "model.onnx");
+  auto r = run_trtlens({"check", model.string(), "--trt", "8.6"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("8.6.1"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace trtlens::test
