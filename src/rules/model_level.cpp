@@ -145,4 +145,103 @@ std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release&
   return out;
 }
 
+// Opset range, initializer types/rank/external-data keys, graph I/O types, then model_findings() and empty output
+// names: everything the engine reports once per model.
+std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Release& r) {
+  std::vector<ModelFinding> issues;
+  const int opset = index.default_opset();
+  if (opset > 0 && r.opset_max > 0 && opset > r.opset_max)
+    issues.push_back({false, "TRT_OPSET_NEWER",
+                      "the model uses opset " + std::to_string(opset) + ", newer than the opsets " + r.display() +
+                          " documents (up to " + std::to_string(r.opset_max) +
+                          "); the parser does not refuse it, but operators whose newer versions add attributes or "
+                          "inputs may be imported with the older semantics"});
+  if (opset > 0 && opset < 7)
+    issues.push_back({false, "TRT_OPSET_OLD",
+                      "the model uses opset " + std::to_string(opset) + "; TensorRT supports graphs from opset 7 on"});
+  else if (opset > 0 && r.opset_min > 0 && opset < r.opset_min)
+    issues.push_back({false, "TRT_OPSET_OLDER",
+                      "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
+                          " documents (from " + std::to_string(r.opset_min) + ")"});
+  const int max_imports = r.fact<int>("max_opset_imports", 0);
+  if (max_imports > 0 && index.proto().opset_import_size() > max_imports)
+    issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
+
+  const auto& graph = index.proto().graph();
+  std::size_t int64_inits = 0;
+  const int max_rank = r.fact<int>("max_initializer_rank", 0);
+  for (const auto& scope : index.scopes()) {
+    for (const auto& init : scope->graph->initializer()) {
+      const TypeMapping& m = r.initializer_types[static_cast<std::size_t>(std::clamp(init.data_type(), 0, 31))];
+      if (!m.importable)
+        issues.push_back({true, "TRT_INITIALIZER_TYPE",
+                          "initializer '" + init.name() + "' is " + std::string(dtype_name(init.data_type())) + ", which " +
+                              r.display() + " cannot import: the whole parse fails (even if the initializer is unused)"});
+      if (init.data_type() == kInt64 && m.downcast) ++int64_inits;
+      if (max_rank > 0 && init.dims_size() > max_rank)
+        issues.push_back({true, "TRT_INITIALIZER_RANK",
+                          "initializer '" + init.name() + "' has rank " + std::to_string(init.dims_size()) + "; " +
+                              r.display() + " accepts at most rank " + std::to_string(max_rank)});
+      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
+        auto ref = ExternalData::resolve(init, index.model().folder());
+        if (ref && !ref->unknown_keys.empty())
+          issues.push_back({true, "TRT_EXTERNAL_DATA_KEY",
+                            "initializer '" + init.name() + "' has external-data key '" + ref->unknown_keys.front() +
+                                "', which the parser refuses (only location, offset, length, checksum)"});
+      }
+    }
+  }
+  if (int64_inits > 0)
+    issues.push_back({false, "TRT_INT64_WEIGHTS",
+                      std::to_string(int64_inits) + " INT64 initializer(s): " + r.display() +
+                          " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
+  for (const auto& in : graph.input()) {
+    const TensorInfo* t = index.find(0, in.name());
+    if (!t || t->initializer || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_INPUT_TYPE",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot import"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_INPUT_DOWNCAST",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
+                            " binds it as " + std::string(trt_type_name(m.as))});
+  }
+  for (const auto& out : graph.output()) {
+    const TensorInfo* t = index.find(0, out.name());
+    if (!t || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_OUTPUT_TYPE",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot produce"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
+                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
+  }
+  for (auto& f : model_findings(index, r)) issues.push_back(std::move(f));
+  if (r.fact<bool>("empty_output_names_collide", false)) {
+    for (const auto& scope : index.scopes()) {
+      int with_gap = 0;
+      std::string first;
+      for (int node : scope->nodes) {
+        const auto& outs = index.nodes()[static_cast<std::size_t>(node)].proto->output();
+        for (int i = 0; i + 1 < outs.size(); ++i)
+          if (outs[i].empty()) {
+            if (with_gap++ == 0) first = index.nodes()[static_cast<std::size_t>(node)].name;
+            break;
+          }
+      }
+      if (with_gap >= 2)
+        issues.push_back({true, "TRT_EMPTY_OUTPUT_NAMES",
+                          std::to_string(with_gap) + " nodes (first: '" + first +
+                              "') omit a non-trailing optional output; " + r.display() +
+                              " treats the empty names as one duplicated tensor and fails to sort the graph"});
+    }
+  }
+  return issues;
+}
+
 }  // namespace trtlens

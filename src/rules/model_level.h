@@ -18,4 +18,7 @@ struct ModelFinding {
 // bindings (A5/A9) and UINT8 outputs that are INT32 inside TensorRT (A9).
 std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& release);
 
+// Every model-level check for one release (the above plus opsets, initializers and graph I/O types).
+std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Release& release);
+
 }  // namespace trtlens

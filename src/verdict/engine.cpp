@@ -20,64 +20,6 @@ std::string_view status_name(Status s) {
   }
 }
 
-Result<PluginSpec> PluginSpec::parse(std::string_view text) {
-  PluginSpec spec;
-  std::string s(text);
-  std::vector<std::string> parts;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, ':')) parts.push_back(part);
-  if (parts.empty() || parts[0].empty() || parts.size() > 3)
-    return make_error("E_USAGE", "bad --plugin '" + s + "': expected NAME[:VERSION[:NAMESPACE]]");
-  spec.name = parts[0];
-  if (parts.size() > 1) spec.version = parts[1];
-  if (parts.size() > 2) spec.ns = parts[2];
-  return spec;
-}
-
-std::string PluginSpec::text() const {
-  std::string s = name;
-  if (!version.empty() || !ns.empty()) s += ":" + version;
-  if (!ns.empty()) s += ":" + ns;
-  return s;
-}
-
-Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, std::string_view precisions, bool strict,
-                           const std::vector<std::string>& plugins) {
-  Target target;
-  target.release = release.empty() ? &kb.newest() : kb.find(release);
-  if (!target.release)
-    return make_error("E_USAGE", "unknown TensorRT release '" + std::string(release) + "' (known: " +
-                                     kb.release_list() + ")");
-  std::string list(precisions.empty() ? "fp32" : precisions);
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    item.erase(std::remove_if(item.begin(), item.end(), ::isspace), item.end());
-    if (item.empty()) continue;
-    auto p = precision_from_name(item);
-    if (!p)
-      return make_error("E_USAGE", "unknown precision '" + item + "' (use fp32, tf32, fp16, bf16, int8, fp8, int4, fp4)");
-    if (!target.release->has_precision(*p)) {
-      std::string have;
-      for (const auto& h : target.release->precisions) have += (have.empty() ? "" : ", ") + h;
-      return make_error("E_USAGE", target.release->display() + " has no " + std::string(precision_name(*p)) +
-                                       " precision (it has: " + have + ")");
-    }
-    if (std::find(target.precisions.begin(), target.precisions.end(), *p) == target.precisions.end())
-      target.precisions.push_back(*p);
-  }
-  if (target.precisions.empty()) target.precisions.push_back(Precision::FP32);
-  std::sort(target.precisions.begin(), target.precisions.end());
-  target.strict = strict;
-  for (const auto& p : plugins) {
-    auto spec = PluginSpec::parse(p);
-    if (!spec) return spec.error();
-    target.plugins.push_back(spec.value());
-  }
-  return target;
-}
-
 namespace {
 
 std::string lower(std::string_view s) {
@@ -519,108 +461,13 @@ Target target_for_release(const Target& base, const Release& release) {
   return t;
 }
 
-void model_level_checks(const ModelIndex& index, const Release& r, std::vector<ModelIssue>& issues) {
-  const int opset = index.default_opset();
-  if (opset > 0 && r.opset_max > 0 && opset > r.opset_max)
-    issues.push_back({false, "TRT_OPSET_NEWER",
-                      "the model uses opset " + std::to_string(opset) + ", newer than the opsets " + r.display() +
-                          " documents (up to " + std::to_string(r.opset_max) +
-                          "); the parser does not refuse it, but operators whose newer versions add attributes or "
-                          "inputs may be imported with the older semantics"});
-  if (opset > 0 && opset < 7)
-    issues.push_back({false, "TRT_OPSET_OLD",
-                      "the model uses opset " + std::to_string(opset) + "; TensorRT supports graphs from opset 7 on"});
-  else if (opset > 0 && r.opset_min > 0 && opset < r.opset_min)
-    issues.push_back({false, "TRT_OPSET_OLDER",
-                      "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
-                          " documents (from " + std::to_string(r.opset_min) + ")"});
-  const int max_imports = r.fact<int>("max_opset_imports", 0);
-  if (max_imports > 0 && index.proto().opset_import_size() > max_imports)
-    issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
-
-  const auto& graph = index.proto().graph();
-  std::size_t int64_inits = 0;
-  const int max_rank = r.fact<int>("max_initializer_rank", 0);
-  for (const auto& scope : index.scopes()) {
-    for (const auto& init : scope->graph->initializer()) {
-      const TypeMapping& m = r.initializer_types[static_cast<std::size_t>(std::clamp(init.data_type(), 0, 31))];
-      if (!m.importable)
-        issues.push_back({true, "TRT_INITIALIZER_TYPE",
-                          "initializer '" + init.name() + "' is " + std::string(dtype_name(init.data_type())) + ", which " +
-                              r.display() + " cannot import: the whole parse fails (even if the initializer is unused)"});
-      if (init.data_type() == kInt64 && m.downcast) ++int64_inits;
-      if (max_rank > 0 && init.dims_size() > max_rank)
-        issues.push_back({true, "TRT_INITIALIZER_RANK",
-                          "initializer '" + init.name() + "' has rank " + std::to_string(init.dims_size()) + "; " +
-                              r.display() + " accepts at most rank " + std::to_string(max_rank)});
-      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
-        auto ref = ExternalData::resolve(init, index.model().folder());
-        if (ref && !ref->unknown_keys.empty())
-          issues.push_back({true, "TRT_EXTERNAL_DATA_KEY",
-                            "initializer '" + init.name() + "' has external-data key '" + ref->unknown_keys.front() +
-                                "', which the parser refuses (only location, offset, length, checksum)"});
-      }
-    }
-  }
-  if (int64_inits > 0)
-    issues.push_back({false, "TRT_INT64_WEIGHTS",
-                      std::to_string(int64_inits) + " INT64 initializer(s): " + r.display() +
-                          " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
-  for (const auto& in : graph.input()) {
-    const TensorInfo* t = index.find(0, in.name());
-    if (!t || t->initializer || t->dtype == 0) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_INPUT_TYPE",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot import"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_INPUT_DOWNCAST",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
-                            " binds it as " + std::string(trt_type_name(m.as))});
-  }
-  for (const auto& out : graph.output()) {
-    const TensorInfo* t = index.find(0, out.name());
-    if (!t || t->dtype == 0) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_OUTPUT_TYPE",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot produce"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
-                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
-  }
-  for (auto& f : model_findings(index, r)) issues.push_back({f.error, std::move(f.code), std::move(f.message)});
-  if (r.fact<bool>("empty_output_names_collide", false)) {
-    for (const auto& scope : index.scopes()) {
-      int with_gap = 0;
-      std::string first;
-      for (int node : scope->nodes) {
-        const auto& outs = index.nodes()[static_cast<std::size_t>(node)].proto->output();
-        for (int i = 0; i + 1 < outs.size(); ++i)
-          if (outs[i].empty()) {
-            if (with_gap++ == 0) first = index.nodes()[static_cast<std::size_t>(node)].name;
-            break;
-          }
-      }
-      if (with_gap >= 2)
-        issues.push_back({true, "TRT_EMPTY_OUTPUT_NAMES",
-                          std::to_string(with_gap) + " nodes (first: '" + first +
-                              "') omit a non-trailing optional output; " + r.display() +
-                              " treats the empty names as one duplicated tensor and fails to sort the graph"});
-    }
-  }
-}
-
 }  // namespace
 
 Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
   Analysis a;
   a.target = target;
   const Release& r = *target.release;
-  model_level_checks(index, r, a.model_issues);
+  for (auto& f : model_level_checks(index, r)) a.model_issues.push_back({f.error, std::move(f.code), std::move(f.message)});
   NodeEvaluator evaluator(index, target, kb);
   const auto& nodes = index.nodes();
   a.nodes.reserve(nodes.size());
