@@ -9,6 +9,7 @@
 #include "rules/model_level.h"
 #include "rules/registry.h"
 #include "verdict/analysis.h"
+#include "verdict/dispatch.h"
 
 namespace trtlens {
 
@@ -45,55 +46,20 @@ bool type_from_output(std::string_view op) {
          op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow" || op == "EyeLike";
 }
 
-// How the parser routes a node (importer-rules.md A3): a plugin found in the registry first (10.15 plugin_namespace
-// attribute; local functions when plugins win over them), the builtin importer, the model-local function body, or
-// the plugin fallback (which fails when no plugin of that name, version and namespace exists).
-enum class Dispatch { kBuiltin, kFunction, kPlugin, kFallback };
-
-// Release-wide facts read once per analysis: a JSON lookup per node would cost as much as the rules themselves.
-struct ReleaseFacts {
-  std::set<std::string, std::less<>> uint8_ok_ops, dds_ops, builtin_only_exceptions;
-  bool plugin_namespace_from_domain, plugin_attr_forces_registry, local_function_plugin_first;
-  bool supports_model_requires_builtin, output_count_must_equal;
-
-  explicit ReleaseFacts(const Release& r)
-      : plugin_namespace_from_domain(r.fact<bool>("plugin_namespace_from_domain", false)),
-        plugin_attr_forces_registry(r.fact<bool>("plugin_attr_forces_registry", false)),
-        local_function_plugin_first(r.fact<bool>("local_function_plugin_first", false)),
-        supports_model_requires_builtin(r.fact<bool>("supports_model_requires_builtin", false)),
-        output_count_must_equal(r.fact<bool>("output_count_must_equal", false)) {
-    read(r, "uint8_intermediate_ok_ops", uint8_ok_ops);
-    read(r, "dds_ops_reported_unsupported", dds_ops);
-    read(r, "supports_model_plugin_exceptions", builtin_only_exceptions);
-  }
-  static void read(const Release& r, const char* key, std::set<std::string, std::less<>>& out) {
-    auto it = r.facts.find(key);
-    if (it == r.facts.end() || !it->is_array()) return;
-    for (const auto& x : *it)
-      if (x.is_string()) out.insert(x.get<std::string>());
-  }
-};
-
-const onnx::AttributeProto* find_attr(const NodeRef& n, std::string_view name) {
-  for (const auto& a : n.proto->attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
-      : ix_(index), t_(target), r_(*target.release), kb_(kb), f_(*target.release) {}
+      : ix_(index), t_(target), r_(*target.release), kb_(kb), f_(*target.release), plugins_(target, f_) {}
 
   Dispatch dispatch(const NodeRef& n) const {
     const OpInfo* op = r_.op(n.op_type);
     const bool builtin = op && op->importer;
-    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugin_text(n).empty())
+    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugins_.found(n).empty())
       return Dispatch::kPlugin;
     if (builtin) return Dispatch::kBuiltin;
     if (n.function && r_.local_functions)
-      return f_.local_function_plugin_first && !plugin_text(n).empty() ? Dispatch::kPlugin : Dispatch::kFunction;
-    return plugin_text(n).empty() ? Dispatch::kFallback : Dispatch::kPlugin;
+      return f_.local_function_plugin_first && !plugins_.found(n).empty() ? Dispatch::kPlugin : Dispatch::kFunction;
+    return plugins_.found(n).empty() ? Dispatch::kFallback : Dispatch::kPlugin;
   }
 
   NodeVerdict evaluate(int node) const {
@@ -205,7 +171,7 @@ class NodeEvaluator {
                           ? r_.display() + " prefers a registered plugin over model-local function " + n.op_type
                           : r_.display() + " has no builtin importer for " + n.op_type;
     v.warnings.push_back({"TRT_PLUGIN",
-                          why + "; it becomes plugin " + plugin_text(n) + ", which must be registered when the engine "
+                          why + "; it becomes plugin " + plugins_.found(n) + ", which must be registered when the engine "
                                 "is built",
                           {}});
   }
@@ -220,10 +186,10 @@ class NodeEvaluator {
     const bool forced = f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace");
     if (forced)
       why = "No importer registered for " + n.op_type + ": the node carries plugin_namespace, so " + r_.display() +
-            " looks for plugin " + lookup_text(n) + " first, and there is neither such a plugin nor a builtin importer "
+            " looks for plugin " + plugins_.key_text(n) + " first, and there is neither such a plugin nor a builtin importer "
             "or local function";
     else if (!escape_forbidden && r_.plugins.count(n.op_type))
-      why += "; TensorRT ships plugin " + n.op_type + " but not as " + lookup_text(n);
+      why += "; TensorRT ships plugin " + n.op_type + " but not as " + plugins_.key_text(n);
     std::string hint;
     if (escape_forbidden) {
       why += "; it is on the parser's explicit unsupported list, so even a plugin of that name is not used";
@@ -250,44 +216,6 @@ class NodeEvaluator {
                                 "ONNX Runtime's TensorRT execution provider leaves " + n.op_type +
                                 " to another provider even with the plugin registered",
                             {}});
-  }
-
-  // The parser's plugin lookup (A4): name = op_type, version = plugin_version (default "1"), namespace =
-  // plugin_namespace (default ""), retried with the node's domain where the release does so. Returns how the plugin
-  // was found ("" when not found).
-  std::string plugin_text(const NodeRef& n) const {
-    if (r_.no_plugin_escape.count(n.op_type)) return "";
-    if (const PluginSpec* p = matching_plugin(n)) return "'" + p->text() + "' (declared with --plugin)";
-    const auto [version, ns] = lookup_key(n);
-    auto shipped = r_.plugins.find(n.op_type);
-    // Shipped plugins register in the default ("") namespace.
-    const bool ns_ok = ns.empty() || (f_.plugin_namespace_from_domain && n.domain.empty());
-    if (shipped != r_.plugins.end() && shipped->second.count(version) && ns_ok)
-      return "'" + n.op_type + ":" + version + "' (shipped with TensorRT)";
-    return "";
-  }
-
-  std::pair<std::string, std::string> lookup_key(const NodeRef& n) const {
-    const auto* v = find_attr(n, "plugin_version");
-    const auto* ns = find_attr(n, "plugin_namespace");
-    return {v ? v->s() : "1", ns ? ns->s() : ""};
-  }
-
-  std::string lookup_text(const NodeRef& n) const {
-    const auto [version, ns] = lookup_key(n);
-    return "'" + n.op_type + "' version '" + version + "' namespace '" + ns + "'" +
-           (f_.plugin_namespace_from_domain && !n.domain.empty() ? " (or '" + n.domain + "')" : "");
-  }
-
-  const PluginSpec* matching_plugin(const NodeRef& n) const {
-    const auto [version, ns] = lookup_key(n);
-    for (const auto& p : t_.plugins) {
-      if (p.name != n.op_type) continue;
-      if (!p.version.empty() && p.version != version) continue;
-      if (!p.ns.empty() && p.ns != ns && !(f_.plugin_namespace_from_domain && p.ns == n.domain)) continue;
-      return &p;
-    }
-    return nullptr;
   }
 
   void run_rules(int node, const OpInfo& op, NodeVerdict& v) const {
@@ -441,6 +369,7 @@ class NodeEvaluator {
   const Release& r_;
   const KnowledgeBase& kb_;
   const ReleaseFacts f_;
+  const PluginLookup plugins_;
 };
 
 NodeVerdict evaluate_full(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, int node) {
