@@ -151,6 +151,12 @@ RuleInstance parse_rule(const nlohmann::json& j, std::vector<std::string>& probl
   r.why = get<std::string>(j, "why", "");
   r.hint = get<std::string>(j, "hint", "");
   r.matrix_disagrees = get<std::string>(j, "matrix_disagrees", "");
+  if (auto it = j.find("types"); it != j.end() && it->is_array())
+    for (const auto& t : *it)
+      if (t.is_string()) {
+        r.types.push_back(dtype_from_name(t.get<std::string>()));
+        r.types_text += (r.types_text.empty() ? "" : ", ") + t.get<std::string>();
+      }
   r.impl = RuleRegistry::find(r.rule == "custom" ? "custom:" + r.check : r.rule);
   if (!r.impl) problems.push_back(where + ": rule '" + (r.rule == "custom" ? "custom:" + r.check : r.rule) +
                                   "' is not implemented");
@@ -222,8 +228,10 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::from_documents(const std::
     parse_mappings(get<nlohmann::json>(doc, "initializer_types", get<nlohmann::json>(doc, "tensor_types", nlohmann::json::object())),
                    r.initializer_types, kb->problems_, where);
     for (const auto& p : get<nlohmann::json>(doc, "plugins", nlohmann::json::array())) {
-      std::string name = p.get<std::string>();
-      r.plugins.insert(name.substr(0, name.find(':')));
+      const std::string entry = p.get<std::string>();
+      const auto colon = entry.find(':');
+      // An entry without ":version" is version "1", the parser's default plugin_version.
+      r.plugins[entry.substr(0, colon)].insert(colon == std::string::npos ? "1" : entry.substr(colon + 1));
     }
     for (const auto& p : get<nlohmann::json>(doc, "no_plugin_escape", nlohmann::json::array())) r.no_plugin_escape.insert(p.get<std::string>());
     r.local_functions = get<bool>(doc, "local_functions", false);

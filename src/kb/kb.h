@@ -49,6 +49,10 @@ struct RuleInstance {
   bool warning = false;             // severity
   std::string code, why, hint, matrix_disagrees;
   const RuleImpl* impl = nullptr;   // resolved at load; nullptr = unknown rule (reported by `trtlens kb-check`)
+  // `types` parsed once at load (ONNX element type ids; unknown names are dropped) and its display text: rules run
+  // per node, and re-reading the JSON array there dominated the check of large models.
+  std::vector<int> types;
+  std::string types_text;
 };
 
 struct OpInfo {
@@ -70,7 +74,7 @@ struct Release {
   std::vector<std::string> precisions;   // in file order
   std::array<TypeMapping, 32> tensor_types{};
   std::array<TypeMapping, 32> initializer_types{};
-  std::set<std::string> plugins;
+  std::map<std::string, std::set<std::string>, std::less<>> plugins;  // shipped plugins: name -> versions
   std::set<std::string> no_plugin_escape;
   bool local_functions = false;
   // Operators are parsed on first use: `check` needs one release, not all 26 (parsing every release's operators and

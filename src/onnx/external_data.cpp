@@ -85,7 +85,8 @@ Result<ExternalRef> ExternalData::resolve(const onnx::TensorProto& tensor, const
   std::filesystem::path rel(location);
   if (rel.is_absolute() || path_has_parent_component(rel.lexically_normal()) || path_has_parent_component(rel))
     return make_error("E_EXTERNAL_PATH", who + ": external-data location '" + location +
-                                             "' leaves the model's folder (absolute paths and '..' are refused)");
+                                             "' leaves the model's folder (absolute paths and '..' are refused for every release "
+                                             "as a safety choice, although the TensorRT 8.6.1 parser itself accepted '..')");
   std::error_code ec;
   int dirfd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0) return make_error("E_EXTERNAL_MISSING", who + ": cannot open model folder " + folder.string());

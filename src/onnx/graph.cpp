@@ -252,7 +252,56 @@ class IndexBuilder {
         ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
       }
     }
+    if (const auto* fn = ix_.nodes_[static_cast<std::size_t>(index)].function) {
+      auto child = add_function_scope(*fn, index, scope_id, (path.empty() ? "" : path + "/") + name + "/" + fn->name());
+      if (!child) return child.error();
+      if (child.value() >= 0) ix_.nodes_[static_cast<std::size_t>(index)].children.push_back(child.value());
+    }
     return true;
+  }
+
+  // One call of a model-local function becomes a scope of its own: a copy of the body whose inputs/outputs are the
+  // function's formal parameters and whose `ref_attr_name` attributes take the caller's values. A function that
+  // (directly or indirectly) calls itself is not expanded again (-1).
+  Result<int> add_function_scope(const onnx::FunctionProto& fn, int caller, int scope_id, std::string path) {
+    for (const auto* active : active_functions_)
+      if (active == &fn) return -1;
+    auto body = std::make_unique<onnx::GraphProto>();
+    body->set_name(fn.name());
+    for (const auto& in : fn.input()) body->add_input()->set_name(in);
+    for (const auto& out : fn.output()) body->add_output()->set_name(out);
+    for (const auto& node : fn.node()) *body->add_node() = node;
+    resolve_attribute_refs(*body, *ix_.nodes_[static_cast<std::size_t>(caller)].proto);
+    const onnx::GraphProto& graph = *body;
+    ix_.function_bodies_.push_back(std::move(body));
+    active_functions_.push_back(&fn);
+    auto child = add_scope(graph, std::move(path), scope_id, caller);
+    active_functions_.pop_back();
+    if (child) ix_.scopes_[static_cast<std::size_t>(child.value())]->function = &fn;
+    return child;
+  }
+
+  static void resolve_attribute_refs(onnx::GraphProto& graph, const onnx::NodeProto& caller) {
+    for (auto& node : *graph.mutable_node()) {
+      auto& attrs = *node.mutable_attribute();
+      for (int i = 0; i < attrs.size();) {
+        auto& a = attrs[i];
+        if (a.has_g()) resolve_attribute_refs(*a.mutable_g(), caller);
+        for (auto& g : *a.mutable_graphs()) resolve_attribute_refs(g, caller);
+        if (a.ref_attr_name().empty()) { ++i; continue; }
+        const onnx::AttributeProto* value = nullptr;
+        for (const auto& c : caller.attribute())
+          if (c.name() == a.ref_attr_name()) value = &c;
+        if (!value) {  // not given by the caller: the attribute is absent in this call
+          attrs.DeleteSubrange(i, 1);
+          continue;
+        }
+        const std::string name = a.name();
+        a = *value;
+        a.set_name(name);
+        ++i;
+      }
+    }
   }
 
   Result<bool> check_schema_attributes(const NodeRef& n) {
@@ -370,6 +419,11 @@ class IndexBuilder {
         TensorInfo& t = const_cast<TensorInfo&>(*found);  // the builder owns the index it fills
         const auto k = static_cast<std::size_t>(i);
         if (t.dtype == 0 && k < types.size()) t.dtype = types[k];
+        if (t.dtype == 0 && n.function && !n.children.empty()) {  // a call takes its types from the inlined body
+          const Scope& body = *ix_.scopes_[static_cast<std::size_t>(n.children.back())];
+          if (body.function && i < body.graph->output_size())
+            if (auto it = body.tensors.find(body.graph->output(i).name()); it != body.tensors.end()) t.dtype = it->second.dtype;
+        }
         // Declared or ONNX-inferred shapes win; ours only fill what is still unknown.
         if (t.rank < 0 && k < shapes.size() && shapes[k].rank >= 0) {
           t.rank = shapes[k].rank;
@@ -393,6 +447,8 @@ class IndexBuilder {
         if (i == 0) dtype = kInt64;
         else if (i == 1) dtype = kBool;
         else if (const auto* t = ix_.input(node, i)) dtype = t->dtype;
+      } else if (body.function) {
+        if (const auto* t = ix_.input(node, i)) dtype = t->dtype;
       } else if (n.op_type == "Scan") {
         const int offset = n.opset == 8 ? 1 : 0;  // Scan-8 has a leading sequence_lens input
         if (const auto* t = ix_.input(node, i + offset)) dtype = t->dtype;
@@ -406,6 +462,7 @@ class IndexBuilder {
   std::unordered_map<std::string, const onnx::FunctionProto*> functions_;
   std::vector<TensorInfo*> outs_;          // every node's output tensors, recorded as they are registered
   std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
+  std::vector<const onnx::FunctionProto*> active_functions_;
 };
 
 namespace {

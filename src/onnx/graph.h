@@ -35,6 +35,7 @@ struct Scope {
   const onnx::GraphProto* graph = nullptr;
   int parent = -1;                                  // enclosing scope, -1 for the main graph
   int owner_node = -1;                              // control-flow node owning this body
+  const onnx::FunctionProto* function = nullptr;    // set when the scope is one call's copy of a model-local function
   std::unordered_map<std::string_view, TensorInfo> tensors;
   std::vector<int> nodes;                           // global node indices in file order
   std::vector<int> topo;                            // global node indices in a topological order
@@ -92,6 +93,9 @@ class ModelIndex {
   // (inputs then outputs, from io_begin_[node]); map values never move, so the pointers stay valid.
   std::vector<std::uint32_t> io_begin_;
   std::vector<const TensorInfo*> io_;
+  // Model-local function bodies, one copy per calling node with `ref_attr_name` attributes resolved from the caller
+  // (the parser inlines each call the same way); the scopes point into these.
+  std::vector<std::unique_ptr<onnx::GraphProto>> function_bodies_;
 };
 
 }  // namespace trtlens

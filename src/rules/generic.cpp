@@ -8,26 +8,17 @@
 namespace trtlens {
 namespace {
 
-std::vector<int> param_types(const RuleContext& c) {
-  std::vector<int> out;
-  for (const auto& t : c.rule.params.value("types", nlohmann::json::array()))
-    if (t.is_string()) out.push_back(dtype_from_name(t.get<std::string>()));
-  return out;
-}
+// Parsed at KB load (RuleInstance::types): no JSON is read per node.
+const std::vector<int>& param_types(const RuleContext& c) { return c.rule.types; }
 
-std::string type_list(const RuleContext& c) {
-  std::string s;
-  for (const auto& t : c.rule.params.value("types", nlohmann::json::array()))
-    if (t.is_string()) s += (s.empty() ? "" : ", ") + t.get<std::string>();
-  return s;
-}
+const std::string& type_list(const RuleContext& c) { return c.rule.types_text; }
 
 std::string input_label(const RuleContext& c, int i) { return "input " + std::to_string(i) + " '" + c.input_name(i) + "'"; }
 
 std::string release(const RuleContext& c) { return c.release.display(); }
 
 std::optional<Finding> deny_types(const RuleContext& c) {
-  const auto denied = param_types(c);
+  const auto& denied = param_types(c);
   for (int i : c.param_inputs("inputs")) {
     const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0) continue;
@@ -42,7 +33,7 @@ std::optional<Finding> deny_types(const RuleContext& c) {
 }
 
 std::optional<Finding> allow_types(const RuleContext& c) {
-  const auto allowed = param_types(c);
+  const auto& allowed = param_types(c);
   for (int i : c.param_inputs("inputs")) {
     const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0) continue;

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
+
+#include "onnx/dtype.h"
 
 namespace trtlens {
 namespace {
@@ -15,8 +19,10 @@ bool contains(const nlohmann::json& list, const T& value) {
 // another node's output. An initializer that is also listed as a graph input is one tensor (a default value).
 void duplicate_names(const Scope& scope, const Release& r, std::vector<ModelFinding>& out) {
   const auto& g = *scope.graph;
-  std::set<std::string> names;
-  std::set<std::string> initializers;
+  // Hashed views into the proto (which outlives this call): an ordered set of copies cost more than all rules together.
+  std::unordered_set<std::string_view> names;
+  std::unordered_set<std::string_view> initializers;
+  names.reserve(static_cast<std::size_t>(g.initializer_size() + g.input_size() + g.node_size() * 2));
   auto report = [&](const std::string& name, const std::string& what) {
     out.push_back({true, "TRT_DUPLICATE_TENSOR_NAME",
                    "tensor name '" + name + "' is defined twice (" + what + ")" +
@@ -25,11 +31,61 @@ void duplicate_names(const Scope& scope, const Release& r, std::vector<ModelFind
   };
   for (const auto& init : g.initializer())
     if (!initializers.insert(init.name()).second) return report(init.name(), "two initializers");
-  names = initializers;
+  names.insert(initializers.begin(), initializers.end());
   for (const auto& in : g.input()) names.insert(in.name());
   for (const auto& node : g.node())
     for (const auto& o : node.output())
       if (!o.empty() && !names.insert(o).second) return report(o, "node '" + node.name() + "' output");
+}
+
+// 10.x binds INT64 network inputs/outputs natively and warns that the caller must supply INT64 buffers (A5, A9).
+void int64_bindings(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
+  const auto& g = index.proto().graph();
+  std::string names;
+  auto add = [&](const std::string& name, const char* what) {
+    const TensorInfo* t = index.find(0, name);
+    if (t && !t->initializer && t->dtype == kInt64) names += (names.empty() ? "" : ", ") + std::string(what) + " '" + name + "'";
+  };
+  for (const auto& in : g.input()) add(in.name(), "input");
+  for (const auto& o : g.output()) add(o.name(), "output");
+  if (!names.empty())
+    out.push_back({false, "TRT_INT64_BINDING",
+                   r.display() + " keeps INT64 at the network boundary (" + names +
+                       "): bind INT64 buffers for these tensors, not INT32"});
+}
+
+// Ops that pass their first input's element type through unchanged (enough to follow a widened weight to an output).
+bool passes_type_through(const std::string& op) {
+  static const std::set<std::string, std::less<>> ops = {"Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten",
+                                                         "Transpose", "Expand", "Tile", "Slice", "Gather"};
+  return ops.count(op) > 0;
+}
+
+// Whether a tensor is INT32 inside TensorRT because a UINT8 weight was widened on load (A7): directly, through
+// type-preserving ops, or as the type carrier of CastLike.
+bool widened_uint8(const ModelIndex& index, const TensorInfo* t, int depth = 0) {
+  if (!t || depth > 64) return false;
+  if (t->is_constant()) return t->dtype == kUint8;
+  if (t->producer < 0) return false;
+  const NodeRef& p = index.nodes()[static_cast<std::size_t>(t->producer)];
+  if (!p.domain.empty()) return false;
+  if (p.op_type == "CastLike") return widened_uint8(index, index.input(t->producer, 1), depth + 1);
+  return passes_type_through(p.op_type) && widened_uint8(index, index.input(t->producer, 0), depth + 1);
+}
+
+// A9: "For INT32 tensors, the output type must also be INT32": a graph output declared UINT8 whose value TensorRT
+// holds as INT32 (a widened UINT8 weight) fails the whole parse.
+void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
+  const TypeMapping& u8 = r.initializer_types[kUint8];
+  if (!u8.importable || u8.as != TrtType::INT32) return;
+  for (const auto& o : index.proto().graph().output()) {
+    const TensorInfo* t = index.find(0, o.name());
+    if (!t || t->dtype != kUint8 || !widened_uint8(index, t)) continue;
+    out.push_back({true, "TRT_OUTPUT_INT32_MISMATCH",
+                   "graph output '" + o.name() + "' is declared UINT8, but " + r.display() +
+                       " widens UINT8 weights to INT32 on load, so the tensor is INT32 inside TensorRT and the parser "
+                       "refuses it (\"For INT32 tensors, the output type must also be INT32\")"});
+  }
 }
 
 }  // namespace
@@ -38,6 +94,9 @@ std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release&
   std::vector<ModelFinding> out;
   if (r.fact<bool>("duplicate_tensor_names_rejected", false))
     for (const auto& scope : index.scopes()) duplicate_names(*scope, r, out);
+
+  if (r.fact<bool>("int64_io_binding_warning", false)) int64_bindings(index, r, out);
+  int32_outputs(index, r, out);
 
   if (r.fact<bool>("unknown_rank_inputs_rejected", false)) {
     const auto& g = index.proto().graph();
@@ -73,31 +132,120 @@ std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release&
                        std::to_string(imports[0].version()) + "); " + r.display() +
                        " then takes that version as the ONNX opset for every importer"});
 
-  // supportsModel (ONNX Runtime's TensorRT EP, partitioning): nodes reported unsupported although they parse.
+  // supportsModel (ONNX Runtime's TensorRT EP, partitioning): ops reported unsupported although they parse. Plugin
+  // nodes get their note per node from the engine (only the engine knows whether a node becomes a plugin).
   const auto dds = r.facts.value("dds_ops_reported_unsupported", nlohmann::json::array());
-  const bool builtin_only = r.fact<bool>("supports_model_requires_builtin", false);
-  const auto exceptions = r.facts.value("supports_model_plugin_exceptions", nlohmann::json::array());
-  std::set<std::string> dds_seen, plugin_seen;
-  for (const auto& n : index.nodes()) {
-    if (contains(dds, n.op_type)) dds_seen.insert(n.op_type);
-    const OpInfo* op = r.op(n.op_type);
-    if (builtin_only && !(op && op->importer) && !contains(exceptions, n.op_type)) plugin_seen.insert(n.op_type);
-  }
-  auto list = [](const std::set<std::string>& s) {
-    std::string text;
-    for (const auto& x : s) text += (text.empty() ? "" : ", ") + x;
-    return text;
-  };
+  std::set<std::string> dds_seen;
+  if (!dds.empty())
+    for (const auto& n : index.nodes())
+      if (contains(dds, n.op_type)) dds_seen.insert(n.op_type);
+  std::string list;
+  for (const auto& x : dds_seen) list += (list.empty() ? "" : ", ") + x;
   if (!dds_seen.empty())
     out.push_back({false, "TRT_SUPPORTS_MODEL_DDS",
-                   r.display() + "'s supportsModel always reports " + list(dds_seen) +
+                   r.display() + "'s supportsModel always reports " + list +
                        " unsupported (data-dependent shapes): ONNX Runtime's TensorRT execution provider leaves them "
                        "to another provider even though the parser imports them"});
-  if (!plugin_seen.empty())
-    out.push_back({false, "TRT_SUPPORTS_MODEL_PLUGIN",
-                   r.display() + "'s supportsModel reports nodes without a builtin importer (" + list(plugin_seen) +
-                       ") unsupported, even when a plugin is registered"});
   return out;
+}
+
+// Opset range, initializer types/rank/external-data keys, graph I/O types, then model_findings() and empty output
+// names: everything the engine reports once per model.
+std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Release& r) {
+  std::vector<ModelFinding> issues;
+  const int opset = index.default_opset();
+  if (opset > 0 && r.opset_max > 0 && opset > r.opset_max)
+    issues.push_back({false, "TRT_OPSET_NEWER",
+                      "the model uses opset " + std::to_string(opset) + ", newer than the opsets " + r.display() +
+                          " documents (up to " + std::to_string(r.opset_max) +
+                          "); the parser does not refuse it, but operators whose newer versions add attributes or "
+                          "inputs may be imported with the older semantics"});
+  if (opset > 0 && opset < 7)
+    issues.push_back({false, "TRT_OPSET_OLD",
+                      "the model uses opset " + std::to_string(opset) + "; TensorRT supports graphs from opset 7 on"});
+  else if (opset > 0 && r.opset_min > 0 && opset < r.opset_min)
+    issues.push_back({false, "TRT_OPSET_OLDER",
+                      "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
+                          " documents (from " + std::to_string(r.opset_min) + ")"});
+  const int max_imports = r.fact<int>("max_opset_imports", 0);
+  if (max_imports > 0 && index.proto().opset_import_size() > max_imports)
+    issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
+
+  const auto& graph = index.proto().graph();
+  std::size_t int64_inits = 0;
+  const int max_rank = r.fact<int>("max_initializer_rank", 0);
+  for (const auto& scope : index.scopes()) {
+    for (const auto& init : scope->graph->initializer()) {
+      const TypeMapping& m = r.initializer_types[static_cast<std::size_t>(std::clamp(init.data_type(), 0, 31))];
+      if (!m.importable)
+        issues.push_back({true, "TRT_INITIALIZER_TYPE",
+                          "initializer '" + init.name() + "' is " + std::string(dtype_name(init.data_type())) + ", which " +
+                              r.display() + " cannot import: the whole parse fails (even if the initializer is unused)"});
+      if (init.data_type() == kInt64 && m.downcast) ++int64_inits;
+      if (max_rank > 0 && init.dims_size() > max_rank)
+        issues.push_back({true, "TRT_INITIALIZER_RANK",
+                          "initializer '" + init.name() + "' has rank " + std::to_string(init.dims_size()) + "; " +
+                              r.display() + " accepts at most rank " + std::to_string(max_rank)});
+      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
+        auto ref = ExternalData::resolve(init, index.model().folder());
+        if (ref && !ref->unknown_keys.empty())
+          issues.push_back({true, "TRT_EXTERNAL_DATA_KEY",
+                            "initializer '" + init.name() + "' has external-data key '" + ref->unknown_keys.front() +
+                                "', which the parser refuses (only location, offset, length, checksum)"});
+      }
+    }
+  }
+  if (int64_inits > 0)
+    issues.push_back({false, "TRT_INT64_WEIGHTS",
+                      std::to_string(int64_inits) + " INT64 initializer(s): " + r.display() +
+                          " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
+  for (const auto& in : graph.input()) {
+    const TensorInfo* t = index.find(0, in.name());
+    if (!t || t->initializer || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_INPUT_TYPE",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot import"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_INPUT_DOWNCAST",
+                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
+                            " binds it as " + std::string(trt_type_name(m.as))});
+  }
+  for (const auto& out : graph.output()) {
+    const TensorInfo* t = index.find(0, out.name());
+    if (!t || t->dtype == 0) continue;
+    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
+    if (!m.importable)
+      issues.push_back({true, "TRT_OUTPUT_TYPE",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
+                            r.display() + " cannot produce"});
+    else if (m.downcast)
+      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
+                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
+                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
+  }
+  for (auto& f : model_findings(index, r)) issues.push_back(std::move(f));
+  if (r.fact<bool>("empty_output_names_collide", false)) {
+    for (const auto& scope : index.scopes()) {
+      int with_gap = 0;
+      std::string first;
+      for (int node : scope->nodes) {
+        const auto& outs = index.nodes()[static_cast<std::size_t>(node)].proto->output();
+        for (int i = 0; i + 1 < outs.size(); ++i)
+          if (outs[i].empty()) {
+            if (with_gap++ == 0) first = index.nodes()[static_cast<std::size_t>(node)].name;
+            break;
+          }
+      }
+      if (with_gap >= 2)
+        issues.push_back({true, "TRT_EMPTY_OUTPUT_NAMES",
+                          std::to_string(with_gap) + " nodes (first: '" + first +
+                              "') omit a non-trailing optional output; " + r.display() +
+                              " treats the empty names as one duplicated tensor and fails to sort the graph"});
+    }
+  }
+  return issues;
 }
 
 }  // namespace trtlens

@@ -2,12 +2,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "onnx/dtype.h"
 #include "rules/model_level.h"
 #include "rules/registry.h"
 #include "verdict/analysis.h"
+#include "verdict/dispatch.h"
 
 namespace trtlens {
 
@@ -17,64 +19,6 @@ std::string_view status_name(Status s) {
     case Status::kFallback: return "fallback";
     default: return "unsupported";
   }
-}
-
-Result<PluginSpec> PluginSpec::parse(std::string_view text) {
-  PluginSpec spec;
-  std::string s(text);
-  std::vector<std::string> parts;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, ':')) parts.push_back(part);
-  if (parts.empty() || parts[0].empty() || parts.size() > 3)
-    return make_error("E_USAGE", "bad --plugin '" + s + "': expected NAME[:VERSION[:NAMESPACE]]");
-  spec.name = parts[0];
-  if (parts.size() > 1) spec.version = parts[1];
-  if (parts.size() > 2) spec.ns = parts[2];
-  return spec;
-}
-
-std::string PluginSpec::text() const {
-  std::string s = name;
-  if (!version.empty() || !ns.empty()) s += ":" + version;
-  if (!ns.empty()) s += ":" + ns;
-  return s;
-}
-
-Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, std::string_view precisions, bool strict,
-                           const std::vector<std::string>& plugins) {
-  Target target;
-  target.release = release.empty() ? &kb.newest() : kb.find(release);
-  if (!target.release)
-    return make_error("E_USAGE", "unknown TensorRT release '" + std::string(release) + "' (known: " +
-                                     kb.release_list() + ")");
-  std::string list(precisions.empty() ? "fp32" : precisions);
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    item.erase(std::remove_if(item.begin(), item.end(), ::isspace), item.end());
-    if (item.empty()) continue;
-    auto p = precision_from_name(item);
-    if (!p)
-      return make_error("E_USAGE", "unknown precision '" + item + "' (use fp32, tf32, fp16, bf16, int8, fp8, int4, fp4)");
-    if (!target.release->has_precision(*p)) {
-      std::string have;
-      for (const auto& h : target.release->precisions) have += (have.empty() ? "" : ", ") + h;
-      return make_error("E_USAGE", target.release->display() + " has no " + std::string(precision_name(*p)) +
-                                       " precision (it has: " + have + ")");
-    }
-    if (std::find(target.precisions.begin(), target.precisions.end(), *p) == target.precisions.end())
-      target.precisions.push_back(*p);
-  }
-  if (target.precisions.empty()) target.precisions.push_back(Precision::FP32);
-  std::sort(target.precisions.begin(), target.precisions.end());
-  target.strict = strict;
-  for (const auto& p : plugins) {
-    auto spec = PluginSpec::parse(p);
-    if (!spec) return spec.error();
-    target.plugins.push_back(spec.value());
-  }
-  return target;
 }
 
 namespace {
@@ -105,29 +49,48 @@ bool type_from_output(std::string_view op) {
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
-      : ix_(index), t_(target), r_(*target.release), kb_(kb) {}
+      : ix_(index), t_(target), r_(*target.release), kb_(kb), f_(*target.release), plugins_(target, f_) {}
+
+  Dispatch dispatch(const NodeRef& n) const {
+    const OpInfo* op = r_.op(n.op_type);
+    const bool builtin = op && op->importer;
+    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugins_.found(n).empty())
+      return Dispatch::kPlugin;
+    if (builtin) return Dispatch::kBuiltin;
+    if (n.function && r_.local_functions)
+      return f_.local_function_plugin_first && !plugins_.found(n).empty() ? Dispatch::kPlugin : Dispatch::kFunction;
+    return plugins_.found(n).empty() ? Dispatch::kFallback : Dispatch::kPlugin;
+  }
 
   NodeVerdict evaluate(int node) const {
     NodeVerdict v;
     v.index = node;
     const NodeRef& n = ix_.nodes()[static_cast<std::size_t>(node)];
     const OpInfo* op = r_.op(n.op_type);
-    const bool builtin = op && op->importer;
-
-    if (!builtin) {
-      evaluate_without_importer(n, op, v);
-    } else {
-      if (!n.domain.empty())
-        v.warnings.push_back({"TRT_DOMAIN_IGNORED",
-                              r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
-                                  " is imported with the ONNX " + n.op_type + " semantics and attribute names",
-                              {}});
-      v.supported_types = op->types;
-      run_rules(node, *op, v);
-      check_types(node, n, *op, v);
+    switch (dispatch(n)) {
+      case Dispatch::kBuiltin:
+        if (!n.domain.empty())
+          v.warnings.push_back({"TRT_DOMAIN_IGNORED",
+                                r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
+                                    " is imported with the ONNX " + n.op_type + " semantics and attribute names",
+                                {}});
+        if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace"))
+          v.warnings.push_back({"TRT_PLUGIN_NOT_FOUND",
+                                "the node carries plugin_namespace, so " + r_.display() +
+                                    " looks for a plugin first; none of that name, version and namespace is declared "
+                                    "or shipped, so the builtin " + n.op_type + " importer is used",
+                                {}});
+        v.supported_types = op->types;
+        run_rules(node, *op, v);
+        check_types(node, n, *op, v);
+        break;
+      case Dispatch::kFunction: evaluate_function_call(n, v); break;
+      case Dispatch::kPlugin: evaluate_plugin(n, v); break;
+      case Dispatch::kFallback: evaluate_unimported(n, op, v); break;
     }
     check_uint8_outputs(node, n, v);
     add_value_warnings(node, n, v);
+    add_supports_model_warnings(n, op, v);
     return v;
   }
 
@@ -172,32 +135,61 @@ class NodeEvaluator {
   }
 
  private:
-  void evaluate_without_importer(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
-    if (n.function && r_.local_functions) {
-      v.runs_in = "";
-      v.warnings.push_back({"TRT_LOCAL_FUNCTION",
-                            r_.display() + " imports model-local function " + n.op_type + " by inlining its body",
-                            {}});
-      return;
+  // A call of a model-local function is inlined: its body nodes are checked in their own scope (a failing one fails
+  // this node, see analyze()); the call itself must match the function's signature (A3, A8).
+  void evaluate_function_call(const NodeRef& n, NodeVerdict& v) const {
+    const auto& fn = *n.function;
+    v.warnings.push_back({"TRT_LOCAL_FUNCTION",
+                          r_.display() + " imports model-local function " + n.op_type + " by inlining its body", {}});
+    if (n.proto->input_size() != fn.input_size()) {
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_FUNCTION_INPUT_COUNT",
+                           r_.display() + " requires a call of local function " + n.op_type + " to pass exactly " +
+                               std::to_string(fn.input_size()) + " inputs (the function's parameters); the node has " +
+                               std::to_string(n.proto->input_size()),
+                           "Call the function with one input per declared parameter (empty names for omitted ones)"});
     }
+    int outputs = 0;
+    for (const auto& o : n.proto->output()) outputs += o.empty() && f_.output_count_must_equal ? 0 : 1;
+    const bool bad_outputs = f_.output_count_must_equal ? outputs != fn.output_size() : outputs > fn.output_size();
+    if (bad_outputs) {
+      v.status = Status::kUnsupported;
+      v.reasons.push_back({"TRT_FUNCTION_OUTPUT_COUNT",
+                           r_.display() + " expects " + std::to_string(fn.output_size()) + " " +
+                               (f_.output_count_must_equal ? "non-empty " : "") + "outputs from a call of " +
+                               n.op_type + " (the function's outputs); the node declares " + std::to_string(outputs),
+                           "Declare one output per function output"});
+    }
+  }
+
+  void evaluate_plugin(const NodeRef& n, NodeVerdict& v) const {
+    v.runs_in = "plugin";
+    const OpInfo* op = r_.op(n.op_type);
+    std::string why = op && op->importer ? "the node carries plugin_namespace, so " + r_.display() +
+                                                 " looks in the plugin registry before its builtin importer"
+                      : n.function && r_.local_functions
+                          ? r_.display() + " prefers a registered plugin over model-local function " + n.op_type
+                          : r_.display() + " has no builtin importer for " + n.op_type;
+    v.warnings.push_back({"TRT_PLUGIN",
+                          why + "; it becomes plugin " + plugins_.found(n) + ", which must be registered when the engine "
+                                "is built",
+                          {}});
+  }
+
+  void evaluate_unimported(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
     const bool escape_forbidden = r_.no_plugin_escape.count(n.op_type) > 0;
-    const PluginSpec* declared = escape_forbidden ? nullptr : matching_plugin(n);
-    const bool shipped = !escape_forbidden && r_.plugins.count(n.op_type) > 0;
-    if (declared || shipped) {
-      v.runs_in = "plugin";
-      v.warnings.push_back({"TRT_PLUGIN",
-                            r_.display() + " has no builtin importer for " + n.op_type + "; it becomes plugin " +
-                                (declared ? "'" + declared->text() + "' (declared with --plugin)"
-                                          : "'" + n.op_type + "' (shipped with TensorRT)") +
-                                ", which must be registered when the engine is built",
-                            {}});
-      return;
-    }
     v.status = Status::kUnsupported;
     std::string why = op ? "the " + r_.name + " support matrix marks " + n.op_type + " unsupported"
                          : r_.display() + " has no importer for " + n.op_type;
     if (n.function && !r_.local_functions) why = r_.display() + " does not import ONNX model-local functions such as " + n.op_type;
     if (!n.domain.empty() && !n.function) why += " (custom domain '" + n.domain + "')";
+    const bool forced = f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace");
+    if (forced)
+      why = "No importer registered for " + n.op_type + ": the node carries plugin_namespace, so " + r_.display() +
+            " looks for plugin " + plugins_.key_text(n) + " first, and there is neither such a plugin nor a builtin importer "
+            "or local function";
+    else if (!escape_forbidden && r_.plugins.count(n.op_type))
+      why += "; TensorRT ships plugin " + n.op_type + " but not as " + plugins_.key_text(n);
     std::string hint;
     if (escape_forbidden) {
       why += "; it is on the parser's explicit unsupported list, so even a plugin of that name is not used";
@@ -206,23 +198,24 @@ class NodeEvaluator {
       hint = "Implement a TensorRT plugin named '" + n.op_type + "' and declare it with --plugin " + n.op_type +
              ", or replace the op with supported operators";
     }
-    v.reasons.push_back({n.function ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+    v.reasons.push_back({n.function && !forced ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
   }
 
-  const PluginSpec* matching_plugin(const NodeRef& n) const {
-    std::string version = "1", ns;
-    for (const auto& a : n.proto->attribute()) {
-      if (a.name() == "plugin_version") version = a.s();
-      if (a.name() == "plugin_namespace") ns = a.s();
-    }
-    const bool domain_ns = r_.fact<bool>("plugin_namespace_from_domain", false);
-    for (const auto& p : t_.plugins) {
-      if (p.name != n.op_type) continue;
-      if (!p.version.empty() && p.version != version) continue;
-      if (!p.ns.empty() && p.ns != ns && !(domain_ns && p.ns == n.domain)) continue;
-      return &p;
-    }
-    return nullptr;
+  // supportsModel (ONNX Runtime's TensorRT EP, partitioning) reports some parsed nodes unsupported (A11).
+  void add_supports_model_warnings(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (v.status == Status::kUnsupported) return;
+    if (f_.dds_ops.count(n.op_type))
+      v.warnings.push_back({"TRT_SUPPORTS_MODEL_DDS",
+                            r_.display() + "'s supportsModel reports " + n.op_type +
+                                " unsupported (data-dependent shapes) although it parses: ONNX Runtime's TensorRT "
+                                "execution provider leaves it to another provider",
+                            {}});
+    if (f_.supports_model_requires_builtin && !(op && op->importer) && !f_.builtin_only_exceptions.count(n.op_type))
+      v.warnings.push_back({"TRT_SUPPORTS_MODEL_PLUGIN",
+                            r_.display() + "'s supportsModel reports nodes without a builtin importer unsupported: "
+                                "ONNX Runtime's TensorRT execution provider leaves " + n.op_type +
+                                " to another provider even with the plugin registered",
+                            {}});
   }
 
   void run_rules(int node, const OpInfo& op, NodeVerdict& v) const {
@@ -288,8 +281,7 @@ class NodeEvaluator {
   }
 
   void check_uint8_outputs(int node, const NodeRef& n, NodeVerdict& v) const {
-    const auto ok_ops = r_.facts.value("uint8_intermediate_ok_ops", nlohmann::json::array());
-    if (std::find(ok_ops.begin(), ok_ops.end(), n.op_type) != ok_ops.end()) return;
+    if (f_.uint8_ok_ops.count(n.op_type)) return;
     for (int i = 0; i < n.proto->output_size(); ++i) {
       const TensorInfo* t = ix_.output(node, i);
       if (!t || t->dtype != kUint8 || t->graph_output) continue;
@@ -376,6 +368,8 @@ class NodeEvaluator {
   const Target& t_;
   const Release& r_;
   const KnowledgeBase& kb_;
+  const ReleaseFacts f_;
+  const PluginLookup plugins_;
 };
 
 NodeVerdict evaluate_full(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, int node) {
@@ -396,108 +390,13 @@ Target target_for_release(const Target& base, const Release& release) {
   return t;
 }
 
-void model_level_checks(const ModelIndex& index, const Release& r, std::vector<ModelIssue>& issues) {
-  const int opset = index.default_opset();
-  if (opset > 0 && r.opset_max > 0 && opset > r.opset_max)
-    issues.push_back({false, "TRT_OPSET_NEWER",
-                      "the model uses opset " + std::to_string(opset) + ", newer than the opsets " + r.display() +
-                          " documents (up to " + std::to_string(r.opset_max) +
-                          "); the parser does not refuse it, but operators whose newer versions add attributes or "
-                          "inputs may be imported with the older semantics"});
-  if (opset > 0 && opset < 7)
-    issues.push_back({false, "TRT_OPSET_OLD",
-                      "the model uses opset " + std::to_string(opset) + "; TensorRT supports graphs from opset 7 on"});
-  else if (opset > 0 && r.opset_min > 0 && opset < r.opset_min)
-    issues.push_back({false, "TRT_OPSET_OLDER",
-                      "the model uses opset " + std::to_string(opset) + ", older than the opsets " + r.display() +
-                          " documents (from " + std::to_string(r.opset_min) + ")"});
-  const int max_imports = r.fact<int>("max_opset_imports", 0);
-  if (max_imports > 0 && index.proto().opset_import_size() > max_imports)
-    issues.push_back({true, "TRT_TOO_MANY_OPSETS", "the model imports more than 1024 opsets"});
-
-  const auto& graph = index.proto().graph();
-  std::size_t int64_inits = 0;
-  const int max_rank = r.fact<int>("max_initializer_rank", 0);
-  for (const auto& scope : index.scopes()) {
-    for (const auto& init : scope->graph->initializer()) {
-      const TypeMapping& m = r.initializer_types[static_cast<std::size_t>(std::clamp(init.data_type(), 0, 31))];
-      if (!m.importable)
-        issues.push_back({true, "TRT_INITIALIZER_TYPE",
-                          "initializer '" + init.name() + "' is " + std::string(dtype_name(init.data_type())) + ", which " +
-                              r.display() + " cannot import: the whole parse fails (even if the initializer is unused)"});
-      if (init.data_type() == kInt64 && m.downcast) ++int64_inits;
-      if (max_rank > 0 && init.dims_size() > max_rank)
-        issues.push_back({true, "TRT_INITIALIZER_RANK",
-                          "initializer '" + init.name() + "' has rank " + std::to_string(init.dims_size()) + "; " +
-                              r.display() + " accepts at most rank " + std::to_string(max_rank)});
-      if (init.data_location() == onnx::TensorProto::EXTERNAL) {
-        auto ref = ExternalData::resolve(init, index.model().folder());
-        if (ref && !ref->unknown_keys.empty())
-          issues.push_back({true, "TRT_EXTERNAL_DATA_KEY",
-                            "initializer '" + init.name() + "' has external-data key '" + ref->unknown_keys.front() +
-                                "', which the parser refuses (only location, offset, length, checksum)"});
-      }
-    }
-  }
-  if (int64_inits > 0)
-    issues.push_back({false, "TRT_INT64_WEIGHTS",
-                      std::to_string(int64_inits) + " INT64 initializer(s): " + r.display() +
-                          " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
-  for (const auto& in : graph.input()) {
-    const TensorInfo* t = index.find(0, in.name());
-    if (!t || t->initializer || t->dtype == 0) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_INPUT_TYPE",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot import"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_INPUT_DOWNCAST",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
-                            " binds it as " + std::string(trt_type_name(m.as))});
-  }
-  for (const auto& out : graph.output()) {
-    const TensorInfo* t = index.find(0, out.name());
-    if (!t || t->dtype == 0) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_OUTPUT_TYPE",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot produce"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
-                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
-  }
-  for (auto& f : model_findings(index, r)) issues.push_back({f.error, std::move(f.code), std::move(f.message)});
-  if (r.fact<bool>("empty_output_names_collide", false)) {
-    for (const auto& scope : index.scopes()) {
-      int with_gap = 0;
-      std::string first;
-      for (int node : scope->nodes) {
-        const auto& outs = index.nodes()[static_cast<std::size_t>(node)].proto->output();
-        for (int i = 0; i + 1 < outs.size(); ++i)
-          if (outs[i].empty()) {
-            if (with_gap++ == 0) first = index.nodes()[static_cast<std::size_t>(node)].name;
-            break;
-          }
-      }
-      if (with_gap >= 2)
-        issues.push_back({true, "TRT_EMPTY_OUTPUT_NAMES",
-                          std::to_string(with_gap) + " nodes (first: '" + first +
-                              "') omit a non-trailing optional output; " + r.display() +
-                              " treats the empty names as one duplicated tensor and fails to sort the graph"});
-    }
-  }
-}
-
 }  // namespace
 
 Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
   Analysis a;
   a.target = target;
   const Release& r = *target.release;
-  model_level_checks(index, r, a.model_issues);
+  for (auto& f : model_level_checks(index, r)) a.model_issues.push_back({f.error, std::move(f.code), std::move(f.message)});
   NodeEvaluator evaluator(index, target, kb);
   const auto& nodes = index.nodes();
   a.nodes.reserve(nodes.size());
@@ -505,15 +404,20 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     a.nodes.push_back(evaluator.evaluate(static_cast<int>(i)));
     if (options.progress && (i & 4095) == 0) (*options.progress)(i, nodes.size());
   }
-  // If with a constant condition: only the taken branch is imported.
+  // Bodies the parser never imports: the branch an If with a constant condition does not take (1), and a local
+  // function's body when the call goes to a builtin importer or a plugin, or the release has no local functions (2).
   std::vector<char> skipped_scope(index.scopes().size(), 0);
   for (std::size_t s = 1; s < index.scopes().size(); ++s) {
     const Scope& scope = *index.scopes()[s];
     if (skipped_scope[static_cast<std::size_t>(scope.parent)]) {
-      skipped_scope[s] = 1;
+      skipped_scope[s] = skipped_scope[static_cast<std::size_t>(scope.parent)];
       continue;
     }
     const NodeRef& owner = nodes[static_cast<std::size_t>(scope.owner_node)];
+    if (scope.function) {
+      if (evaluator.dispatch(owner) != Dispatch::kFunction) skipped_scope[s] = 2;
+      continue;
+    }
     if (owner.op_type != "If") continue;
     const TensorInfo* cond = index.input(scope.owner_node, 0);
     if (!cond || !cond->is_constant()) continue;
@@ -528,9 +432,15 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     NodeVerdict& v = a.nodes[i];
     v.status = Status::kConvertible;
     v.reasons.clear();
-    v.warnings = {{"TRT_BRANCH_NOT_TAKEN",
-                   "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
-                   {}}};
+    if (skipped_scope[static_cast<std::size_t>(nodes[i].scope)] == 2)
+      v.warnings = {{"TRT_FUNCTION_BODY_NOT_IMPORTED",
+                     r.display() + " does not inline this local-function call (builtin importer, plugin, or no local "
+                                   "function support), so this body node is never checked",
+                     {}}};
+    else
+      v.warnings = {{"TRT_BRANCH_NOT_TAKEN",
+                     "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
+                     {}}};
   }
   // A failing body node fails its control-flow parent (children have larger indices than their parents).
   for (std::size_t i = nodes.size(); i-- > 0;) {
@@ -595,6 +505,16 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     }
     a.summary.warnings += static_cast<int>(v.warnings.size());
   }
+  // Only worth saying when there is something to partition: main-graph nodes that import next to ones that do not.
+  bool main_ok = false, main_bad = false;
+  for (const auto& v : a.nodes)
+    if (nodes[static_cast<std::size_t>(v.index)].scope == 0) (v.status == Status::kUnsupported ? main_bad : main_ok) = true;
+  if (r.fact<bool>("supports_model_single_partition", false) && main_ok && main_bad)
+    a.model_issues.push_back(
+        {false, "TRT_SUPPORTS_MODEL_PARTITIONED",
+         r.display() + "'s supportsModel flags a subgraph supported only when the whole model parses as one partition: "
+                       "with " + std::to_string(a.summary.unsupported) + " unsupported node(s) no partition is reported "
+                       "fully supported, so ONNX Runtime's TensorRT execution provider re-checks each piece"});
   const bool model_error = std::any_of(a.model_issues.begin(), a.model_issues.end(), [](const ModelIssue& m) { return m.error; });
   a.summary.model_convertible = !model_error && a.summary.unsupported == 0;
   if (options.progress) (*options.progress)(nodes.size(), nodes.size());

@@ -132,13 +132,16 @@ TEST(ModelRules, SupportsModelExcludesDataDependentOpsIn8_6And10_1) {
   EXPECT_FALSE(issue(b, "10.15", "TRT_SUPPORTS_MODEL_DDS"));
 }
 
+// A per-node note, and only where the node really becomes a plugin (an unimportable node needs no second note).
 TEST(ModelRules, SupportsModelExcludesPluginNodesIn8_6) {
   ModelBuilder b(13);
   b.input("x", kFloat, {2});
   b.node("MyOp", {"x"}, {"y"}, "n");
   b.output("y");
-  EXPECT_TRUE(issue(b, "8.6", "TRT_SUPPORTS_MODEL_PLUGIN"));
-  EXPECT_FALSE(issue(b, "10.15", "TRT_SUPPORTS_MODEL_PLUGIN"));
+  auto index = index_of(b);
+  EXPECT_TRUE(has_warning(verdict(*index, check(*index, "8.6", "fp32", false, {"MyOp"}), "n"), "TRT_SUPPORTS_MODEL_PLUGIN"));
+  EXPECT_FALSE(has_warning(verdict(*index, check(*index, "8.6"), "n"), "TRT_SUPPORTS_MODEL_PLUGIN"));
+  EXPECT_FALSE(has_warning(verdict(*index, check(*index, "10.15", "fp32", false, {"MyOp"}), "n"), "TRT_SUPPORTS_MODEL_PLUGIN"));
 }
 
 TEST(ModelRules, Uint8ConstantIntermediateAllowedOnlyIn10_15) {
