@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include <algorithm>
 #include <cctype>
@@ -24,6 +25,7 @@ struct Release::Lazy {
   std::shared_ptr<const std::string> source;
   std::once_flag once;
   std::map<std::string, OpInfo, std::less<>> ops;
+  std::unordered_map<std::string_view, const OpInfo*> by_name;  // op() is on every node's hot path
   std::vector<std::string> problems;
 };
 
@@ -84,9 +86,10 @@ bool Release::has_precision(Precision p) const {
 }
 
 const OpInfo* Release::op(std::string_view op_type) const {
-  const auto& all = ops();
-  auto it = all.find(op_type);
-  return it == all.end() ? nullptr : &it->second;
+  if (!lazy_) return nullptr;
+  ops();
+  auto it = lazy_->by_name.find(op_type);
+  return it == lazy_->by_name.end() ? nullptr : it->second;
 }
 
 namespace {
@@ -277,6 +280,8 @@ const std::map<std::string, OpInfo, std::less<>>& Release::ops() const {
         for (const auto& rule : *rules) op.rules.push_back(parse_rule(rule, problems, where + " " + op_name));
       lazy_->ops.emplace(op_name, std::move(op));
     }
+    lazy_->by_name.reserve(lazy_->ops.size());
+    for (const auto& [key, info] : lazy_->ops) lazy_->by_name.emplace(key, &info);
   });
   return lazy_->ops;
 }
