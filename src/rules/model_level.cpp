@@ -15,29 +15,6 @@ bool contains(const nlohmann::json& list, const T& value) {
   return list.is_array() && std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// Names registered twice in one graph: two initializers, or a node output reusing an input, initializer or
-// another node's output. An initializer that is also listed as a graph input is one tensor (a default value).
-void duplicate_names(const Scope& scope, const Release& r, std::vector<ModelFinding>& out) {
-  const auto& g = *scope.graph;
-  // Hashed views into the proto (which outlives this call): an ordered set of copies cost more than all rules together.
-  std::unordered_set<std::string_view> names;
-  std::unordered_set<std::string_view> initializers;
-  names.reserve(static_cast<std::size_t>(g.initializer_size() + g.input_size() + g.node_size() * 2));
-  auto report = [&](const std::string& name, const std::string& what) {
-    out.push_back({true, "TRT_DUPLICATE_TENSOR_NAME",
-                   "tensor name '" + name + "' is defined twice (" + what + ")" +
-                       (scope.path.empty() ? "" : " in " + scope.path) + "; " + r.display() +
-                       " refuses graphs with duplicate tensor names"});
-  };
-  for (const auto& init : g.initializer())
-    if (!initializers.insert(init.name()).second) return report(init.name(), "two initializers");
-  names.insert(initializers.begin(), initializers.end());
-  for (const auto& in : g.input()) names.insert(in.name());
-  for (const auto& node : g.node())
-    for (const auto& o : node.output())
-      if (!o.empty() && !names.insert(o).second) return report(o, "node '" + node.name() + "' output");
-}
-
 // 10.x binds INT64 network inputs/outputs natively and warns that the caller must supply INT64 buffers (A5, A9).
 void int64_bindings(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
   const auto& g = index.proto().graph();
@@ -92,8 +69,8 @@ void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelF
 
 std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& r) {
   std::vector<ModelFinding> out;
-  if (r.fact<bool>("duplicate_tensor_names_rejected", false))
-    for (const auto& scope : index.scopes()) duplicate_names(*scope, r, out);
+  // Duplicate tensor names (A6) are refused by the loader for every release (E_DUPLICATE_NAME, exit 2), so no model
+  // that reaches this point has them.
 
   if (r.fact<bool>("int64_io_binding_warning", false)) int64_bindings(index, r, out);
   int32_outputs(index, r, out);
