@@ -11,35 +11,6 @@
 namespace trtlens::test {
 namespace {
 
-void write_file(const std::filesystem::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-}
-
-ModelBuilder relu_model() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 4});
-  b.node("Relu", {"x"}, {"y"}, "relu");
-  b.output("y", kFloat, {1, 4});
-  return b;
-}
-
-ModelBuilder external_model(const std::string& location) {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {4});
-  auto* w = b.graph().add_initializer();
-  w->set_name("w");
-  w->set_data_type(kFloat);
-  w->add_dims(4);
-  w->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* e = w->add_external_data();
-  e->set_key("location");
-  e->set_value(location);
-  b.node("Mul", {"x", "w"}, {"y"}, "mul");
-  b.output("y", kFloat, {4});
-  return b;
-}
-
 // The contract for every bad input: exit 2, one stderr line that contains `needle`, nothing on stdout.
 void expect_clean_failure(const std::filesystem::path& model, const std::string& needle) {
   const RunResult r = run_trtlens({"check", model.string(), "--trt", "10.15"});

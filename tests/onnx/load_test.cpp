@@ -11,39 +11,9 @@
 namespace trtlens::test {
 namespace {
 
-void write_file(const std::filesystem::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-}
-
-ModelBuilder relu_model() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 4});
-  b.node("Relu", {"x"}, {"y"}, "relu");
-  b.output("y", kFloat, {1, 4});
-  return b;
-}
-
-// A model whose initializer `w` (4 floats) lives in an external file at `location`.
+// A model whose initializer `w` (4 floats) lives in an external file at `location`, with explicit offset and length.
 ModelBuilder external_model(const std::string& location, std::int64_t offset = 0, std::int64_t length = 16) {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {4});
-  auto* w = b.graph().add_initializer();
-  w->set_name("w");
-  w->set_data_type(kFloat);
-  w->add_dims(4);
-  w->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto add = [w](const std::string& k, const std::string& v) {
-    auto* e = w->add_external_data();
-    e->set_key(k);
-    e->set_value(v);
-  };
-  add("location", location);
-  add("offset", std::to_string(offset));
-  add("length", std::to_string(length));
-  b.node("Mul", {"x", "w"}, {"y"}, "mul");
-  b.output("y", kFloat, {4});
-  return b;
+  return trtlens::test::external_model(location, std::optional<std::int64_t>(offset), std::optional<std::int64_t>(length));
 }
 
 std::string floats(const std::vector<float>& v) {

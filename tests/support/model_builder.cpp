@@ -157,6 +157,41 @@ void set_attr(onnx::NodeProto& node, const std::string& name, const onnx::Tensor
   *a.mutable_t() = tensor;
 }
 
+void write_file(const std::filesystem::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out << data;
+}
+
+ModelBuilder relu_model() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4});
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  b.output("y", kFloat, {1, 4});
+  return b;
+}
+
+ModelBuilder external_model(const std::string& location, std::optional<std::int64_t> offset,
+                            std::optional<std::int64_t> length) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {4});
+  auto* w = b.graph().add_initializer();
+  w->set_name("w");
+  w->set_data_type(kFloat);
+  w->add_dims(4);
+  w->set_data_location(onnx::TensorProto::EXTERNAL);
+  auto add = [w](const std::string& k, const std::string& v) {
+    auto* e = w->add_external_data();
+    e->set_key(k);
+    e->set_value(v);
+  };
+  add("location", location);
+  if (offset) add("offset", std::to_string(*offset));
+  if (length) add("length", std::to_string(*length));
+  b.node("Mul", {"x", "w"}, {"y"}, "mul");
+  b.output("y", kFloat, {4});
+  return b;
+}
+
 TempDir::TempDir() {
   std::random_device rd;
   path_ = std::filesystem::temp_directory_path() / ("trtlens-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));

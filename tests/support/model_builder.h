@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,13 @@ void set_attr(onnx::NodeProto& node, const std::string& name, const onnx::Tensor
 onnx::TensorProto make_tensor(const std::string& name, int dtype, std::vector<std::int64_t> dims,
                               const std::vector<double>& values);
 onnx::ValueInfoProto value_info(const std::string& name, int dtype, std::vector<std::int64_t> dims);
+
+// Small models and files shared by the loading and bad-input tests.
+void write_file(const std::filesystem::path& path, const std::string& data);
+ModelBuilder relu_model();  // x[1,4] -> Relu -> y
+// Mul of `x` by an initializer `w` (4 floats) stored externally at `location`; offset/length keys only when given.
+ModelBuilder external_model(const std::string& location, std::optional<std::int64_t> offset = std::nullopt,
+                            std::optional<std::int64_t> length = std::nullopt);
 
 // A fresh temporary directory, removed when the object dies.
 class TempDir {
