@@ -113,8 +113,11 @@ TEST(TrackedApi, AChunkedUploadIsCutOffAtTheLimit) {
         return sink.write(block.data(), block.size());
       },
       "application/octet-stream");
-  ASSERT_TRUE(r) << httplib::to_string(r.error());
-  EXPECT_EQ(r->status, 413) << r->body;
+  // The server answers 413 and closes; a client still writing when the connection closes sees its send fail
+  // instead of the answer (timing-dependent). Either way nothing may be stored.
+  if (r) EXPECT_EQ(r->status, 413) << r->body;
+  else EXPECT_TRUE(r.error() == httplib::Error::Canceled || r.error() == httplib::Error::Write)
+      << httplib::to_string(r.error());
   EXPECT_EQ(json::parse(server.client().Get("/api/tracked/models")->body)["models"].size(), 0u);
   EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
   EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
