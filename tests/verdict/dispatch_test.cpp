@@ -292,18 +292,7 @@ TEST(LocalFunctions, CheckCommandListsBodyNodesUnderTheirCallPath) {
 // The loader refuses '..' in external-data locations for every release; the message says 8.6.1 itself accepted it.
 TEST(ModelFacts, ParentPathRefusalNamesThe861Difference) {
   TempDir dir;
-  ModelBuilder b(13);
-  b.input("x", kFloat, {4});
-  auto* w = b.graph().add_initializer();
-  w->set_name("w");
-  w->set_data_type(kFloat);
-  w->add_dims(4);
-  w->set_data_location(onnx::TensorProto::EXTERNAL);
-  auto* e = w->add_external_data();
-  e->set_key("location");
-  e->set_value("../w.bin");
-  b.node("Mul", {"x", "w"}, {"y"}, "mul");
-  b.output("y", kFloat, {4});
+  const ModelBuilder b = external_model("../w.bin");
   std::filesystem::create_directories(dir / "m");
   const auto model = b.save(dir / "m" / "model.onnx");
   auto r = run_trtlens({"check", model.string(), "--trt", "8.6"});
