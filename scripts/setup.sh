@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PACKAGES=(build-essential cmake ninja-build pkg-config
-  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata libabsl-dev
   libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libcli11-dev libssl-dev zlib1g-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev chromium python3 libxml2-utils)
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

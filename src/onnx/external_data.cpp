@@ -256,8 +256,12 @@ void for_each_element(const std::uint8_t* data, std::size_t n, std::vector<std::
 }  // namespace
 
 const ValueStats& ExternalData::stats(const onnx::TensorProto& tensor) const {
-  auto it = cache_.find(&tensor);
-  if (it != cache_.end()) return it->second;
+  {
+    std::lock_guard<std::mutex> lock(*cache_mutex_);
+    auto it = cache_.find(&tensor);
+    if (it != cache_.end()) return it->second;
+  }
+  // Scanned without the lock (a large tensor takes a while); two threads asking at once both scan, the first wins.
   ValueStats s;
   bool first = true;
   std::vector<std::uint8_t> carry;
@@ -325,6 +329,7 @@ const ValueStats& ExternalData::stats(const onnx::TensorProto& tensor) const {
       break;
   }
   if (visit && visit_bytes(tensor, visit).ok()) s.available = true;
+  std::lock_guard<std::mutex> lock(*cache_mutex_);
   return cache_.emplace(&tensor, s).first->second;
 }
 

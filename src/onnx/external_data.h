@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -44,13 +46,15 @@ class ExternalData {
   // Values of any initializer (embedded or external), visited in windows of at most `window` bytes.
   Result<bool> visit_bytes(const onnx::TensorProto& tensor,
                            const std::function<void(const std::uint8_t*, std::size_t)>& visit) const;
+  // Thread-safe: analyses of one model may run on several threads.
   const ValueStats& stats(const onnx::TensorProto& tensor) const;
 
   static constexpr std::size_t kWindow = 8u << 20;  // peak memory of a value scan: one window, whatever the weights
 
  private:
   std::filesystem::path folder_;
-  mutable std::unordered_map<const onnx::TensorProto*, ValueStats> cache_;
+  mutable std::unordered_map<const onnx::TensorProto*, ValueStats> cache_;  // elements never move
+  std::unique_ptr<std::mutex> cache_mutex_ = std::make_unique<std::mutex>();
 };
 
 std::int64_t element_count(const onnx::TensorProto& tensor);  // product of dims (1 for a scalar)

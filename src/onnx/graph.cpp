@@ -3,11 +3,14 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <absl/container/flat_hash_map.h>
+
 #include <unordered_set>
 
 #include "infer/shapes.h"
 #include "infer/types.h"
 #include "onnx/dtype.h"
+#include "util/parallel.h"
 
 namespace trtlens {
 
@@ -20,8 +23,7 @@ const TensorInfo* ModelIndex::find(int scope, std::string_view name) const {
   if (name.empty()) return nullptr;
   for (int s = scope; s >= 0; s = scopes_[static_cast<std::size_t>(s)]->parent) {
     const auto& tensors = scopes_[static_cast<std::size_t>(s)]->tensors;
-    auto it = tensors.find(name);
-    if (it != tensors.end()) return &it->second;
+    if (const TensorInfo* t = tensors.find(name)) return t;
   }
   return nullptr;
 }
@@ -42,7 +44,7 @@ const TensorInfo* ModelIndex::output(int node, int i) const {
 }
 
 std::vector<int> ModelIndex::consumers(int scope, std::string_view name) const {
-  if (consumers_.empty()) {
+  std::call_once(consumers_once_, [this] {
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
       const auto& n = nodes_[i];
       for (const auto& in : n.proto->input()) {
@@ -54,8 +56,7 @@ std::vector<int> ModelIndex::consumers(int scope, std::string_view name) const {
         consumers_[std::to_string(s) + '\n' + in].push_back(static_cast<int>(i));
       }
     }
-    consumers_[""];  // mark as built even for empty graphs
-  }
+  });
   auto it = consumers_.find(std::to_string(scope) + '\n' + std::string(name));
   return it == consumers_.end() ? std::vector<int>{} : it->second;
 }
@@ -105,7 +106,7 @@ class IndexBuilder {
       std::string domain = op.domain() == "ai.onnx" ? "" : op.domain();
       ix_.opsets_.emplace(domain, static_cast<int>(op.version()));  // first entry wins, as in the parser
     }
-    for (const auto& f : model.functions()) functions_[f.domain() + ":" + f.name()] = &f;
+    for (const auto& f : model.functions()) functions_.insert_or_assign({f.domain(), f.name()}, &f);
     ix_.nodes_.reserve(static_cast<std::size_t>(model.graph().node_size()));  // bodies may add a few more
     out_begin_.reserve(static_cast<std::size_t>(model.graph().node_size()));
     outs_.reserve(static_cast<std::size_t>(model.graph().node_size()) * 2);
@@ -138,11 +139,11 @@ class IndexBuilder {
 
     for (const auto& init : graph.initializer()) {
       if (init.name().empty()) return make_error("E_INVALID_GRAPH", "an initializer has no name" + where);
-      auto [it, fresh] = scope.tensors.try_emplace(init.name());
+      auto [t, fresh] = scope.tensors.try_emplace(init.name());
       if (!fresh) return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + init.name() + "': two initializers" + where);
-      it->second.initializer = &init;
-      it->second.scope = id;
-      read_tensor_shape(init, it->second);
+      t->initializer = &init;
+      t->scope = id;
+      read_tensor_shape(init, *t);
       if (init.data_location() == onnx::TensorProto::EXTERNAL) {
         auto ref = ExternalData::resolve(init, ix_.model().folder());
         if (!ref) return ref.error();
@@ -150,8 +151,8 @@ class IndexBuilder {
     }
     for (const auto& in : graph.input()) {
       if (in.name().empty()) return make_error("E_INVALID_GRAPH", "a graph input has no name" + where);
-      auto [it, fresh] = scope.tensors.try_emplace(in.name());
-      TensorInfo& t = it->second;
+      auto [found, fresh] = scope.tensors.try_emplace(in.name());
+      TensorInfo& t = *found;
       if (!fresh && !t.initializer)
         return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + in.name() + "': two graph inputs" + where);
       t.graph_input = true;
@@ -170,8 +171,8 @@ class IndexBuilder {
       n.domain = node.domain() == "ai.onnx" ? "" : node.domain();
       auto op = ix_.opsets_.find(n.domain);
       n.opset = op == ix_.opsets_.end() ? 0 : op->second;
-      auto fn = functions_.find(node.domain() + ":" + node.op_type());
-      if (fn != functions_.end()) n.function = fn->second;
+      if (!functions_.empty())
+        if (auto fn = functions_.find({node.domain(), node.op_type()}); fn != functions_.end()) n.function = fn->second;
       scope.nodes.push_back(index);
       out_begin_.push_back(static_cast<std::uint32_t>(outs_.size()));
       for (const auto& out : node.output()) {
@@ -179,17 +180,17 @@ class IndexBuilder {
           outs_.push_back(nullptr);
           continue;
         }
-        auto [it, fresh] = scope.tensors.try_emplace(out);
+        auto [t, fresh] = scope.tensors.try_emplace(out);
         if (!fresh)
           return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + out + "': produced twice" + where +
                                                     " (node '" + node.name() + "')");
-        it->second.producer = index;
-        it->second.scope = id;
-        outs_.push_back(&it->second);
+        t->producer = index;
+        t->scope = id;
+        outs_.push_back(t);
       }
       if (node.op_type() == "Constant" && n.domain.empty() && node.output_size() > 0) {
         if (const auto* value = constant_value(node)) {
-          TensorInfo& t = scope.tensors[node.output(0)];
+          TensorInfo& t = *scope.tensors.try_emplace(node.output(0)).first;
           t.constant = value;
           read_tensor_shape(*value, t);
           if (value->data_location() == onnx::TensorProto::EXTERNAL) {
@@ -200,18 +201,18 @@ class IndexBuilder {
       }
     }
     for (const auto& vi : graph.value_info()) {
-      auto it = scope.tensors.find(vi.name());
-      if (it != scope.tensors.end() && vi.has_type() && !it->second.is_constant()) read_type(vi.type(), it->second);
+      TensorInfo* t = scope.tensors.find(vi.name());
+      if (t && vi.has_type() && !t->is_constant()) read_type(vi.type(), *t);
     }
     for (const auto& out : graph.output()) {
-      auto it = scope.tensors.find(out.name());
-      if (it == scope.tensors.end()) {
+      TensorInfo* t = scope.tensors.find(out.name());
+      if (!t) {
         if (parent < 0 || !ix_.find(parent, out.name()))
           return make_error("E_INVALID_GRAPH", "graph output '" + out.name() + "' is produced by no node" + where);
         continue;  // a body output forwarding an outer tensor
       }
-      it->second.graph_output = true;
-      if (out.has_type() && !it->second.is_constant()) read_type(out.type(), it->second);
+      t->graph_output = true;
+      if (out.has_type() && !t->is_constant()) read_type(out.type(), *t);
     }
     // Names, inputs, attributes, then bodies (depth-first, so nested paths follow their parents).
     for (int index : std::vector<int>(scope.nodes)) {
@@ -237,6 +238,9 @@ class IndexBuilder {
     // Inputs are resolved (and undefined ones reported) once every scope exists: resolve_node_tensors().
     auto attrs = check_schema_attributes(n);
     if (!attrs) return attrs.error();
+    bool has_bodies = n.function != nullptr;
+    for (const auto& a : node.attribute()) has_bodies = has_bodies || a.has_g() || a.graphs_size() > 0 || a.type() == onnx::AttributeProto::GRAPH;
+    if (!has_bodies) return true;
     // add_scope appends to nodes_, so `n` dangles after the first body: keep what the loop needs by value.
     const std::string name = n.name;
     for (const auto& a : node.attribute()) {
@@ -306,10 +310,14 @@ class IndexBuilder {
 
   Result<bool> check_schema_attributes(const NodeRef& n) {
     if (!options_.require_schema_attributes || !n.domain.empty() || n.opset <= 0) return true;
-    const auto* schema = onnx::OpSchemaRegistry::Schema(n.op_type, std::min(n.opset, 17), "");
-    if (!schema) return true;
-    for (const auto& [name, attr] : schema->attributes()) {
-      if (!attr.required) continue;
+    // One registry lookup per (op_type, opset), not per node: a 100k-node model repeats a few dozen op types.
+    auto [cached, fresh] = required_attributes_.try_emplace({n.proto->op_type(), n.opset});
+    if (fresh) {
+      if (const auto* schema = onnx::OpSchemaRegistry::Schema(n.op_type, std::min(n.opset, 17), ""))
+        for (const auto& [name, attr] : schema->attributes())
+          if (attr.required) cached->second.push_back(name);
+    }
+    for (const auto& name : cached->second) {
       bool present = false;
       for (const auto& a : n.proto->attribute())
         if (a.name() == name) { present = true; break; }
@@ -320,26 +328,46 @@ class IndexBuilder {
     return true;
   }
 
+  // Every node input is looked up once here (rules then read io_). Lookups only read the finished scopes, so a big
+  // model's nodes are resolved on every core; the error names the first undefined input in node order, as a serial
+  // pass would.
   Result<bool> resolve_node_tensors() {
+    const std::size_t count = ix_.nodes_.size();
+    ix_.io_begin_.resize(count);
     std::size_t total = 0;
-    for (const auto& n : ix_.nodes_) total += static_cast<std::size_t>(n.proto->input_size() + n.proto->output_size());
-    ix_.io_.reserve(total);
-    ix_.io_begin_.reserve(ix_.nodes_.size());
-    for (const auto& n : ix_.nodes_) {
-      ix_.io_begin_.push_back(static_cast<std::uint32_t>(ix_.io_.size()));
-      for (const auto& in : n.proto->input()) {
-        const TensorInfo* t = ix_.find(n.scope, in);
-        if (!t && !in.empty()) {
-          const std::string& path = ix_.scopes_[static_cast<std::size_t>(n.scope)]->path;
-          ix_.io_begin_.clear();  // leave the index in its uncached state
-          return make_error("E_UNDEFINED_INPUT", "node '" + n.name + "' (" + n.op_type + ") reads '" + in +
-                                                     "', which no node, graph input or initializer produces" +
-                                                     (path.empty() ? "" : " (in " + path + ")"));
+    for (std::size_t i = 0; i < count; ++i) {
+      ix_.io_begin_[i] = static_cast<std::uint32_t>(total);
+      const auto& proto = *ix_.nodes_[i].proto;
+      total += static_cast<std::size_t>(proto.input_size() + proto.output_size());
+    }
+    ix_.io_.resize(total);
+    std::atomic<std::size_t> first_bad{count};
+    parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const NodeRef& n = ix_.nodes_[i];
+        const TensorInfo** slot = &ix_.io_[ix_.io_begin_[i]];
+        for (const auto& in : n.proto->input()) {
+          const TensorInfo* t = in.empty() ? nullptr : ix_.find(n.scope, in);
+          if (!t && !in.empty()) {
+            for (std::size_t seen = first_bad.load(); i < seen && !first_bad.compare_exchange_weak(seen, i);) {}
+            break;
+          }
+          *slot++ = t;
         }
-        ix_.io_.push_back(t);
+        for (int k = 0; k < n.proto->output_size(); ++k) *slot++ = outs_[out_begin_[i] + static_cast<std::size_t>(k)];
       }
-      const std::size_t node = ix_.io_begin_.size() - 1;
-      for (int i = 0; i < n.proto->output_size(); ++i) ix_.io_.push_back(outs_[out_begin_[node] + static_cast<std::size_t>(i)]);
+    });
+    if (first_bad.load() < count) {
+      const NodeRef& n = ix_.nodes_[first_bad.load()];
+      std::string missing;
+      for (const auto& in : n.proto->input())
+        if (!in.empty() && !ix_.find(n.scope, in)) { missing = in; break; }
+      const std::string& path = ix_.scopes_[static_cast<std::size_t>(n.scope)]->path;
+      ix_.io_begin_.clear();  // leave the index in its uncached state
+      ix_.io_.clear();
+      return make_error("E_UNDEFINED_INPUT", "node '" + n.name + "' (" + n.op_type + ") reads '" + missing +
+                                                 "', which no node, graph input or initializer produces" +
+                                                 (path.empty() ? "" : " (in " + path + ")"));
     }
     return true;
   }
@@ -422,7 +450,7 @@ class IndexBuilder {
         if (t.dtype == 0 && n.function && !n.children.empty()) {  // a call takes its types from the inlined body
           const Scope& body = *ix_.scopes_[static_cast<std::size_t>(n.children.back())];
           if (body.function && i < body.graph->output_size())
-            if (auto it = body.tensors.find(body.graph->output(i).name()); it != body.tensors.end()) t.dtype = it->second.dtype;
+            if (const TensorInfo* out = body.tensors.find(body.graph->output(i).name())) t.dtype = out->dtype;
         }
         // Declared or ONNX-inferred shapes win; ours only fill what is still unknown.
         if (t.rank < 0 && k < shapes.size() && shapes[k].rank >= 0) {
@@ -440,8 +468,8 @@ class IndexBuilder {
     Scope& body = *ix_.scopes_[static_cast<std::size_t>(child)];
     const auto& inputs = body.graph->input();
     for (int i = 0; i < inputs.size(); ++i) {
-      auto it = body.tensors.find(inputs[i].name());
-      if (it == body.tensors.end() || it->second.dtype != 0) continue;
+      TensorInfo* input = body.tensors.find(inputs[i].name());
+      if (!input || input->dtype != 0) continue;
       int dtype = 0;
       if (n.op_type == "Loop") {
         if (i == 0) dtype = kInt64;
@@ -453,16 +481,18 @@ class IndexBuilder {
         const int offset = n.opset == 8 ? 1 : 0;  // Scan-8 has a leading sequence_lens input
         if (const auto* t = ix_.input(node, i + offset)) dtype = t->dtype;
       }
-      it->second.dtype = dtype;
+      input->dtype = dtype;
     }
   }
 
   ModelIndex& ix_;
   const BuildOptions& options_;
-  std::unordered_map<std::string, const onnx::FunctionProto*> functions_;
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, const onnx::FunctionProto*> functions_;  // (domain, name)
   std::vector<TensorInfo*> outs_;          // every node's output tensors, recorded as they are registered
   std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
   std::vector<const onnx::FunctionProto*> active_functions_;
+  // Required attribute names per (op_type, opset), from ONNX's schema registry (schemas outlive the index).
+  absl::flat_hash_map<std::pair<std::string_view, int>, std::vector<std::string>> required_attributes_;
 };
 
 namespace {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "onnx/external_data.h"
 #include "onnx/model.h"
+#include "onnx/tensor_table.h"
 #include "util/result.h"
 
 namespace trtlens {
@@ -36,7 +38,7 @@ struct Scope {
   int parent = -1;                                  // enclosing scope, -1 for the main graph
   int owner_node = -1;                              // control-flow node owning this body
   const onnx::FunctionProto* function = nullptr;    // set when the scope is one call's copy of a model-local function
-  std::unordered_map<std::string_view, TensorInfo> tensors;
+  NamedTable<TensorInfo> tensors;                  // insertion order: initializers, inputs, node outputs
   std::vector<int> nodes;                           // global node indices in file order
   std::vector<int> topo;                            // global node indices in a topological order
 };
@@ -75,7 +77,7 @@ class ModelIndex {
   const TensorInfo* find(int scope, std::string_view name) const;
   const TensorInfo* input(int node, int i) const;   // nullptr for a missing/empty input
   const TensorInfo* output(int node, int i) const;
-  std::vector<int> consumers(int scope, std::string_view name) const;
+  std::vector<int> consumers(int scope, std::string_view name) const;  // thread-safe
 
   ExternalData& external() { return external_; }
   const ExternalData& external() const { return external_; }
@@ -89,6 +91,7 @@ class ModelIndex {
   bool shape_inference_ran_ = false;
   ExternalData external_;
   mutable std::unordered_map<std::string, std::vector<int>> consumers_;  // key: scope + '\n' + name
+  mutable std::once_flag consumers_once_;
   // input()/output() are called many times per node by every rule: each node's tensors are resolved once, here
   // (inputs then outputs, from io_begin_[node]); map values never move, so the pointers stay valid.
   std::vector<std::uint32_t> io_begin_;

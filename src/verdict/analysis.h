@@ -71,7 +71,8 @@ Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, st
 
 struct AnalyzeOptions {
   bool upgrade_hints = true;          // look for the first newer release that imports each unsupported node
-  const std::function<void(std::size_t done, std::size_t total)>* progress = nullptr;
+  const std::function<void(std::size_t done, std::size_t total)>* progress = nullptr;  // called on the calling thread
+  std::size_t max_threads = 8;        // models of 8192+ nodes are checked on up to this many cores (1: calling thread)
 };
 
 Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb,

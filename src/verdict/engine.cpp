@@ -8,6 +8,7 @@
 #include "onnx/dtype.h"
 #include "rules/model_level.h"
 #include "rules/registry.h"
+#include "util/parallel.h"
 #include "verdict/analysis.h"
 #include "verdict/dispatch.h"
 
@@ -390,6 +391,21 @@ Target target_for_release(const Target& base, const Release& release) {
   return t;
 }
 
+// Per-node verdicts are independent (the index, the knowledge base and the evaluator are read-only; the value-stats
+// and consumer caches are thread-safe), so big models are evaluated on every core.
+void evaluate_all(const NodeEvaluator& evaluator, std::size_t count, const AnalyzeOptions& options,
+                  std::vector<NodeVerdict>& out) {
+  out.resize(count);
+  ParallelOptions parallel;
+  parallel.max_threads = options.max_threads;
+  parallel_chunks(
+      count, parallel,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) out[i] = evaluator.evaluate(static_cast<int>(i));
+      },
+      options.progress);
+}
+
 }  // namespace
 
 Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
@@ -399,11 +415,7 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
   for (auto& f : model_level_checks(index, r)) a.model_issues.push_back({f.error, std::move(f.code), std::move(f.message)});
   NodeEvaluator evaluator(index, target, kb);
   const auto& nodes = index.nodes();
-  a.nodes.reserve(nodes.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    a.nodes.push_back(evaluator.evaluate(static_cast<int>(i)));
-    if (options.progress && (i & 4095) == 0) (*options.progress)(i, nodes.size());
-  }
+  evaluate_all(evaluator, nodes.size(), options, a.nodes);
   // Bodies the parser never imports: the branch an If with a constant condition does not take (1), and a local
   // function's body when the call goes to a builtin importer or a plugin, or the release has no local functions (2).
   std::vector<char> skipped_scope(index.scopes().size(), 0);
