@@ -483,7 +483,7 @@ void infer_output_shapes(const ModelIndex& index, int node_index, std::vector<In
   if (it == families().end()) return;
   auto shape = infer(index, node_index, it->second);
   if (!shape) return;
-  out[0] = *shape;
+  out[0] = std::move(*shape);
   // Split and TopK outputs share the rank of output 0; the optional extra outputs of the others differ.
   if (it->second == Family::kSameRank)
     for (std::size_t i = 1; i < out.size(); ++i) out[i] = of_rank(shape->rank);

@@ -5,6 +5,9 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <atomic>
+#include <mutex>
+#include <optional>
 #include <unordered_set>
 
 #include "infer/shapes.h"
@@ -13,6 +16,8 @@
 #include "util/parallel.h"
 
 namespace trtlens {
+
+void warm_schema_registry() { (void)onnx::OpSchemaRegistry::Schema("Relu", 14, ""); }
 
 int ModelIndex::default_opset() const {
   auto it = opsets_.find("");
@@ -112,6 +117,8 @@ class IndexBuilder {
     outs_.reserve(static_cast<std::size_t>(model.graph().node_size()) * 2);
     auto main = add_scope(model.graph(), "", -1, -1);
     if (!main) return main.error();
+    auto checked = check_nodes();
+    if (!checked) return checked.error();
     auto resolved = resolve_node_tensors();
     if (!resolved) return resolved.error();
     for (std::size_t s = 0; s < ix_.scopes_.size(); ++s) {
@@ -222,25 +229,30 @@ class IndexBuilder {
     return id;
   }
 
+  void name_node(int index) {
+    NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
+    const auto& node = *n.proto;
+    if (!node.name().empty()) {
+      n.name = node.name();
+      return;
+    }
+    std::string_view first;
+    for (const auto& o : node.output())
+      if (!o.empty()) { first = o; break; }
+    n.name = first.empty() ? node.op_type() + "_" + std::to_string(index) : "node_of_" + std::string(first);
+  }
+
+  // Names and schema checks of nodes without bodies run later, in parallel (check_nodes); a node with bodies is
+  // named here because its bodies' paths carry its name.
   Result<bool> check_node(int index, int scope_id) {
     NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
     const auto& node = *n.proto;
     const std::string& path = ix_.scopes_[static_cast<std::size_t>(scope_id)]->path;
-    if (!node.name().empty()) {
-      n.name = node.name();
-    } else {
-      std::string first;
-      for (const auto& o : node.output())
-        if (!o.empty()) { first = o; break; }
-      n.name = first.empty() ? node.op_type() + "_" + std::to_string(index) : "node_of_" + first;
-    }
-    if (node.op_type().empty()) return make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type");
-    // Inputs are resolved (and undefined ones reported) once every scope exists: resolve_node_tensors().
-    auto attrs = check_schema_attributes(n);
-    if (!attrs) return attrs.error();
     bool has_bodies = n.function != nullptr;
-    for (const auto& a : node.attribute()) has_bodies = has_bodies || a.has_g() || a.graphs_size() > 0 || a.type() == onnx::AttributeProto::GRAPH;
+    for (const auto& a : node.attribute())
+      has_bodies = has_bodies || a.has_g() || a.graphs_size() > 0 || a.type() == onnx::AttributeProto::GRAPH;
     if (!has_bodies) return true;
+    name_node(index);
     // add_scope appends to nodes_, so `n` dangles after the first body: keep what the loop needs by value.
     const std::string name = n.name;
     for (const auto& a : node.attribute()) {
@@ -308,10 +320,39 @@ class IndexBuilder {
     }
   }
 
-  Result<bool> check_schema_attributes(const NodeRef& n) {
+  using RequiredAttributes = absl::flat_hash_map<std::pair<std::string_view, int>, std::vector<std::string>>;
+
+  // Every node: a name (its own or a stable synthetic one), an op_type, and the attributes its ONNX schema requires.
+  // Run on every core for big models; the error reported is the first failing node in index order.
+  Result<bool> check_nodes() {
+    const std::size_t count = ix_.nodes_.size();
+    std::atomic<std::size_t> first_bad{count};
+    std::mutex error_mutex;
+    std::optional<Error> first_error;
+    parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
+      RequiredAttributes cache;  // per chunk: registry lookups are few (a few dozen op types), no lock needed
+      for (std::size_t i = begin; i < end && i < first_bad.load(); ++i) {
+        NodeRef& n = ix_.nodes_[i];
+        if (n.name.empty()) name_node(static_cast<int>(i));
+        auto checked = n.op_type.empty() ? Result<bool>(make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type"))
+                                         : check_schema_attributes(n, cache);
+        if (checked) continue;
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (i < first_bad.load()) {
+          first_bad.store(i);
+          first_error = checked.error();
+        }
+        break;
+      }
+    });
+    if (first_error) return *first_error;
+    return true;
+  }
+
+  Result<bool> check_schema_attributes(const NodeRef& n, RequiredAttributes& cache) const {
     if (!options_.require_schema_attributes || !n.domain.empty() || n.opset <= 0) return true;
     // One registry lookup per (op_type, opset), not per node: a 100k-node model repeats a few dozen op types.
-    auto [cached, fresh] = required_attributes_.try_emplace({n.proto->op_type(), n.opset});
+    auto [cached, fresh] = cache.try_emplace({n.proto->op_type(), n.opset});
     if (fresh) {
       if (const auto* schema = onnx::OpSchemaRegistry::Schema(n.op_type, std::min(n.opset, 17), ""))
         for (const auto& [name, attr] : schema->attributes())
@@ -378,6 +419,23 @@ class IndexBuilder {
     const int n = static_cast<int>(scope.nodes.size());
     if (n == 0) return true;
     const int first = scope.nodes.front();  // a scope's nodes are numbered contiguously (add_scope)
+    // ONNX asks exporters for topologically sorted nodes, and nearly all comply: then file order is the order.
+    bool in_order = true;
+    for (int k = 0; k < n && in_order; ++k) {
+      const int index = first + k;
+      const int inputs = ix_.nodes_[static_cast<std::size_t>(index)].proto->input_size();
+      for (int i = 0; i < inputs; ++i) {
+        const TensorInfo* t = ix_.input(index, i);
+        if (t && t->scope == id && t->producer >= index) {
+          in_order = false;
+          break;
+        }
+      }
+    }
+    if (in_order) {
+      scope.topo = scope.nodes;
+      return true;
+    }
     // Flat arrays, not maps: this runs over every node of 100k-node models.
     std::vector<int> pending(static_cast<std::size_t>(n), 0), stamp(static_cast<std::size_t>(n), -1);
     std::vector<int> edge_from, edge_to;
@@ -491,8 +549,6 @@ class IndexBuilder {
   std::vector<TensorInfo*> outs_;          // every node's output tensors, recorded as they are registered
   std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
   std::vector<const onnx::FunctionProto*> active_functions_;
-  // Required attribute names per (op_type, opset), from ONNX's schema registry (schemas outlive the index).
-  absl::flat_hash_map<std::pair<std::string_view, int>, std::vector<std::string>> required_attributes_;
 };
 
 namespace {

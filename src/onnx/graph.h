@@ -61,6 +61,10 @@ struct BuildOptions {
   bool require_schema_attributes = true;
 };
 
+// Builds ONNX's operator schema registry (done on first use, ~5 ms) so that it can happen on another thread while a
+// model parses.
+void warm_schema_registry();
+
 class ModelIndex {
  public:
   static Result<std::unique_ptr<ModelIndex>> build(std::unique_ptr<LoadedModel> model, const BuildOptions& = {});

@@ -469,8 +469,11 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
                                (a.nodes[i].reasons.empty() ? std::string("see that node") : a.nodes[i].reasons.front().message),
                            "Fix the body node first (see its own reasons)"});
   }
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    evaluator.apply_precision(nodes[i], r.op(nodes[i].op_type), a.nodes[i]);
+  ParallelOptions parallel;
+  parallel.max_threads = options.max_threads;
+  parallel_chunks(nodes.size(), parallel, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) evaluator.apply_precision(nodes[i], r.op(nodes[i].op_type), a.nodes[i]);
+  });
 
   // Upgrade hints: the first newer release in which the node imports.
   if (options.upgrade_hints) {
