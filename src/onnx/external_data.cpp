@@ -328,7 +328,14 @@ void scan_floats(const std::uint8_t* data, std::size_t count, FloatBlock& b) {
 
 }  // namespace
 
+void ExternalData::freeze() {
+  std::lock_guard<std::mutex> lock(*cache_mutex_);
+  frozen_.merge(cache_);  // moves the nodes: references handed out earlier stay valid
+}
+
 const ValueStats& ExternalData::stats(const onnx::TensorProto& tensor) const {
+  if (!frozen_.empty())
+    if (auto it = frozen_.find(&tensor); it != frozen_.end()) return it->second;
   {
     std::lock_guard<std::mutex> lock(*cache_mutex_);
     auto it = cache_.find(&tensor);

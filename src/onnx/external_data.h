@@ -48,6 +48,9 @@ class ExternalData {
                            const std::function<void(const std::uint8_t*, std::size_t)>& visit) const;
   // Thread-safe: analyses of one model may run on several threads.
   const ValueStats& stats(const onnx::TensorProto& tensor) const;
+  // Makes every statistic computed so far readable without the lock. Call only while no other thread uses this
+  // object (the index calls it once its prefetch thread has joined).
+  void freeze();
 
   static constexpr std::size_t kWindow = 8u << 20;  // peak memory of a value scan: one window, whatever the weights
 
@@ -55,6 +58,7 @@ class ExternalData {
   std::filesystem::path folder_;
   mutable std::unordered_map<const onnx::TensorProto*, ValueStats> cache_;  // elements never move
   std::unique_ptr<std::mutex> cache_mutex_ = std::make_unique<std::mutex>();
+  std::unordered_map<const onnx::TensorProto*, ValueStats> frozen_;  // read-only between freeze() calls
 };
 
 std::int64_t element_count(const onnx::TensorProto& tensor);  // product of dims (1 for a scalar)

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "infer/shapes.h"
@@ -593,9 +594,36 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
       // Shape inference is best effort: our own type rules still run.
     }
   }
-  IndexBuilder builder(*index, options);
-  auto built = builder.run();
-  if (!built) return one_line(built.error());
+  std::thread prefetch;
+  if (options.prefetch_float_stats) {
+    prefetch = std::thread([&graph, &external = index->external_] {
+      try {
+        for (const auto& init : graph.initializer()) {
+          const int type = init.data_type();
+          if (init.data_location() == onnx::TensorProto::EXTERNAL) continue;  // validated (and read) later
+          if (type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::FLOAT16 ||
+              type == onnx::TensorProto::BFLOAT16 || type == onnx::TensorProto::DOUBLE)
+            (void)external.stats(init);
+        }
+      } catch (...) {
+        // Best effort: the analysis computes whatever is missing.
+      }
+    });
+  }
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  };
+  std::optional<Result<bool>> built;
+  {
+    Join join{prefetch};  // also when run() throws
+    IndexBuilder builder(*index, options);
+    built.emplace(builder.run());
+  }
+  if (options.prefetch_float_stats) index->external_.freeze();  // the prefetch thread has joined
+  if (!*built) return one_line(built->error());
   return index;
 }
 

@@ -59,6 +59,9 @@ struct BuildOptions {
   // ONNX shape inference costs several times a parse; run it only on models up to this many nodes.
   std::size_t shape_inference_max_nodes = 5000;
   bool require_schema_attributes = true;
+  // FP16/BF16 checks read every floating-point weight: scan the embedded ones on another thread while the index
+  // builds (the value cache is thread-safe), so the scan overlaps the index's serial work.
+  bool prefetch_float_stats = false;
 };
 
 // Builds ONNX's operator schema registry (done on first use, ~5 ms) so that it can happen on another thread while a
