@@ -80,6 +80,31 @@ TEST(Parallel, VerdictsEqualTheSingleThreadedOnes) {
   }
 }
 
+TEST(Parallel, PrefetchedWeightStatisticsGiveTheSameAnswer) {
+  // `check --precision fp16` scans embedded weights on a second thread while the index builds, then reads the
+  // statistics without a lock: same verdicts and warnings as computing them on demand.
+  ModelBuilder b = mixed_chain(kBlocks);
+  const std::string data = b.bytes();
+  auto loaded = load_model_bytes(data.data(), data.size(), std::filesystem::temp_directory_path() / "builder.onnx");  // the name try_index uses
+  ASSERT_TRUE(loaded.ok());
+  BuildOptions options;
+  options.prefetch_float_stats = true;
+  auto prefetched = ModelIndex::build(std::move(loaded.value()), options);
+  ASSERT_TRUE(prefetched.ok()) << prefetched.error().message;
+  auto on_demand = index_of(b);
+  for (const char* precisions : {"fp16", "bf16"}) {
+    Analysis p = analyze_with(*prefetched.value(), "10.15", precisions, 4);
+    Analysis d = analyze_with(*on_demand, "10.15", precisions, 1);
+    EXPECT_EQ(json_of(*prefetched.value(), p), json_of(*on_demand, d)) << precisions;
+  }
+  const TensorInfo* big = prefetched.value()->find(0, "big");
+  ASSERT_TRUE(big && big->initializer);
+  const ValueStats& s = prefetched.value()->external().stats(*big->initializer);
+  EXPECT_EQ(s.fp16_overflow, 2);
+  EXPECT_EQ(s.fp16_underflow, 1);  // 1e-9
+  EXPECT_DOUBLE_EQ(s.max_abs, 80000.0);
+}
+
 TEST(Parallel, UndefinedInputErrorNamesTheFirstNodeInFileOrder) {
   ModelBuilder b = mixed_chain(kBlocks);
   // Two broken nodes far apart: the one earlier in the file is reported, whichever thread finds its own first.
