@@ -6,6 +6,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -168,46 +169,80 @@ class IndexBuilder {
       if (in.has_type()) read_type(in.type(), t);
     }
     // Nodes: register outputs first so an input may name a tensor produced later in file order (the parser sorts).
-    for (const auto& node : graph.node()) {
-      const int index = static_cast<int>(ix_.nodes_.size());
-      ix_.nodes_.emplace_back();
-      NodeRef& n = ix_.nodes_.back();
-      n.proto = &node;
-      n.scope = id;
-      n.parent = owner;
-      n.op_type = node.op_type();
-      n.domain = node.domain() == "ai.onnx" ? "" : node.domain();
-      auto op = ix_.opsets_.find(n.domain);
-      n.opset = op == ix_.opsets_.end() ? 0 : op->second;
-      if (!functions_.empty())
-        if (auto fn = functions_.find({node.domain(), node.op_type()}); fn != functions_.end()) n.function = fn->second;
-      scope.nodes.push_back(index);
-      out_begin_.push_back(static_cast<std::uint32_t>(outs_.size()));
-      for (const auto& out : node.output()) {
-        if (out.empty()) {
-          outs_.push_back(nullptr);
-          continue;
-        }
-        auto [t, fresh] = scope.tensors.try_emplace(out);
-        if (!fresh)
-          return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + out + "': produced twice" + where +
-                                                    " (node '" + node.name() + "')");
-        t->producer = index;
-        t->scope = id;
-        outs_.push_back(t);
+    // NodeRefs (and which nodes own bodies) are made on a second thread while this one fills the tensor table: the
+    // two touch disjoint data, and on a 100k-node graph each takes tens of milliseconds.
+    const int base = static_cast<int>(ix_.nodes_.size());
+    const int count = graph.node_size();
+    std::vector<char> owns_bodies(static_cast<std::size_t>(count), 0);
+    auto make_refs = [&] {
+      scope.nodes.reserve(static_cast<std::size_t>(count));
+      for (int k = 0; k < count; ++k) {
+        const auto& node = graph.node(k);
+        NodeRef& n = ix_.nodes_.emplace_back();
+        n.proto = &node;
+        n.scope = id;
+        n.parent = owner;
+        n.op_type = node.op_type();
+        if (node.domain() != "ai.onnx") n.domain = node.domain();
+        auto op = ix_.opsets_.find(n.domain);
+        n.opset = op == ix_.opsets_.end() ? 0 : op->second;
+        if (!functions_.empty())
+          if (auto fn = functions_.find({node.domain(), node.op_type()}); fn != functions_.end()) n.function = fn->second;
+        bool bodies = n.function != nullptr;
+        for (const auto& a : node.attribute())
+          bodies = bodies || a.has_g() || a.graphs_size() > 0 || a.type() == onnx::AttributeProto::GRAPH;
+        owns_bodies[static_cast<std::size_t>(k)] = bodies;
+        scope.nodes.push_back(base + k);
       }
-      if (node.op_type() == "Constant" && n.domain.empty() && node.output_size() > 0) {
-        if (const auto* value = constant_value(node)) {
-          TensorInfo& t = *scope.tensors.try_emplace(node.output(0)).first;
-          t.constant = value;
-          read_tensor_shape(*value, t);
-          if (value->data_location() == onnx::TensorProto::EXTERNAL) {
-            auto ref = ExternalData::resolve(*value, ix_.model().folder());
-            if (!ref) return ref.error();
+    };
+    std::exception_ptr refs_failed;
+    std::thread refs_thread;
+    if (static_cast<std::size_t>(count) >= ParallelOptions{}.serial_below && std::thread::hardware_concurrency() > 1)
+      refs_thread = std::thread([&] {
+        try {
+          make_refs();
+        } catch (...) {
+          refs_failed = std::current_exception();
+        }
+      });
+    else
+      make_refs();
+    auto registered = [&]() -> Result<bool> {
+      for (int k = 0; k < count; ++k) {
+        const auto& node = graph.node(k);
+        const int index = base + k;
+        out_begin_.push_back(static_cast<std::uint32_t>(outs_.size()));
+        for (const auto& out : node.output()) {
+          if (out.empty()) {
+            outs_.push_back(nullptr);
+            continue;
+          }
+          auto [t, fresh] = scope.tensors.try_emplace(out);
+          if (!fresh)
+            return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + out + "': produced twice" + where +
+                                                      " (node '" + node.name() + "')");
+          t->producer = index;
+          t->scope = id;
+          outs_.push_back(t);
+        }
+        const bool default_domain = node.domain().empty() || node.domain() == "ai.onnx";
+        if (node.op_type() == "Constant" && default_domain && node.output_size() > 0) {
+          if (const auto* value = constant_value(node)) {
+            TensorInfo& t = *scope.tensors.try_emplace(node.output(0)).first;
+            t.constant = value;
+            read_tensor_shape(*value, t);
+            if (value->data_location() == onnx::TensorProto::EXTERNAL) {
+              auto ref = ExternalData::resolve(*value, ix_.model().folder());
+              if (!ref) return ref.error();
+            }
           }
         }
       }
-    }
+      return true;
+    }();
+    if (refs_thread.joinable()) refs_thread.join();
+    if (refs_failed) std::rethrow_exception(refs_failed);
+    if (!registered) return registered.error();
     for (const auto& vi : graph.value_info()) {
       TensorInfo* t = scope.tensors.find(vi.name());
       if (t && vi.has_type() && !t->is_constant()) read_type(vi.type(), *t);
@@ -223,8 +258,9 @@ class IndexBuilder {
       if (out.has_type() && !t->is_constant()) read_type(out.type(), *t);
     }
     // Names, inputs, attributes, then bodies (depth-first, so nested paths follow their parents).
-    for (int index : std::vector<int>(scope.nodes)) {
-      auto checked = check_node(index, id);
+    for (int k = 0; k < count; ++k) {
+      if (!owns_bodies[static_cast<std::size_t>(k)]) continue;
+      auto checked = check_node(base + k, id);
       if (!checked) return checked.error();
     }
     return id;
@@ -488,6 +524,8 @@ class IndexBuilder {
   }
 
 
+  // Element types and shapes, in topological order. (Running the type and the shape pass on two threads was tried:
+  // no gain on a 100k-node model, the passes share cache lines.)
   void infer_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
     std::vector<int> types;
