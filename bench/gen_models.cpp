@@ -11,153 +11,85 @@
 #include <vector>
 
 #include "onnx/onnx_pb.h"
+#include "tools/gen/onnx_gen.h"
 
+namespace trtlens {
 namespace {
 
-constexpr int kFloat = onnx::TensorProto::FLOAT;
-constexpr int kInt64 = onnx::TensorProto::INT64;
-
-onnx::NodeProto* node(onnx::GraphProto& g, const std::string& op, std::vector<std::string> in,
-                      std::vector<std::string> out, const std::string& name) {
-  auto* n = g.add_node();
-  n->set_op_type(op);
-  n->set_name(name);
-  for (auto& i : in) n->add_input(i);
-  for (auto& o : out) n->add_output(o);
-  return n;
-}
-
-void ints(onnx::NodeProto* n, const std::string& name, std::vector<std::int64_t> v) {
-  auto* a = n->add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INTS);
-  for (auto x : v) a->add_ints(x);
-}
-void one_int(onnx::NodeProto* n, const std::string& name, std::int64_t v) {
-  auto* a = n->add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INT);
-  a->set_i(v);
-}
-
-onnx::TensorProto* weight(onnx::GraphProto& g, const std::string& name, std::vector<std::int64_t> dims, float scale,
-                          std::mt19937& rng) {
-  auto* t = g.add_initializer();
-  t->set_name(name);
-  t->set_data_type(kFloat);
-  std::int64_t n = 1;
-  for (auto d : dims) {
-    t->add_dims(d);
-    n *= d;
-  }
-  std::normal_distribution<float> dist(0.0f, scale);
-  std::string raw(static_cast<std::size_t>(n) * 4, '\0');
-  for (std::int64_t i = 0; i < n; ++i) {
-    float v = dist(rng);
-    std::memcpy(raw.data() + i * 4, &v, 4);
-  }
-  t->set_raw_data(raw);
-  return t;
-}
-
-void io(onnx::ValueInfoProto* vi, const std::string& name, std::vector<std::int64_t> dims) {
-  vi->set_name(name);
-  auto* t = vi->mutable_type()->mutable_tensor_type();
-  t->set_elem_type(kFloat);
-  for (auto d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
-}
-
-onnx::ModelProto base_model(int opset) {
-  onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.set_producer_name("trtlens-bench");
-  auto* op = m.add_opset_import();
-  op->set_domain("");
-  op->set_version(opset);
-  m.mutable_graph()->set_name("bench");
-  return m;
-}
+using gen::attr;
+using gen::Dims;
+using gen::GraphWriter;
 
 // One encoder layer: LayerNorm (decomposed, as older exporters emit it), attention with reshapes/transposes,
 // residuals and an MLP with an Erf-based GELU. Returns the layer's output tensor.
-std::string layer(onnx::GraphProto& g, const std::string& x, int l, int hidden, int heads, std::mt19937& rng) {
+std::string layer(GraphWriter& g, const std::string& x, int l, int hidden, int heads, std::mt19937& rng) {
   const std::string p = "l" + std::to_string(l) + "_";
   auto t = [&](const char* s) { return p + s; };
-  node(g, "ReduceMean", {x}, {t("mean")}, t("ln_mean"));
-  ints(g.mutable_node(g.node_size() - 1), "axes", {-1});
-  node(g, "Sub", {x, t("mean")}, {t("centered")}, t("ln_sub"));
-  node(g, "Mul", {t("centered"), t("centered")}, {t("sq")}, t("ln_sq"));
-  node(g, "ReduceMean", {t("sq")}, {t("var")}, t("ln_var"));
-  ints(g.mutable_node(g.node_size() - 1), "axes", {-1});
-  node(g, "Add", {t("var"), "eps"}, {t("var_eps")}, t("ln_add_eps"));
-  node(g, "Sqrt", {t("var_eps")}, {t("std")}, t("ln_sqrt"));
-  node(g, "Div", {t("centered"), t("std")}, {t("normed")}, t("ln_div"));
-  weight(g, t("qkv_w"), {hidden, 3 * hidden}, 0.02f, rng);
-  node(g, "MatMul", {t("normed"), t("qkv_w")}, {t("qkv")}, t("qkv"));
-  node(g, "Reshape", {t("qkv"), "qkv_shape"}, {t("qkv_heads")}, t("qkv_reshape"));
-  ints(node(g, "Transpose", {t("qkv_heads")}, {t("qkv_t")}, t("qkv_transpose")), "perm", {2, 0, 3, 1, 4});
-  auto* split = node(g, "Split", {t("qkv_t")}, {t("q"), t("k"), t("v")}, t("qkv_split"));
-  one_int(split, "axis", 0);
-  node(g, "Squeeze", {t("q"), "axis0"}, {t("q2")}, t("q_squeeze"));
-  node(g, "Squeeze", {t("k"), "axis0"}, {t("k2")}, t("k_squeeze"));
-  node(g, "Squeeze", {t("v"), "axis0"}, {t("v2")}, t("v_squeeze"));
-  ints(node(g, "Transpose", {t("k2")}, {t("kt")}, t("k_transpose")), "perm", {0, 1, 3, 2});
-  node(g, "MatMul", {t("q2"), t("kt")}, {t("scores")}, t("scores"));
-  node(g, "Mul", {t("scores"), "scale"}, {t("scaled")}, t("scale"));
-  one_int(node(g, "Softmax", {t("scaled")}, {t("probs")}, t("softmax")), "axis", -1);
-  node(g, "MatMul", {t("probs"), t("v2")}, {t("ctx")}, t("context"));
-  ints(node(g, "Transpose", {t("ctx")}, {t("ctx_t")}, t("ctx_transpose")), "perm", {0, 2, 1, 3});
-  node(g, "Reshape", {t("ctx_t"), "hidden_shape"}, {t("ctx_flat")}, t("ctx_reshape"));
-  weight(g, t("proj_w"), {hidden, hidden}, 0.02f, rng);
-  node(g, "MatMul", {t("ctx_flat"), t("proj_w")}, {t("proj")}, t("proj"));
-  node(g, "Add", {x, t("proj")}, {t("res1")}, t("residual1"));
-  weight(g, t("up_w"), {hidden, 4 * hidden}, 0.02f, rng);
-  node(g, "MatMul", {t("res1"), t("up_w")}, {t("up")}, t("mlp_up"));
-  node(g, "Div", {t("up"), "sqrt2"}, {t("up_scaled")}, t("gelu_div"));
-  node(g, "Erf", {t("up_scaled")}, {t("erf")}, t("gelu_erf"));
-  node(g, "Add", {t("erf"), "one"}, {t("erf1")}, t("gelu_add"));
-  node(g, "Mul", {t("up"), t("erf1")}, {t("gelu_mul")}, t("gelu_mul"));
-  node(g, "Mul", {t("gelu_mul"), "half"}, {t("gelu")}, t("gelu_half"));
-  weight(g, t("down_w"), {4 * hidden, hidden}, 0.02f, rng);
-  node(g, "MatMul", {t("gelu"), t("down_w")}, {t("down")}, t("mlp_down"));
-  node(g, "Add", {t("res1"), t("down")}, {t("out")}, t("residual2"));
+  auto weight = [&](const std::string& name, const Dims& dims) { g.random_weight(name, dims, 0.02f, rng); };
+  attr(g.node("ReduceMean", {x}, {t("mean")}, t("ln_mean")), "axes", Dims{-1});
+  g.node("Sub", {x, t("mean")}, {t("centered")}, t("ln_sub"));
+  g.node("Mul", {t("centered"), t("centered")}, {t("sq")}, t("ln_sq"));
+  attr(g.node("ReduceMean", {t("sq")}, {t("var")}, t("ln_var")), "axes", Dims{-1});
+  g.node("Add", {t("var"), "eps"}, {t("var_eps")}, t("ln_add_eps"));
+  g.node("Sqrt", {t("var_eps")}, {t("std")}, t("ln_sqrt"));
+  g.node("Div", {t("centered"), t("std")}, {t("normed")}, t("ln_div"));
+  weight(t("qkv_w"), {hidden, 3 * hidden});
+  g.node("MatMul", {t("normed"), t("qkv_w")}, {t("qkv")}, t("qkv"));
+  g.node("Reshape", {t("qkv"), "qkv_shape"}, {t("qkv_heads")}, t("qkv_reshape"));
+  attr(g.node("Transpose", {t("qkv_heads")}, {t("qkv_t")}, t("qkv_transpose")), "perm", Dims{2, 0, 3, 1, 4});
+  attr(g.node("Split", {t("qkv_t")}, {t("q"), t("k"), t("v")}, t("qkv_split")), "axis", std::int64_t{0});
+  g.node("Squeeze", {t("q"), "axis0"}, {t("q2")}, t("q_squeeze"));
+  g.node("Squeeze", {t("k"), "axis0"}, {t("k2")}, t("k_squeeze"));
+  g.node("Squeeze", {t("v"), "axis0"}, {t("v2")}, t("v_squeeze"));
+  attr(g.node("Transpose", {t("k2")}, {t("kt")}, t("k_transpose")), "perm", Dims{0, 1, 3, 2});
+  g.node("MatMul", {t("q2"), t("kt")}, {t("scores")}, t("scores"));
+  g.node("Mul", {t("scores"), "scale"}, {t("scaled")}, t("scale"));
+  attr(g.node("Softmax", {t("scaled")}, {t("probs")}, t("softmax")), "axis", std::int64_t{-1});
+  g.node("MatMul", {t("probs"), t("v2")}, {t("ctx")}, t("context"));
+  attr(g.node("Transpose", {t("ctx")}, {t("ctx_t")}, t("ctx_transpose")), "perm", Dims{0, 2, 1, 3});
+  g.node("Reshape", {t("ctx_t"), "hidden_shape"}, {t("ctx_flat")}, t("ctx_reshape"));
+  weight(t("proj_w"), {hidden, hidden});
+  g.node("MatMul", {t("ctx_flat"), t("proj_w")}, {t("proj")}, t("proj"));
+  g.node("Add", {x, t("proj")}, {t("res1")}, t("residual1"));
+  weight(t("up_w"), {hidden, 4 * hidden});
+  g.node("MatMul", {t("res1"), t("up_w")}, {t("up")}, t("mlp_up"));
+  g.node("Div", {t("up"), "sqrt2"}, {t("up_scaled")}, t("gelu_div"));
+  g.node("Erf", {t("up_scaled")}, {t("erf")}, t("gelu_erf"));
+  g.node("Add", {t("erf"), "one"}, {t("erf1")}, t("gelu_add"));
+  g.node("Mul", {t("up"), t("erf1")}, {t("gelu_mul")}, t("gelu_mul"));
+  g.node("Mul", {t("gelu_mul"), "half"}, {t("gelu")}, t("gelu_half"));
+  weight(t("down_w"), {4 * hidden, hidden});
+  g.node("MatMul", {t("gelu"), t("down_w")}, {t("down")}, t("mlp_down"));
+  g.node("Add", {t("res1"), t("down")}, {t("out")}, t("residual2"));
   return t("out");
 }
 
-void scalar(onnx::GraphProto& g, const std::string& name, float v) {
-  auto* t = g.add_initializer();
-  t->set_name(name);
-  t->set_data_type(kFloat);
-  t->add_float_data(v);
-}
-void int_vector(onnx::GraphProto& g, const std::string& name, std::vector<std::int64_t> v) {
-  auto* t = g.add_initializer();
-  t->set_name(name);
-  t->set_data_type(kInt64);
-  t->add_dims(static_cast<std::int64_t>(v.size()));
-  for (auto x : v) t->add_int64_data(x);
+onnx::ModelProto base_model(int opset) {
+  onnx::ModelProto m = gen::model(opset, "trtlens-bench");
+  m.mutable_graph()->set_name("bench");
+  return m;
 }
 
 int transformer(const std::string& out, int layers) {
   const int hidden = 16, heads = 2, seq = 8;
   std::mt19937 rng(7);
   onnx::ModelProto m = base_model(17);
-  auto& g = *m.mutable_graph();
-  io(g.add_input(), "tokens", {1, seq, hidden});
-  scalar(g, "eps", 1e-5f);
-  scalar(g, "scale", 0.25f);
-  scalar(g, "sqrt2", 1.4142135f);
-  scalar(g, "one", 1.0f);
-  scalar(g, "half", 0.5f);
-  int_vector(g, "qkv_shape", {1, seq, 3, heads, hidden / heads});
-  int_vector(g, "hidden_shape", {1, seq, hidden});
-  int_vector(g, "axis0", {0});
+  GraphWriter g(*m.mutable_graph());
+  g.input("tokens", {1, seq, hidden});
+  g.filled_weight("eps", {}, 1e-5f);
+  g.filled_weight("scale", {}, 0.25f);
+  g.filled_weight("sqrt2", {}, 1.4142135f);
+  g.filled_weight("one", {}, 1.0f);
+  g.filled_weight("half", {}, 0.5f);
+  g.ints("qkv_shape", {1, seq, 3, heads, hidden / heads});
+  g.ints("hidden_shape", {1, seq, hidden});
+  g.ints("axis0", {0});
   std::string x = "tokens";
   for (int l = 0; l < layers; ++l) x = layer(g, x, l, hidden, heads, rng);
-  io(g.add_output(), x, {1, seq, hidden});
+  g.output(x, {1, seq, hidden});
   std::ofstream file(out, std::ios::binary);
   if (!m.SerializeToOstream(&file)) return 1;
-  std::cout << out << ": " << g.node_size() << " nodes\n";
+  std::cout << out << ": " << m.graph().node_size() << " nodes\n";
   return 0;
 }
 
@@ -169,7 +101,8 @@ int external(const std::string& out, std::int64_t megabytes) {
   while ((side + 1) * (side + 1) * 4 * layers <= total) ++side;
   onnx::ModelProto m = base_model(17);
   auto& g = *m.mutable_graph();
-  io(g.add_input(), "x", {1, side});
+  GraphWriter writer(g);
+  writer.input("x", {1, side});
   const std::string data_name = out.substr(out.find_last_of('/') + 1) + ".data";
   std::ofstream data(out + ".data", std::ios::binary);
   std::mt19937 rng(3);
@@ -182,7 +115,7 @@ int external(const std::string& out, std::int64_t megabytes) {
     data.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(block.size() * 4));
     auto* w = g.add_initializer();
     w->set_name("w" + std::to_string(l));
-    w->set_data_type(kFloat);
+    w->set_data_type(onnx::TensorProto::FLOAT);
     w->add_dims(side);
     w->add_dims(side);
     w->set_data_location(onnx::TensorProto::EXTERNAL);
@@ -197,10 +130,10 @@ int external(const std::string& out, std::int64_t megabytes) {
     add("length", std::to_string(length));
     offset += length;
     const std::string y = "h" + std::to_string(l);
-    node(g, "MatMul", {x, w->name()}, {y}, "matmul" + std::to_string(l));
+    writer.node("MatMul", {x, w->name()}, {y}, "matmul" + std::to_string(l));
     x = y;
   }
-  io(g.add_output(), x, {1, side});
+  writer.output(x, {1, side});
   std::ofstream file(out, std::ios::binary);
   if (!m.SerializeToOstream(&file)) return 1;
   std::cout << out << ": " << layers << " MatMul layers, " << (offset >> 20) << " MiB external\n";
@@ -208,6 +141,7 @@ int external(const std::string& out, std::int64_t megabytes) {
 }
 
 }  // namespace
+}  // namespace trtlens
 
 int main(int argc, char** argv) {
   if (argc != 4) {
@@ -215,8 +149,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string kind = argv[1];
-  if (kind == "transformer") return transformer(argv[2], std::stoi(argv[3]));
-  if (kind == "external") return external(argv[2], std::stoll(argv[3]));
+  if (kind == "transformer") return trtlens::transformer(argv[2], std::stoi(argv[3]));
+  if (kind == "external") return trtlens::external(argv[2], std::stoll(argv[3]));
   std::cerr << "unknown model kind '" << kind << "'\n";
   return 2;
 }

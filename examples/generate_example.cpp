@@ -15,94 +15,20 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "onnx/onnx_pb.h"
+#include "tools/gen/onnx_gen.h"
 
+namespace trtlens {
 namespace {
 
-constexpr int kFloat = onnx::TensorProto::FLOAT;
-constexpr int kInt64 = onnx::TensorProto::INT64;
 constexpr int kImage = 32, kPatch = 8, kDim = 32, kHeads = 2, kTokens = (kImage / kPatch) * (kImage / kPatch);
 constexpr int kClasses = 10;
 
-class Graph {
- public:
-  explicit Graph(onnx::GraphProto& g) : g_(g) {}
+using gen::attr;
+using gen::GraphWriter;
+using gen::value_info;
 
-  onnx::NodeProto& node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out,
-                        const std::string& name) {
-    auto* n = g_.add_node();
-    n->set_op_type(op);
-    n->set_name(name);
-    for (auto& i : in) n->add_input(i);
-    for (auto& o : out) n->add_output(o);
-    return *n;
-  }
-  void weight(const std::string& name, std::vector<std::int64_t> dims, float stddev) {
-    auto* t = g_.add_initializer();
-    t->set_name(name);
-    t->set_data_type(kFloat);
-    std::int64_t n = 1;
-    for (auto d : dims) {
-      t->add_dims(d);
-      n *= d;
-    }
-    std::normal_distribution<float> dist(0.0f, stddev);
-    std::string raw(static_cast<std::size_t>(n) * 4, '\0');
-    for (std::int64_t i = 0; i < n; ++i) {
-      // Round to 1/1024 so the file compresses and reads nicely in a hex dump; values stay well inside fp16.
-      float v = static_cast<float>(static_cast<int>(dist(rng_) * 1024.0f)) / 1024.0f;
-      std::memcpy(raw.data() + i * 4, &v, 4);
-    }
-    t->set_raw_data(raw);
-  }
-  void constant_fill(const std::string& name, std::vector<std::int64_t> dims, float value) {
-    auto* t = g_.add_initializer();
-    t->set_name(name);
-    t->set_data_type(kFloat);
-    std::int64_t n = 1;
-    for (auto d : dims) {
-      t->add_dims(d);
-      n *= d;
-    }
-    for (std::int64_t i = 0; i < n; ++i) t->add_float_data(value);
-  }
-  void ints(const std::string& name, std::vector<std::int64_t> values) {
-    auto* t = g_.add_initializer();
-    t->set_name(name);
-    t->set_data_type(kInt64);
-    t->add_dims(static_cast<std::int64_t>(values.size()));
-    for (auto v : values) t->add_int64_data(v);
-  }
-
- private:
-  onnx::GraphProto& g_;
-  std::mt19937 rng_{2024};
-};
-
-void attr(onnx::NodeProto& n, const std::string& name, std::vector<std::int64_t> values) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INTS);
-  for (auto v : values) a->add_ints(v);
-}
-void attr(onnx::NodeProto& n, const std::string& name, std::int64_t value) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INT);
-  a->set_i(value);
-}
-void attr(onnx::NodeProto& n, const std::string& name, float value) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::FLOAT);
-  a->set_f(value);
-}
-
-void io(onnx::ValueInfoProto* vi, const std::string& name, std::vector<std::int64_t> dims) {
-  vi->set_name(name);
-  auto* t = vi->mutable_type()->mutable_tensor_type();
-  t->set_elem_type(kFloat);
-  for (auto d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
-}
+// Weights rounded to 1/1024 so the file compresses and reads nicely in a hex dump; values stay well inside fp16.
+float round_1024(float v) { return static_cast<float>(static_cast<int>(v * 1024.0f)) / 1024.0f; }
 
 onnx::ModelProto tiny_vit() {
   onnx::ModelProto m;
@@ -115,28 +41,32 @@ onnx::ModelProto tiny_vit() {
   op->set_version(20);
   auto& proto = *m.mutable_graph();
   proto.set_name("tiny_vit");
-  Graph g(proto);
-  io(proto.add_input(), "image", {1, 3, kImage, kImage});
+  GraphWriter g(proto);
+  std::mt19937 rng{2024};
+  auto weight = [&](const std::string& name, const gen::Dims& dims, float stddev) {
+    g.random_weight(name, dims, stddev, rng, round_1024);
+  };
+  value_info(proto.add_input(), "image", {1, 3, kImage, kImage});
 
   // Patch embedding: an 8x8/8 convolution, then tokens as rows.
-  g.weight("patch.weight", {kDim, 3, kPatch, kPatch}, 0.05f);
-  g.weight("patch.bias", {kDim}, 0.02f);
+  weight("patch.weight", {kDim, 3, kPatch, kPatch}, 0.05f);
+  weight("patch.bias", {kDim}, 0.02f);
   auto& conv = g.node("Conv", {"image", "patch.weight", "patch.bias"}, {"patches"}, "patch_embed");
   attr(conv, "kernel_shape", std::vector<std::int64_t>{kPatch, kPatch});
   attr(conv, "strides", std::vector<std::int64_t>{kPatch, kPatch});
   g.ints("tokens.shape", {1, kDim, kTokens});
   g.node("Reshape", {"patches", "tokens.shape"}, {"patches_flat"}, "flatten_patches");
   attr(g.node("Transpose", {"patches_flat"}, {"tokens"}, "tokens_first"), "perm", std::vector<std::int64_t>{0, 2, 1});
-  g.weight("pos_embed", {1, kTokens, kDim}, 0.02f);
+  weight("pos_embed", {1, kTokens, kDim}, 0.02f);
   g.node("Add", {"tokens", "pos_embed"}, {"x0"}, "add_position");
 
   // Attention block (pre-norm).
-  g.constant_fill("ln1.scale", {kDim}, 1.0f);
-  g.constant_fill("ln1.bias", {kDim}, 0.0f);
+  g.filled_weight("ln1.scale", {kDim}, 1.0f);
+  g.filled_weight("ln1.bias", {kDim}, 0.0f);
   auto& ln1 = g.node("LayerNormalization", {"x0", "ln1.scale", "ln1.bias"}, {"h1"}, "ln1");
   attr(ln1, "axis", std::int64_t{-1});
   attr(ln1, "epsilon", 1e-5f);
-  g.weight("attn.qkv", {kDim, 3 * kDim}, 0.05f);
+  weight("attn.qkv", {kDim, 3 * kDim}, 0.05f);
   g.node("MatMul", {"h1", "attn.qkv"}, {"qkv"}, "qkv_proj");
   g.ints("qkv.shape", {1, kTokens, 3, kHeads, kDim / kHeads});
   g.node("Reshape", {"qkv", "qkv.shape"}, {"qkv_heads"}, "split_heads");
@@ -149,46 +79,47 @@ onnx::ModelProto tiny_vit() {
   g.node("Squeeze", {"v5", "axis0"}, {"v"}, "squeeze_v");
   attr(g.node("Transpose", {"k"}, {"k_t"}, "k_transpose"), "perm", std::vector<std::int64_t>{0, 1, 3, 2});
   g.node("MatMul", {"q", "k_t"}, {"scores"}, "attn_scores");
-  g.constant_fill("attn.scale", {}, 0.25f);  // 1/sqrt(head dim 16)
+  g.filled_weight("attn.scale", {}, 0.25f);  // 1/sqrt(head dim 16)
   g.node("Mul", {"scores", "attn.scale"}, {"scores_scaled"}, "attn_scale");
   attr(g.node("Softmax", {"scores_scaled"}, {"probs"}, "attn_softmax"), "axis", std::int64_t{-1});
   g.node("MatMul", {"probs", "v"}, {"context"}, "attn_context");
   attr(g.node("Transpose", {"context"}, {"context_t"}, "merge_heads"), "perm", std::vector<std::int64_t>{0, 2, 1, 3});
   g.ints("hidden.shape", {1, kTokens, kDim});
   g.node("Reshape", {"context_t", "hidden.shape"}, {"context_flat"}, "merge_reshape");
-  g.weight("attn.out", {kDim, kDim}, 0.05f);
+  weight("attn.out", {kDim, kDim}, 0.05f);
   g.node("MatMul", {"context_flat", "attn.out"}, {"attn_out"}, "out_proj");
   g.node("Add", {"x0", "attn_out"}, {"x1"}, "residual_attn");
 
   // MLP with Gelu (opset 20).
-  g.constant_fill("ln2.scale", {kDim}, 1.0f);
-  g.constant_fill("ln2.bias", {kDim}, 0.0f);
+  g.filled_weight("ln2.scale", {kDim}, 1.0f);
+  g.filled_weight("ln2.bias", {kDim}, 0.0f);
   attr(g.node("LayerNormalization", {"x1", "ln2.scale", "ln2.bias"}, {"h2"}, "ln2"), "axis", std::int64_t{-1});
-  g.weight("mlp.up", {kDim, 2 * kDim}, 0.05f);
+  weight("mlp.up", {kDim, 2 * kDim}, 0.05f);
   g.node("MatMul", {"h2", "mlp.up"}, {"up"}, "mlp_up");
   g.node("Gelu", {"up"}, {"act"}, "mlp_gelu");
-  g.weight("mlp.down", {2 * kDim, kDim}, 0.05f);
+  weight("mlp.down", {2 * kDim, kDim}, 0.05f);
   g.node("MatMul", {"act", "mlp.down"}, {"down"}, "mlp_down");
   g.node("Add", {"x1", "down"}, {"x2"}, "residual_mlp");
 
   // Head: mean over tokens (ReduceMean-18 takes its axes as an input), then a linear classifier.
   g.ints("token.axis", {1});
   attr(g.node("ReduceMean", {"x2", "token.axis"}, {"pooled"}, "mean_tokens"), "keepdims", std::int64_t{0});
-  g.weight("head.weight", {kClasses, kDim}, 0.05f);
-  g.weight("head.bias", {kClasses}, 0.02f);
+  weight("head.weight", {kClasses, kDim}, 0.05f);
+  weight("head.bias", {kClasses}, 0.02f);
   attr(g.node("Gemm", {"pooled", "head.weight", "head.bias"}, {"logits"}, "classifier"), "transB", std::int64_t{1});
-  io(proto.add_output(), "logits", {1, kClasses});
+  value_info(proto.add_output(), "logits", {1, kClasses});
   return m;
 }
 
 }  // namespace
+}  // namespace trtlens
 
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: generate_example OUT.onnx\n";
     return 2;
   }
-  const onnx::ModelProto model = tiny_vit();
+  const onnx::ModelProto model = trtlens::tiny_vit();
   std::string bytes;
   // Deterministic serialisation: the committed file must be reproducible byte for byte.
   {

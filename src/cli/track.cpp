@@ -27,6 +27,38 @@ Result<std::unique_ptr<Store>> open_store(const TrackOptions& o) {
   return Store::open(o.data_dir.empty() ? Store::default_data_dir() : std::filesystem::path(o.data_dir));
 }
 
+// What list, show and diff start with: the target from --trt/--precision/--strict, the open library and (show,
+// diff) the model named on the command line.
+struct Opened {
+  Target target;
+  std::unique_ptr<Store> store;
+  store::ModelInfo model;
+};
+Result<Opened> open_for_target(const TrackOptions& o, bool with_model) {
+  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
+  if (!target) return target.error();
+  auto s = open_store(o);
+  if (!s) return s.error();
+  Opened opened{std::move(target.value()), std::move(s.value()), {}};
+  if (with_model) {
+    auto m = opened.store->model(o.name);
+    if (!m) return m.error();
+    opened.model = std::move(m.value());
+  }
+  return opened;
+}
+
+std::string target_text(const Target& t) {
+  return "TensorRT " + t.release->name + ", " + store::precision_key(t) + (t.strict ? ", strict" : "");
+}
+
+void print_tags(const std::vector<std::string>& tags, const char* lead, const char* end) {
+  if (tags.empty()) return;
+  std::cout << lead;
+  for (const auto& t : tags) std::cout << " " << t;
+  std::cout << end;
+}
+
 std::string counts_text(const store::Counts& c) {
   std::ostringstream s;
   s << c.convertible << " convertible, " << c.fallback << " fallback, " << c.unsupported << " unsupported";
@@ -68,20 +100,18 @@ int run_add(const TrackOptions& o) {
 }
 
 int run_list(const TrackOptions& o) {
-  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
-  if (!target) return fail(target.error().message);
-  auto s = open_store(o);
-  if (!s) return fail(s.error().message);
-  auto models = s.value()->list();
+  auto opened = open_for_target(o, false);
+  if (!opened) return fail(opened.error().message);
+  const Target& target = opened->target;
+  Store& store = *opened->store;
+  auto models = store.list();
   if (!models) return fail(models.error().message);
-  nlohmann::json out{{"target", store::target_json(*target)}, {"models", nlohmann::json::array()}};
-  if (o.format != "json")
-    std::cout << "TensorRT " << target->release->name << ", " << store::precision_key(*target)
-              << (o.strict ? ", strict" : "") << "\n";
+  nlohmann::json out{{"target", store::target_json(target)}, {"models", nlohmann::json::array()}};
+  if (o.format != "json") std::cout << target_text(target) << "\n";
   for (const auto& m : *models) {
     const auto* latest = m.latest();
     Result<store::CachedAnalysis> a = make_error("E_NOT_FOUND", "no versions");
-    if (latest) a = s.value()->analysis(*latest, *target);
+    if (latest) a = store.analysis(*latest, target);
     if (o.format == "json") {
       nlohmann::json item{{"name", m.name}, {"tags", m.tags}, {"version_count", m.versions.size()}, {"latest", nullptr}};
       if (latest) {
@@ -94,10 +124,7 @@ int run_list(const TrackOptions& o) {
     std::cout << std::left << std::setw(24) << m.name << " v" << std::setw(4) << (latest ? latest->number : 0);
     if (a) std::cout << " [" << bar(a->counts) << "] " << counts_text(a->counts);
     else std::cout << " " << a.error().message;
-    if (!m.tags.empty()) {
-      std::cout << "  tags:";
-      for (const auto& t : m.tags) std::cout << " " << t;
-    }
+    print_tags(m.tags, "  tags:", "");
     std::cout << "\n";
   }
   if (o.format == "json") std::cout << out.dump(2) << "\n";
@@ -106,26 +133,20 @@ int run_list(const TrackOptions& o) {
 }
 
 int run_show(const TrackOptions& o) {
-  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
-  if (!target) return fail(target.error().message);
-  auto s = open_store(o);
-  if (!s) return fail(s.error().message);
-  auto m = s.value()->model(o.name);
-  if (!m) return fail(m.error().message);
+  auto opened = open_for_target(o, true);
+  if (!opened) return fail(opened.error().message);
+  const Target& target = opened->target;
+  Store& store = *opened->store;
+  const store::ModelInfo* m = &opened->model;
   nlohmann::json out = store::model_json(*m);
-  out["target"] = store::target_json(*target);
+  out["target"] = store::target_json(target);
   if (o.format != "json") {
-    std::cout << m->name << "  (TensorRT " << target->release->name << ", " << store::precision_key(*target)
-              << (o.strict ? ", strict" : "") << ")\n";
-    if (!m->tags.empty()) {
-      std::cout << "tags:";
-      for (const auto& t : m->tags) std::cout << " " << t;
-      std::cout << "\n";
-    }
+    std::cout << m->name << "  (" << target_text(target) << ")\n";
+    print_tags(m->tags, "tags:", "\n");
   }
   for (std::size_t i = 0; i < m->versions.size(); ++i) {
     const auto& v = m->versions[i];
-    auto a = s.value()->analysis(v, *target);
+    auto a = store.analysis(v, target);
     out["versions"][i]["summary"] = a ? store::counts_json(a->counts) : nlohmann::json(nullptr);
     if (o.format == "json") continue;
     std::cout << "  v" << std::left << std::setw(4) << v.number << v.added_at << "  " << v.sha256.substr(0, 12) << "  "
@@ -157,13 +178,12 @@ int run_rename(const TrackOptions& o) {
 
 // Exit code 1 when some node became unsupported: usable as a regression gate in CI.
 int run_diff(const TrackOptions& o) {
-  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
-  if (!target) return fail(target.error().message);
-  auto s = open_store(o);
-  if (!s) return fail(s.error().message);
-  auto m = s.value()->model(o.name);
-  if (!m) return fail(m.error().message);
-  auto to = s.value()->version(o.name, o.to);
+  auto opened = open_for_target(o, true);
+  if (!opened) return fail(opened.error().message);
+  const Target& target = opened->target;
+  Store& store = *opened->store;
+  const store::ModelInfo* m = &opened->model;
+  auto to = store.version(o.name, o.to);
   if (!to) return fail(to.error().message);
   int from_number = o.from;
   if (from_number == 0) {
@@ -171,15 +191,14 @@ int run_diff(const TrackOptions& o) {
     for (const auto& v : m->versions)
       if (v.number < to->number) from_number = v.number;
   }
-  auto from = s.value()->version(o.name, from_number);
+  auto from = store.version(o.name, from_number);
   if (!from) return fail(from.error().message);
-  auto d = s.value()->diff(*from, *to, *target);
+  auto d = store.diff(*from, *to, target);
   if (!d) return fail(d.error().message);
   if (o.format == "json") {
-    std::cout << store::diff_json(*m, *from, *to, *target, *d).dump(2) << "\n";
+    std::cout << store::diff_json(*m, *from, *to, target, *d).dump(2) << "\n";
   } else {
-    std::cout << m->name << " v" << from->number << " -> v" << to->number << " (TensorRT " << target->release->name
-              << ", " << store::precision_key(*target) << ")\n"
+    std::cout << m->name << " v" << from->number << " -> v" << to->number << " (" << target_text(target) << ")\n"
               << "  v" << from->number << ": " << counts_text(d->from) << "\n"
               << "  v" << to->number << ": " << counts_text(d->to) << "\n";
     auto print = [](const char* title, const std::vector<store::NodeChange>& changes) {

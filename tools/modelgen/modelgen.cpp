@@ -11,90 +11,22 @@
 #include <vector>
 
 #include "onnx/onnx_pb.h"
+#include "tools/gen/onnx_gen.h"
 
+namespace trtlens {
 namespace {
 
-using Dims = std::vector<std::int64_t>;
+using gen::attr;
+using gen::Dims;
 
-class Graph {
+// Weights here are constant fills (0.01 unless said): the models exist for their structure, not their values.
+class Graph : public gen::GraphWriter {
  public:
-  explicit Graph(onnx::GraphProto* g) : g_(g) {}
-  onnx::NodeProto& node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out,
-                        const std::string& name) {
-    auto* n = g_->add_node();
-    n->set_op_type(op);
-    n->set_name(name);
-    for (auto& i : in) n->add_input(i);
-    for (auto& o : out) n->add_output(o);
-    return *n;
-  }
-  void input(const std::string& name, Dims dims, int dtype = onnx::TensorProto::FLOAT) { value(g_->add_input(), name, dims, dtype); }
-  void output(const std::string& name, Dims dims, int dtype = onnx::TensorProto::FLOAT) { value(g_->add_output(), name, dims, dtype); }
-  void weight(const std::string& name, Dims dims, float fill = 0.01f) {
-    auto* t = g_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    std::int64_t count = 1;
-    for (auto d : dims) {
-      t->add_dims(d);
-      count *= d;
-    }
-    for (std::int64_t i = 0; i < count; ++i) t->add_float_data(fill);
-  }
-  void ints(const std::string& name, Dims values) {
-    auto* t = g_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
-    t->add_dims(static_cast<std::int64_t>(values.size()));
-    for (auto v : values) t->add_int64_data(v);
-  }
-  onnx::GraphProto* proto() { return g_; }
-
- private:
-  static void value(onnx::ValueInfoProto* v, const std::string& name, const Dims& dims, int dtype) {
-    v->set_name(name);
-    auto* tt = v->mutable_type()->mutable_tensor_type();
-    tt->set_elem_type(dtype);
-    auto* shape = tt->mutable_shape();
-    for (auto d : dims) shape->add_dim()->set_dim_value(d);
-  }
-  onnx::GraphProto* g_;
+  using GraphWriter::GraphWriter;
+  void weight(const std::string& name, const Dims& dims, float fill = 0.01f) { filled_weight(name, dims, fill); }
 };
 
-void attr(onnx::NodeProto& n, const std::string& name, Dims values) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INTS);
-  for (auto v : values) a->add_ints(v);
-}
-void attr(onnx::NodeProto& n, const std::string& name, std::int64_t value) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INT);
-  a->set_i(value);
-}
-void attr(onnx::NodeProto& n, const std::string& name, const std::string& value) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::STRING);
-  a->set_s(value);
-}
-void attr(onnx::NodeProto& n, const std::string& name, const onnx::GraphProto& g) {
-  auto* a = n.add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::GRAPH);
-  *a->mutable_g() = g;
-}
-
-onnx::ModelProto model(int opset) {
-  onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.set_producer_name("trtlens-modelgen");
-  auto* o = m.add_opset_import();
-  o->set_domain("");
-  o->set_version(opset);
-  return m;
-}
+onnx::ModelProto model(int opset) { return gen::model(opset, "trtlens-modelgen"); }
 
 void conv_block(Graph& g, const std::string& prefix, const std::string& in, const std::string& out, int cin, int cout) {
   g.weight(prefix + ".weight", {cout, cin, 3, 3});
@@ -107,7 +39,7 @@ void conv_block(Graph& g, const std::string& prefix, const std::string& in, cons
 onnx::GraphProto if_body(const std::string& name, const std::string& op, const std::string& in) {
   onnx::GraphProto body;
   body.set_name(name);
-  Graph b(&body);
+  Graph b(body);
   b.node(op, {in}, {name + "_out"}, name + "/" + op);
   b.output(name + "_out", {1, 10});
   return body;
@@ -116,7 +48,7 @@ onnx::GraphProto if_body(const std::string& name, const std::string& op, const s
 onnx::ModelProto small() {
   auto m = model(20);
   m.mutable_graph()->set_name("small_convnet");
-  Graph g(m.mutable_graph());
+  Graph g(*m.mutable_graph());
   g.input("image", {1, 3, 32, 32});
   conv_block(g, "stem", "image", "stem_out", 3, 8);
   g.node("Gelu", {"stem_out"}, {"gelu_out"}, "stem/Gelu");
@@ -142,7 +74,7 @@ onnx::ModelProto xss() {
   auto m = model(17);
   m.set_doc_string("<script>alert('doc')</script>");
   m.mutable_graph()->set_name("<b>graph</b>");
-  Graph g(m.mutable_graph());
+  Graph g(*m.mutable_graph());
   g.input("x<i>", {1, 4});
   auto& n = g.node("Relu", {"x<i>"}, {"y\"'><svg onload=alert(2)>"}, "<img src=x onerror=alert(1)>");
   n.set_doc_string("<script>alert(3)</script>");
@@ -156,7 +88,7 @@ onnx::ModelProto xss() {
 onnx::ModelProto big(int nodes) {
   auto m = model(17);
   m.mutable_graph()->set_name("big_transformer");
-  Graph g(m.mutable_graph());
+  Graph g(*m.mutable_graph());
   const int d = 16;
   g.input("tokens", {1, 8, d});
   g.weight("w_qkv", {d, d});
@@ -199,7 +131,7 @@ onnx::ModelProto big(int nodes) {
 onnx::ModelProto example() {
   auto m = model(17);
   m.mutable_graph()->set_name("cnn_attention_example");
-  Graph g(m.mutable_graph());
+  Graph g(*m.mutable_graph());
   g.input("image", {1, 3, 64, 64});
   conv_block(g, "backbone/stage1", "image", "s1", 3, 16);
   auto& pool = g.node("MaxPool", {"s1"}, {"p1"}, "backbone/stage1/MaxPool");
@@ -240,21 +172,22 @@ int usage() {
 }
 
 }  // namespace
+}  // namespace trtlens
 
 int main(int argc, char** argv) {
-  if (argc < 3) return usage();
+  if (argc < 3) return trtlens::usage();
   const std::string kind = argv[1];
   const std::string out = argv[2];
   int nodes = 10000;
   for (int i = 3; i + 1 < argc; i += 2)
     if (std::string(argv[i]) == "--nodes") nodes = std::atoi(argv[i + 1]);
-  if (nodes < 1 || nodes > 5000000) return usage();
+  if (nodes < 1 || nodes > 5000000) return trtlens::usage();
   onnx::ModelProto m;
-  if (kind == "small") m = small();
-  else if (kind == "xss") m = xss();
-  else if (kind == "big") m = big(nodes);
-  else if (kind == "example") m = example();
-  else return usage();
+  if (kind == "small") m = trtlens::small();
+  else if (kind == "xss") m = trtlens::xss();
+  else if (kind == "big") m = trtlens::big(nodes);
+  else if (kind == "example") m = trtlens::example();
+  else return trtlens::usage();
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   if (!file || !m.SerializeToOstream(&file)) {
     std::cerr << "trtlens-modelgen: cannot write " << out << "\n";
