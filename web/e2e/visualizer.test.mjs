@@ -67,6 +67,34 @@ describe("visualizer", () => {
     await page.close();
   });
 
+  test("extra builder precisions (FP16 + INT8) match the CLI's --precision fp16,int8", TEST, async () => {
+    const { page, errors } = await open();
+    await setTarget(page, "10.15", "fp16");
+    const boxes = async () => page.$$eval("#precision-extra input[data-precision]", (els) => els.map((e) => e.dataset.precision));
+    assert.ok((await boxes()).includes("int8"), "10.15 offers INT8 next to FP16");
+    assert.ok((await boxes()).includes("fp8"), "10.15 offers FP8");
+    await page.check('#precision-extra input[data-precision="int8"]');
+    // The analysis lists the builder precisions narrowest first: "(int8,fp16)".
+    await page.waitForFunction(() => /\(int8,fp16\b/.test(document.querySelector("#summary .target")?.textContent ?? ""));
+    for (const [release, version] of [["10.15", "10.15.1"], ["8.6", "8.6.1"]]) {
+      if (release === "8.6") {
+        await page.selectOption("#runtime-type", release);
+        await page.waitForFunction(() => (document.querySelector("#summary .target")?.textContent ?? "").includes("TensorRT 8.6"));
+        assert.ok(!(await boxes()).includes("fp8"), "8.6 has no FP8 to offer");
+        assert.ok(await page.isChecked('#precision-extra input[data-precision="int8"]'), "INT8 stays checked across releases");
+      }
+      const cli = cliJson(models.small, release, "fp16,int8");
+      assert.deepEqual(await summaryCounts(page),
+        { convertible: cli.summary.convertible, fallback: cli.summary.fallback, unsupported: cli.summary.unsupported },
+        `summary for ${version} fp16,int8`);
+      const shown = await badgesByName(page);
+      for (const n of cli.nodes.filter((x) => x.graph === "")) assert.equal(shown[n.name], n.status, `${n.name} on ${version} fp16,int8`);
+    }
+    await page.screenshot({ path: path.join(shots, "extra-precision.png") });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test("switching release and precision changes badges without reloading", TEST, async () => {
     const { page } = await open();
     await page.evaluate(() => ((window).__marker = 1));

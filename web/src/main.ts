@@ -12,6 +12,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const ui = {
   model: $<HTMLSelectElement>("model-select"), file: $<HTMLInputElement>("file-input"),
   release: $<HTMLSelectElement>("runtime-type"), precision: $<HTMLSelectElement>("precision"), strict: $<HTMLInputElement>("strict"),
+  precisionExtra: $<HTMLElement>("precision-extra"),
   error: $("error"), summary: $("summary"), breadcrumb: $("breadcrumb"), viewport: $("viewport"), empty: $("empty"),
   search: $<HTMLInputElement>("search"), results: $<HTMLUListElement>("search-results"), edgeLabels: $<HTMLInputElement>("edge-labels"),
   drop: $("drop-overlay"), tracked: $("tracked"),
@@ -33,7 +34,7 @@ const state = {
 const graphView = new GraphView(ui.viewport);
 const drawer = new Drawer();
 const pages = new TrackedPages(ui.tracked, {
-  target: () => ({ trt: ui.release.value, precision: ui.precision.value, strict: ui.strict.checked }),
+  target: () => ({ trt: ui.release.value, precision: precisions(), strict: ui.strict.checked }),
   openVersion: async (name, version, node) => {
     const opened = await trackedApi.open(name, version);
     const q = new URLSearchParams({ model: opened.id });
@@ -52,13 +53,36 @@ function clearError(): void {
 }
 
 // --- runtime selector -------------------------------------------------------------------------------------------
+// TensorRT builds with several precision flags at once (FP16 + INT8 is the common pair): the select is the desired
+// precision, the check boxes add the quantized ones this release has. The API takes them comma-separated.
+const QUANTIZED = ["int8", "fp8", "int4", "fp4"];
 function fillPrecisions(): void {
   const release = state.releases.find((r) => r.release === ui.release.value);
   const previous = ui.precision.value || "fp16";
   ui.precision.replaceChildren(...(release?.precisions ?? []).map((p) => h("option", { value: p }, p.toUpperCase())));
   const available = release?.precisions ?? [];
   ui.precision.value = available.includes(previous) ? previous : available.includes("fp16") ? "fp16" : available[0] ?? "fp32";
+  fillExtraPrecisions(available);
 }
+function fillExtraPrecisions(available: string[]): void {
+  const checked = new Set(extraPrecisions());
+  const extras = available.filter((p) => QUANTIZED.includes(p) && p !== ui.precision.value);
+  ui.precisionExtra.replaceChildren(...(extras.length ? [h("span", {}, "+")] : []), ...extras.map((p) => {
+    const box = h("input", { type: "checkbox", "data-precision": p }) as HTMLInputElement;
+    box.checked = checked.has(p);
+    box.addEventListener("change", () => void onTargetChange());
+    return h("label", {}, box, p.toUpperCase());
+  }));
+}
+function extraPrecisions(): string[] {
+  return [...ui.precisionExtra.querySelectorAll<HTMLInputElement>("input[data-precision]")]
+    .filter((b) => b.checked).map((b) => b.dataset.precision!);
+}
+// "fp16" or "fp16,int8": the desired precision first, then the extra builder flags.
+function precisions(): string {
+  return [ui.precision.value, ...extraPrecisions().filter((p) => p !== ui.precision.value)].join(",");
+}
+let onTargetChange: () => Promise<void> = async () => {};
 
 let analysisRequest = 0;
 async function refreshAnalysis(): Promise<void> {
@@ -66,7 +90,7 @@ async function refreshAnalysis(): Promise<void> {
   const id = state.modelId;
   // Quick successive selector changes race: only the newest answer may paint.
   const request = ++analysisRequest;
-  const analysis = await api.analysis(id, ui.release.value, ui.precision.value, ui.strict.checked);
+  const analysis = await api.analysis(id, ui.release.value, precisions(), ui.strict.checked);
   if (request !== analysisRequest || id !== state.modelId) return;
   state.analysis = analysis;
   state.status = new Map(analysis.nodes.map((n) => [n.index, n.status]));
@@ -77,7 +101,7 @@ async function refreshAnalysis(): Promise<void> {
 }
 
 function drawerContext() {
-  return { modelId: state.modelId, graph: state.graph!, analysis: state.analysis, precision: ui.precision.value, strict: ui.strict.checked };
+  return { modelId: state.modelId, graph: state.graph!, analysis: state.analysis, precision: precisions(), strict: ui.strict.checked };
 }
 
 // --- graph levels -----------------------------------------------------------------------------------------------
@@ -314,8 +338,12 @@ function onKey(e: KeyboardEvent): void {
 // --- wiring -----------------------------------------------------------------------------------------------------
 function wire(): void {
   const onTarget = () => (onTrackedPage() ? pages.refresh() : refreshAnalysis()).catch((e) => showError((e as Error).message));
+  onTargetChange = onTarget;
   ui.release.addEventListener("change", () => { fillPrecisions(); void onTarget(); });
-  ui.precision.addEventListener("change", () => void onTarget());
+  ui.precision.addEventListener("change", () => {
+    fillExtraPrecisions(state.releases.find((r) => r.release === ui.release.value)?.precisions ?? []);
+    void onTarget();
+  });
   ui.strict.addEventListener("change", () => void onTarget());
   ui.model.addEventListener("change", () => { location.hash = `model=${ui.model.value}`; });
   window.addEventListener("hashchange", () => void route().catch((e) => showError((e as Error).message)));
