@@ -213,6 +213,13 @@ describe("visualizer", () => {
     assert.deepEqual(await summaryCounts(page), { convertible: cli.summary.convertible, fallback: cli.summary.fallback, unsupported: cli.summary.unsupported });
     await page.locator("[data-group-name]").first().dispatchEvent("dblclick");
     await page.waitForSelector("[data-node-name] .badge[data-status]");
+    // Inside a group, tensors crossing its border get stubs with edges, so the group's wiring stays visible.
+    const stubs = await page.$$eval('[data-boundary="1"]', (els) => els.map((e) => ({ kind: e.classList.contains("input") ? "in" : "out", item: e.dataset.item })));
+    assert.ok(stubs.some((s) => s.kind === "in"), `a tensor entering the group has a stub: ${JSON.stringify(stubs)}`);
+    assert.ok(stubs.some((s) => s.kind === "out"), `a tensor leaving the group has a stub: ${JSON.stringify(stubs)}`);
+    const edgePaths = await page.locator("svg.edges > path").count();
+    assert.ok(edgePaths >= stubs.length, `every stub is wired (${edgePaths} edges for ${stubs.length} stubs)`);
+    await page.screenshot({ path: path.join(shots, "group-boundary.png") });
     await page.close();
   });
 

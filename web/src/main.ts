@@ -117,7 +117,10 @@ function itemBadge(item: Item): HTMLElement {
 function renderItem(item: Item): HTMLElement {
   const g = state.graph!;
   if (item.kind === "input" || item.kind === "output")
-    return h("div", { class: `item tensor ${item.kind}`, "data-tensor-name": item.label, "data-item": item.id, title: `graph ${item.kind}` }, item.label);
+    return h("div", { class: `item tensor ${item.kind}${item.boundary ? " boundary" : ""}`, "data-tensor-name": item.label,
+      "data-item": item.id, "data-boundary": item.boundary ? "1" : undefined,
+      title: item.boundary ? (item.kind === "input" ? "comes from outside this group" : "used outside this group") : `graph ${item.kind}` },
+      item.label);
   if (item.kind === "group") {
     const el = h("div", { class: "item group", "data-group-name": item.label, "data-item": item.id, tabindex: -1, title: "Double-click or Enter to open" },
       h("div", { class: "title" }, h("span", { class: "name" }, item.label), itemBadge(item)),

@@ -6,6 +6,7 @@ import type { GraphNode, ModelGraph, Status } from "./api";
 
 export const FLAT_LIMIT = 250;   // a level with at most this many nodes shows them all
 export const MAX_ITEMS = 150;    // more items than this on a level are bucketed in file order
+export const MAX_BOUNDARY = 40;  // tensors crossing a group's border drawn one by one; the rest share one stub
 
 export interface Level {
   scope: string;                 // "" main graph, "head/If/then_branch" for a body
@@ -21,6 +22,7 @@ export interface Item {
   label: string;
   nodes: number[];               // node indices (one for a node item)
   level?: Level;                 // where opening a group leads
+  boundary?: boolean;            // input/output stub of a group level: the tensor comes from / goes to outside it
 }
 export interface Edge { from: string; to: string; tensors: string[] }
 export interface LevelView { level: Level; items: Item[]; edges: Edge[]; itemOf: Map<number, string> }
@@ -28,6 +30,7 @@ export interface LevelView { level: Level; items: Item[]; edges: Edge[]; itemOf:
 export class ModelViews {
   readonly byScope = new Map<string, number[]>();
   readonly producer = new Map<string, Map<string, number>>();  // scope -> tensor -> node
+  readonly consumers = new Map<string, Map<string, number[]>>();  // scope -> tensor -> nodes reading it
   readonly segments: string[][];
 
   constructor(readonly graph: ModelGraph) {
@@ -35,11 +38,18 @@ export class ModelViews {
     for (const s of graph.graphs) {
       this.byScope.set(s.path, []);
       this.producer.set(s.path, new Map());
+      this.consumers.set(s.path, new Map());
     }
     for (const n of graph.nodes) {
       this.byScope.get(n.graph)?.push(n.index);
       const produced = this.producer.get(n.graph);
       for (const out of n.outputs) if (out) produced?.set(out, n.index);
+      const read = this.consumers.get(n.graph);
+      for (const t of n.inputs) {
+        if (!t || !read) continue;
+        const list = read.get(t);
+        if (list) list.push(n.index); else read.set(t, [n.index]);
+      }
     }
   }
 
@@ -82,7 +92,57 @@ export class ModelViews {
       }
       for (const name of scope.outputs) items.push({ id: `out:${name}`, kind: "output", label: name, nodes: [] });
     }
-    return { level, items, edges: this.edges(level, inLevel, itemOf, atRoot), itemOf };
+    const edges = this.edges(level, inLevel, itemOf, atRoot);
+    if (!atRoot && scope) this.addBoundary(inLevel, itemOf, scope, items, edges);
+    return { level, items, edges, itemOf };
+  }
+
+  // A group level is part of a bigger graph: tensors that enter it (made by nodes outside the group, or graph
+  // inputs) and tensors that leave it (read outside, or graph outputs) get stubs, so the group's wiring stays visible.
+  private addBoundary(inLevel: number[], itemOf: Map<number, string>, scope: ModelGraph["graphs"][number],
+                      items: Item[], edges: Edge[]): void {
+    const members = new Set(inLevel);
+    const produced = this.producer.get(scope.path) ?? new Map<string, number>();
+    const read = this.consumers.get(scope.path) ?? new Map<string, number[]>();
+    const graphInputs = new Set(scope.inputs.filter((t) => scope.tensors[t]?.kind !== "initializer"));
+    const graphOutputs = new Set(scope.outputs);
+    const entering = new Map<string, Set<string>>();  // tensor -> items reading it
+    const leaving = new Map<string, Set<string>>();   // tensor -> item making it
+    const note = (map: Map<string, Set<string>>, tensor: string, item: string) => {
+      const set = map.get(tensor);
+      if (set) set.add(item); else map.set(tensor, new Set([item]));
+    };
+    for (const i of inLevel) {
+      const node = this.graph.nodes[i];
+      for (const t of node.inputs) {
+        if (!t) continue;
+        const p = produced.get(t);
+        if (p !== undefined ? !members.has(p) : graphInputs.has(t)) note(entering, t, itemOf.get(i)!);
+      }
+      for (const t of node.outputs) {
+        if (!t) continue;
+        if (graphOutputs.has(t) || (read.get(t) ?? []).some((c) => !members.has(c))) note(leaving, t, itemOf.get(i)!);
+      }
+    }
+    const stubs = (map: Map<string, Set<string>>, kind: "input" | "output") => {
+      const prefix = kind === "input" ? "in:" : "out:";
+      const tensors = [...map.keys()];
+      const shown = tensors.slice(0, MAX_BOUNDARY);
+      const rest = tensors.slice(MAX_BOUNDARY);
+      const made: Item[] = shown.map((t) => ({ id: `${prefix}${t}`, kind, label: t, nodes: [], boundary: true }));
+      if (rest.length)
+        made.push({ id: `${prefix}\u0000more`, kind, label: `+${rest.length} more`, nodes: [], boundary: true });
+      for (const [k, t] of tensors.entries()) {
+        const stub = k < MAX_BOUNDARY ? `${prefix}${t}` : `${prefix}\u0000more`;
+        for (const item of map.get(t)!) {
+          if (kind === "input") edges.push({ from: stub, to: item, tensors: [t] });
+          else edges.push({ from: item, to: stub, tensors: [t] });
+        }
+      }
+      return made;
+    };
+    items.unshift(...stubs(entering, "input"));
+    items.push(...stubs(leaving, "output"));
   }
 
   private edges(level: Level, nodes: number[], itemOf: Map<number, string>, atRoot: boolean): Edge[] {
