@@ -59,6 +59,27 @@ class FileDescriptor {
 
 }  // namespace
 
+namespace {
+// Bytes a tensor's values take (0 when not fixed-size, e.g. STRING, or when the count does not fit).
+std::uint64_t bytes_needed(const onnx::TensorProto& tensor) {
+  const std::int64_t count = element_count(tensor);
+  if (count < 0 || count > (std::int64_t{1} << 58)) return 0;
+  const auto n = static_cast<std::uint64_t>(count);
+  switch (tensor.data_type()) {
+    case onnx::TensorProto::DOUBLE: case onnx::TensorProto::INT64: case onnx::TensorProto::UINT64:
+    case onnx::TensorProto::COMPLEX64: return n * 8;
+    case onnx::TensorProto::COMPLEX128: return n * 16;
+    case onnx::TensorProto::FLOAT: case onnx::TensorProto::INT32: case onnx::TensorProto::UINT32: return n * 4;
+    case onnx::TensorProto::FLOAT16: case onnx::TensorProto::BFLOAT16: case onnx::TensorProto::INT16:
+    case onnx::TensorProto::UINT16: return n * 2;
+    case onnx::TensorProto::INT8: case onnx::TensorProto::UINT8: case onnx::TensorProto::BOOL: return n;
+    case 17: case 18: case 19: case 20: return n;           // the FP8 types
+    case 21: case 22: case 23: return (n + 1) / 2;          // INT4, UINT4, FP4 (packed two per byte)
+    default: return 0;
+  }
+}
+}  // namespace
+
 Result<ExternalRef> ExternalData::resolve(const onnx::TensorProto& tensor, const std::filesystem::path& folder) {
   ExternalRef ref;
   std::string location;
@@ -121,6 +142,10 @@ Result<ExternalRef> ExternalData::resolve(const onnx::TensorProto& tensor, const
     return make_error("E_EXTERNAL_RANGE", who + ": bytes " + std::to_string(ref.offset) + "+" +
                                               std::to_string(ref.length) + " lie past the end of '" + location +
                                               "' (" + std::to_string(size) + " bytes)");
+  // Fewer bytes than the tensor's shape needs: the parser would read past the data (or fail to).
+  if (const std::uint64_t needed = bytes_needed(tensor); needed > ref.length)
+    return make_error("E_EXTERNAL_RANGE", who + ": '" + location + "' holds " + std::to_string(ref.length) +
+                                              " bytes for it, but its shape needs " + std::to_string(needed));
   ref.file = folder / rel;
   return ref;
 }

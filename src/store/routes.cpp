@@ -74,8 +74,6 @@ struct Routes {
   void upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
     const std::string name = req.matches[1];
     if (auto ok = Store::check_name(name); !ok) return send_store_error(res, ok.error());
-    if (req.is_multipart_form_data())
-      return send_error(res, 400, "E_BAD_REQUEST", "send the model file as the raw request body, not as a form");
     const std::string limit = std::to_string(max_upload >> 20) + " MiB";
     if (req.has_header("Content-Length") &&
         std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > max_upload) {
@@ -87,15 +85,53 @@ struct Routes {
     std::size_t received = 0;
     bool too_large = false;
     Result<bool> written = true;
-    const bool complete = reader([&](const char* data, std::size_t size) {
-      received += size;
-      if (received > max_upload) {
-        too_large = true;
-        return false;
-      }
-      written = staged.value()->append(data, size);
-      return written.ok();
-    });
+    bool complete = false;
+    std::string file_name = req.has_param("file_name") ? req.get_param_value("file_name") : name + ".onnx";
+    if (req.is_multipart_form_data()) {
+      // A model with external data: one part named "model" (the .onnx file) and one part named "data" per file it
+      // references, each with the file name the model uses as its filename. Streamed to disk part by part.
+      enum class Part { kNone, kModel, kData } part = Part::kNone;
+      bool model_seen = false;
+      complete = reader(
+          [&](const httplib::MultipartFormData& header) {
+            if (header.name == "model" && !model_seen) {
+              part = Part::kModel;
+              model_seen = true;
+              if (!req.has_param("file_name") && !header.filename.empty()) file_name = header.filename;
+              return true;
+            }
+            if (header.name == "data") {
+              part = Part::kData;
+              written = staged.value()->begin_external(header.filename);
+              return written.ok();
+            }
+            written = make_error("E_BAD_REQUEST", header.name == "model"
+                                                      ? std::string("send one 'model' part")
+                                                      : "unexpected form part '" + header.name + "': send 'model' and 'data' parts");
+            return false;
+          },
+          [&](const char* data, std::size_t size) {
+            received += size;
+            if (received > max_upload) {
+              too_large = true;
+              return false;
+            }
+            written = part == Part::kModel ? staged.value()->append(data, size) : staged.value()->append_external(data, size);
+            return written.ok();
+          });
+      if (complete && written && !model_seen)
+        written = make_error("E_BAD_REQUEST", "the form has no 'model' part (the .onnx file)");
+    } else {
+      complete = reader([&](const char* data, std::size_t size) {
+        received += size;
+        if (received > max_upload) {
+          too_large = true;
+          return false;
+        }
+        written = staged.value()->append(data, size);
+        return written.ok();
+      });
+    }
     if (too_large) {
       res.set_header("Connection", "close");
       return send_error(res, 413, "E_TOO_LARGE", "model is larger than the upload limit of " + limit);
@@ -103,9 +139,10 @@ struct Routes {
     if (!written) return send_store_error(res, written.error());
     if (!complete) return send_error(res, 400, "E_BAD_REQUEST", "the upload was interrupted");
     if (auto done = staged.value()->finish_model(); !done) return send_store_error(res, done.error());
+    if (req.is_multipart_form_data())
+      if (auto done = staged.value()->check_uploads(); !done) return send_store_error(res, done.error());
     std::vector<std::string> tags;
     for (std::size_t i = 0; i < req.get_param_value_count("tag"); ++i) tags.push_back(req.get_param_value("tag", i));
-    const std::string file_name = req.has_param("file_name") ? req.get_param_value("file_name") : name + ".onnx";
     auto added = store->commit(*staged.value(), name, file_name, tags);
     if (!added) return send_store_error(res, added.error());
     json out{{"model", model_json(added->model)},

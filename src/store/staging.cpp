@@ -118,6 +118,7 @@ Result<std::unique_ptr<Staging>> Staging::create(const fs::path& tmp_root) {
 
 Staging::~Staging() {
   if (fd_ >= 0) ::close(fd_);
+  if (external_fd_ >= 0) ::close(external_fd_);
   if (!dir_.empty()) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
@@ -208,6 +209,88 @@ Result<bool> Staging::copy_model_from(const fs::path& path) {
   return true;
 }
 
+namespace {
+// A location sent with an upload: the relative path the model names, nothing that could leave the staging folder
+// or replace the model file.
+Result<bool> check_upload_location(const std::string& location) {
+  auto bad = [&](const std::string& why) {
+    return make_error("E_BAD_REQUEST", "external-data file name '" + location + "' " + why);
+  };
+  if (location.empty() || location.size() > 1024) return bad("must be 1 to 1024 characters");
+  if (location.find('\0') != std::string::npos || location.find('\\') != std::string::npos) return bad("has a NUL or backslash");
+  const fs::path path(location);
+  if (path.is_absolute()) return bad("is absolute");
+  for (const auto& part : path)
+    if (part == ".." || part == "." || part.empty()) return bad("has '.', '..' or an empty component");
+  if (path.lexically_normal() == fs::path("model.onnx")) return bad("is the name the model itself is stored under");
+  return true;
+}
+}  // namespace
+
+Result<bool> Staging::begin_external(const std::string& location) {
+  if (auto done = finish_external(); !done) return done;
+  if (auto ok = check_upload_location(location); !ok) return ok;
+  for (const auto& f : external_)
+    if (f.location == location) return make_error("E_BAD_REQUEST", "external-data file '" + location + "' was sent twice");
+  const fs::path target = dir_ / location;
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return io_error("cannot create", target.parent_path());
+  // O_EXCL and O_NOFOLLOW: the staging folder is ours, nothing in it may already exist or redirect the write.
+  external_fd_ = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (external_fd_ < 0) return io_error("cannot create", target);
+  external_.push_back({location, "", 0});
+  external_hash_ = std::make_unique<Sha256>();
+  return true;
+}
+
+Result<bool> Staging::append_external(const void* data, std::size_t size) {
+  if (external_fd_ < 0) return make_error("E_STATE", "no external-data file is open");
+  if (!write_all(external_fd_, data, size)) return io_error("cannot write", dir_ / external_.back().location);
+  external_hash_->update(data, size);
+  external_.back().size += size;
+  return true;
+}
+
+Result<bool> Staging::finish_external() {
+  if (external_fd_ < 0) return true;
+  const bool synced = ::fsync(external_fd_) == 0;
+  ::close(external_fd_);
+  external_fd_ = -1;
+  if (!synced) return io_error("cannot sync", dir_ / external_.back().location);
+  external_.back().sha256 = external_hash_->hex();
+  return true;
+}
+
+Result<bool> Staging::check_uploads() {
+  if (auto done = finish_external(); !done) return done;
+  auto loaded = load_model(model_path());
+  if (!loaded) return loaded.error();
+  std::vector<const onnx::TensorProto*> tensors;
+  collect_external(loaded.value()->proto().graph(), tensors);
+  std::vector<std::string> referenced;
+  for (const auto* t : tensors) referenced.push_back(location_of(*t));
+  std::sort(referenced.begin(), referenced.end());
+  referenced.erase(std::unique(referenced.begin(), referenced.end()), referenced.end());
+  for (const auto& location : referenced) {
+    const bool sent = std::any_of(external_.begin(), external_.end(), [&](const ExternalFile& f) {
+      return fs::path(f.location).lexically_normal() == fs::path(location).lexically_normal();
+    });
+    if (!sent)
+      return make_error("E_EXTERNAL_MISSING", "the model keeps weights in '" + location +
+                                                  "': send that file with the model (a 'data' part named after it)");
+  }
+  for (const auto& f : external_) {
+    const bool used = std::any_of(referenced.begin(), referenced.end(), [&](const std::string& location) {
+      return fs::path(f.location).lexically_normal() == fs::path(location).lexically_normal();
+    });
+    if (!used) return make_error("E_BAD_REQUEST", "'" + f.location + "' was sent but the model does not reference it");
+  }
+  // The digest lists the files in location order, as copy_model_from does.
+  std::sort(external_.begin(), external_.end(), [](const ExternalFile& a, const ExternalFile& b) { return a.location < b.location; });
+  return true;
+}
+
 Result<bool> Staging::validate() const {
   auto loaded = load_model(model_path());
   if (!loaded) return loaded.error();
@@ -215,8 +298,8 @@ Result<bool> Staging::validate() const {
   collect_external(loaded.value()->proto().graph(), tensors);
   for (const auto* t : tensors)
     if (auto ref = ExternalData::resolve(*t, dir_); !ref)
-      return make_error(ref.error().code, ref.error().message + " (upload external-data files with the CLI: "
-                                                                "trtlens track add)");
+      return make_error(ref.error().code, ref.error().message + " (send each external-data file with the model, or "
+                                                                "use trtlens track add)");
   auto index = ModelIndex::build(std::move(loaded.value()));
   if (!index) return index.error();
   return true;

@@ -49,6 +49,15 @@ class Staging {
   // Copies the model at `path` (and every external-data file it references) into the staging folder.
   Result<bool> copy_model_from(const std::filesystem::path& path);
 
+  // External-data files sent with an uploaded model, streamed one at a time: begin_external(location), then
+  // append_external() any number of times; the next begin_external() or check_uploads() finishes it. `location` is
+  // the path the model names (relative, no "..", not model.onnx); E_BAD_REQUEST otherwise or when sent twice.
+  Result<bool> begin_external(const std::string& location);
+  Result<bool> append_external(const void* data, std::size_t size);
+  // After the model and its files: every file the model references was sent, and nothing else.
+  // E_EXTERNAL_MISSING names the first file missing; E_BAD_REQUEST a file the model does not reference.
+  Result<bool> check_uploads();
+
   // Loads the staged model and builds its graph index: a file that trtlens cannot analyse is never stored.
   // Error codes: those of load_model / ModelIndex::build / ExternalData::resolve.
   Result<bool> validate() const;
@@ -75,6 +84,9 @@ class Staging {
   std::string model_sha_;
   std::uint64_t model_size_ = 0;
   std::vector<ExternalFile> external_;
+  Result<bool> finish_external();
+  int external_fd_ = -1;           // the external-data file being uploaded
+  std::unique_ptr<Sha256> external_hash_;
 };
 
 // Makes a rename or a new file in `dir` durable.

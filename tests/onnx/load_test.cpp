@@ -226,6 +226,16 @@ TEST(ExternalData, StatsSpanSeveralWindows) {
   EXPECT_DOUBLE_EQ(s.max_value, 9.0);
 }
 
+TEST(ExternalData, AFileShorterThanTheTensorIsRefused) {
+  TempDir dir;
+  write_file(dir / "w.bin", floats({1.0f, 2.0f}));  // the tensor is FLOAT[4]: 16 bytes needed, 8 present
+  auto r = load_and_index(external_model("w.bin").save(dir / "m.onnx"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E_EXTERNAL_RANGE");
+  EXPECT_NE(r.error().message.find("holds 8 bytes"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("needs 16"), std::string::npos) << r.error().message;
+}
+
 TEST(ExternalData, ParentDirectoryLocationIsRefused) {
   TempDir dir;
   std::filesystem::create_directories(dir / "model");

@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
 #include "report/report.h"
 #include "store/store.h"
 #include "store/store_support.h"
@@ -121,6 +125,82 @@ TEST(TrackedApi, AChunkedUploadIsCutOffAtTheLimit) {
   EXPECT_EQ(json::parse(server.client().Get("/api/tracked/models")->body)["models"].size(), 0u);
   EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
   EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+}
+
+// Raw little-endian FLOAT bytes.
+std::string float_bytes(const std::vector<float>& values) {
+  std::string out(values.size() * sizeof(float), '\0');
+  std::memcpy(out.data(), values.data(), out.size());
+  return out;
+}
+
+httplib::Result upload_parts(httplib::Client& c, const std::string& name, const httplib::MultipartFormDataItems& parts) {
+  return c.Post(("/api/tracked/models/" + name + "/versions").c_str(), parts);
+}
+
+TEST(TrackedApi, AModelWithExternalDataUploadsAsAForm) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  const std::string model = external_model("weights/w.bin").bytes();
+  const std::string weights = float_bytes({1.0f, -70000.0f, 3.0f, 0.5f});
+  auto r = upload_parts(c, "ext", {{"model", model, "ext.onnx", "application/octet-stream"},
+                                   {"data", weights, "weights/w.bin", "application/octet-stream"}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  auto body = json::parse(r->body);
+  EXPECT_EQ(body["version"]["file_name"], "ext.onnx");
+  // Stored beside the model under the name the model uses, byte for byte.
+  const auto stored = tmp / "data/models" / body["version"]["digest"].get<std::string>();
+  std::ifstream in(stored / "weights/w.bin", std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), weights);
+  // The weight values were read from the uploaded file: -70000 overflows FP16.
+  auto a = c.Get("/api/tracked/models/ext/versions/1/analysis?trt=10.15&precision=fp16");
+  ASSERT_EQ(a->status, 200) << a->body;
+  bool overflow = false;
+  const json analysis = json::parse(a->body);
+  for (const auto& n : analysis["nodes"])
+    for (const auto& w : n["warnings"]) overflow = overflow || w["code"] == "TRT_FP16_OVERFLOW";
+  EXPECT_TRUE(overflow) << a->body;
+  // Same bytes again: no new version. Other weights: a new one (the digest covers the data file).
+  EXPECT_EQ(upload_parts(c, "ext", {{"model", model, "ext.onnx", ""}, {"data", weights, "weights/w.bin", ""}})->status, 200);
+  EXPECT_EQ(upload_parts(c, "ext", {{"model", model, "ext.onnx", ""},
+                                    {"data", float_bytes({1, 2, 3, 4}), "weights/w.bin", ""}})->status, 201);
+}
+
+TEST(TrackedApi, ExternalDataFormsAreCheckedBeforeAnythingIsStored) {
+  TempDir tmp;
+  TestServer server(tmp / "data");
+  auto c = server.client();
+  const std::string model = external_model("w.bin").bytes();
+  const std::string weights = float_bytes({1, 2, 3, 4});
+  struct Case {
+    const char* what;
+    httplib::MultipartFormDataItems parts;
+    int status;
+    const char* code;
+  };
+  const Case cases[] = {
+      {"data file missing", {{"model", model, "m.onnx", ""}}, 422, "E_EXTERNAL_MISSING"},
+      {"file the model does not use", {{"model", model, "m.onnx", ""}, {"data", weights, "w.bin", ""}, {"data", weights, "extra.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"path traversal", {{"model", model, "m.onnx", ""}, {"data", weights, "../w.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"absolute path", {{"model", model, "m.onnx", ""}, {"data", weights, "/tmp/w.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"would replace the model", {{"model", model, "m.onnx", ""}, {"data", weights, "model.onnx", ""}}, 400, "E_BAD_REQUEST"},
+      {"sent twice", {{"model", model, "m.onnx", ""}, {"data", weights, "w.bin", ""}, {"data", weights, "w.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"no model part", {{"data", weights, "w.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"unknown part", {{"model", model, "m.onnx", ""}, {"weights", weights, "w.bin", ""}}, 400, "E_BAD_REQUEST"},
+      {"too short", {{"model", model, "m.onnx", ""}, {"data", weights.substr(0, 6), "w.bin", ""}}, 422, "E_EXTERNAL_RANGE"},
+  };
+  for (const auto& k : cases) {
+    auto r = upload_parts(c, "bad", k.parts);
+    ASSERT_TRUE(r) << k.what;
+    EXPECT_EQ(r->status, k.status) << k.what << ": " << r->body;
+    EXPECT_EQ(error_code(r), k.code) << k.what << ": " << r->body;
+  }
+  EXPECT_EQ(json::parse(c.Get("/api/tracked/models")->body)["models"].size(), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/models"), 0u);
+  EXPECT_EQ(entries_in(tmp / "data/tmp"), 0u);
+  EXPECT_FALSE(fs::exists(tmp / "w.bin"));
 }
 
 TEST(TrackedApi, RenameTagAndDelete) {
