@@ -50,3 +50,21 @@ export function writeChainModel(file, ops, options) {
   writeFileSync(file, chainModel(ops, options));
   return file;
 }
+
+// x[1,8] * w -> y with w a FLOAT[1,8] initializer whose bytes live in the external-data file `dataName`
+// (TensorProto: dims=1, data_type=2, name=8, external_data=13, data_location=14). Returns both files' bytes.
+export function externalModel(dataName, values) {
+  const entry = (k, v) => bytes(13, Buffer.concat([bytes(1, k), bytes(2, v)]));
+  const weight = Buffer.concat([int(1, 1), int(1, 8), int(2, FLOAT), bytes(8, "w"), entry("location", dataName), int(14, 1)]);
+  const graph = Buffer.concat([
+    bytes(1, Buffer.concat([bytes(1, "x"), bytes(1, "w"), bytes(2, "y"), bytes(3, "net/Mul"), bytes(4, "Mul")])),
+    bytes(2, "external"),
+    bytes(5, weight),
+    bytes(11, valueInfo("x", [1, 8])),
+    bytes(12, valueInfo("y", [1, 8])),
+  ]);
+  const opsetId = Buffer.concat([bytes(1, ""), int(2, 17)]);
+  const data = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => data.writeFloatLE(v, i * 4));
+  return { model: Buffer.concat([int(1, 8), bytes(2, "trtlens-e2e"), bytes(7, graph), bytes(8, opsetId)]), data };
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { launchBrowser, newPage, shots, startServer, STEP_MS, TEST, tempDir, trtlens } from "./harness.mjs";
-import { writeChainModel } from "./onnx.mjs";
+import { externalModel, writeChainModel } from "./onnx.mjs";
 
 let tmp, data, files, server, browser;
 const XSS = "<img src=x onerror=alert(1)>";
@@ -128,6 +128,30 @@ describe("tracked models", () => {
     assert.match(await page.textContent("#tracked-message"), /^Cannot add junk\.onnx: \S/);
     assert.equal((await homeRows(page)).length, before, "nothing stored");
     assert.equal(track("list", "--trt", "8.6").models.some((m) => m.name === "junk"), false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("a model with external data is added together with its weights file", TEST, async () => {
+    const { model, data: weights } = externalModel("ext.onnx.data", [1, 2, 70000, 4, 5, 6, 7, 8]);
+    const asFile = (name, buffer) => ({ name, mimeType: "application/octet-stream", buffer });
+    const { page, errors } = await open("#/");
+    await setTarget(page, "home", "10.15", "fp16");
+    // The model alone is refused, naming the file it needs.
+    await page.setInputFiles("#tracked-file", asFile("ext.onnx", model));
+    await page.fill("#tracked-name", "external-alone");
+    await page.click("#tracked-add");
+    await page.waitForSelector('#tracked-message[data-kind="error"]');
+    assert.match(await page.textContent("#tracked-message"), /ext\.onnx\.data/);
+    // Both files at once: stored together; the CLI sees the weights file with the version.
+    await page.setInputFiles("#tracked-file", [asFile("ext.onnx", model), asFile("ext.onnx.data", weights)]);
+    await page.fill("#tracked-name", "external");
+    await page.click("#tracked-add");
+    await page.locator('#tracked-models tr[data-model-name="external"]').waitFor();
+    assert.equal(await page.getAttribute("#tracked-message", "data-kind"), "ok");
+    const shown = track("show", "external", "--trt", "10.15", "--precision", "fp16");
+    assert.deepEqual(shown.versions[0].external_files.map((f) => [f.location, f.size]), [["ext.onnx.data", 32]]);
+    assert.equal(track("list", "--trt", "10.15").models.some((m) => m.name === "external-alone"), false);
     assert.deepEqual(errors, []);
     await page.close();
   });

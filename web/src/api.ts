@@ -101,11 +101,18 @@ async function noContent(response: Response): Promise<void> {
 export const tracked = {
   list: (t: Target) => fetch(`/api/tracked/models?${targetQuery(t)}`).then((r) => json<TrackedList>(r)),
   model: (name: string) => fetch(modelPath(name)).then((r) => json<TrackedModel>(r)),
-  upload: (name: string, file: File, tags: string[]) => {
+  // The model alone goes as the raw body; with external-data files, as a form: a "model" part and one "data" part
+  // per file, named as the model names it (docs/api-tracked.md).
+  upload: (name: string, file: File, tags: string[], data: File[] = []) => {
     const q = new URLSearchParams({ file_name: file.name });
     for (const tag of tags) q.append("tag", tag);
-    return fetch(`${modelPath(name)}/versions?${q}`, { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } })
-      .then((r) => json<TrackedAdded>(r));
+    const url = `${modelPath(name)}/versions?${q}`;
+    if (data.length === 0)
+      return fetch(url, { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } }).then((r) => json<TrackedAdded>(r));
+    const form = new FormData();
+    form.append("model", file, file.name);
+    for (const d of data) form.append("data", d, d.name);
+    return fetch(url, { method: "POST", body: form }).then((r) => json<TrackedAdded>(r));
   },
   patch: (name: string, change: { name?: string; tags?: string[] }) =>
     fetch(modelPath(name), { method: "PATCH", body: JSON.stringify(change), headers: { "Content-Type": "application/json" } })

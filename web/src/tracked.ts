@@ -148,25 +148,39 @@ export class TrackedPages {
   }
 
   private addForm(): HTMLElement {
-    const file = h("input", { type: "file", id: "tracked-file", accept: ".onnx", "aria-label": "Model file" });
+    const file = h("input", { type: "file", id: "tracked-file", multiple: true, "aria-label": "Model file (and its external-data files)",
+      title: "An .onnx file, plus the external-data files it references, if any" });
     const name = h("input", { type: "text", id: "tracked-name", placeholder: "name (default: file name)", "aria-label": "Model name" });
     const tags = h("input", { type: "text", id: "tracked-tags", placeholder: "tags, comma-separated", "aria-label": "Tags" });
     const add = h("button", { type: "submit", id: "tracked-add" }, "Add model");
     const form = h("form", { class: "add-form", id: "tracked-add-form" }, h("b", {}, "Add a model "), file, name, tags, add);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const f = file.files?.[0];
-      if (!f) return this.say("error", "Choose an .onnx file first.");
-      const modelName = name.value.trim() || f.name.replace(/\.onnx$/i, "");
+      const picked = this.pickModel(file);
+      if (!picked) return;
+      const modelName = name.value.trim() || picked.model.name.replace(/\.onnx$/i, "");
       add.disabled = true;
-      void this.upload(modelName, f, splitTags(tags.value)).finally(() => (add.disabled = false));
+      void this.upload(modelName, picked.model, splitTags(tags.value), picked.data).finally(() => (add.disabled = false));
     });
     return form;
   }
 
-  private async upload(name: string, file: File, tags: string[]): Promise<void> {
+  // One .onnx file (or a single file of any name) and, beside it, the external-data files it references.
+  private pickModel(input: HTMLInputElement): { model: File; data: File[] } | undefined {
+    const files = [...(input.files ?? [])];
+    if (files.length === 0) { this.say("error", "Choose an .onnx file first."); return undefined; }
+    if (files.length === 1) return { model: files[0], data: [] };
+    const models = files.filter((f) => /\.onnx$/i.test(f.name));
+    if (models.length !== 1) {
+      this.say("error", "Choose one .onnx file, plus the external-data files it references.");
+      return undefined;
+    }
+    return { model: models[0], data: files.filter((f) => f !== models[0]) };
+  }
+
+  private async upload(name: string, file: File, tags: string[], data: File[] = []): Promise<void> {
     try {
-      const r = await tracked.upload(name, file, tags);
+      const r = await tracked.upload(name, file, tags, data);
       this.message = { kind: "ok", text: r.new_model ? `Added ${name} (version 1).`
         : r.new_version ? `Added version ${r.version.number} of ${name}.` : `${name}: unchanged (same bytes as version ${r.version.number}).` };
       await this.render();
@@ -297,15 +311,16 @@ export class TrackedPages {
   }
 
   private versionForm(name: string): HTMLElement {
-    const file = h("input", { type: "file", id: "version-file", accept: ".onnx", "aria-label": "New version file" });
+    const file = h("input", { type: "file", id: "version-file", multiple: true, "aria-label": "New version file (and its external-data files)",
+      title: "An .onnx file, plus the external-data files it references, if any" });
     const add = h("button", { type: "submit", id: "version-add" }, "Upload new version");
     const form = h("form", { class: "add-form" }, file, add);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const f = file.files?.[0];
-      if (!f) return this.say("error", "Choose an .onnx file first.");
+      const picked = this.pickModel(file);
+      if (!picked) return;
       add.disabled = true;
-      void this.upload(name, f, []).finally(() => (add.disabled = false));
+      void this.upload(name, picked.model, [], picked.data).finally(() => (add.disabled = false));
     });
     return form;
   }
