@@ -117,7 +117,7 @@ int run_check(const CheckOptions& o) {
   // model the two take about as long, and they share nothing.
   const KnowledgeBase* kb_ptr = nullptr;
   std::optional<Result<Target>> target_result;
-  std::thread kb_thread([&] {
+  std::jthread kb_thread([&] {  // joins even if loading throws
     kb_ptr = &KnowledgeBase::builtin();
     target_result.emplace(make_target(*kb_ptr, o.trt, o.precision, o.strict, o.plugins));
     if (target_result->ok()) (void)target_result->value().release->ops();

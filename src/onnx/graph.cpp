@@ -196,9 +196,9 @@ class IndexBuilder {
       }
     };
     std::exception_ptr refs_failed;
-    std::thread refs_thread;
+    std::jthread refs_thread;  // joins on every way out, exceptions included
     if (static_cast<std::size_t>(count) >= ParallelOptions{}.serial_below && std::thread::hardware_concurrency() > 1)
-      refs_thread = std::thread([&] {
+      refs_thread = std::jthread([&] {
         try {
           make_refs();
         } catch (...) {
@@ -279,16 +279,12 @@ class IndexBuilder {
     n.name = first.empty() ? node.op_type() + "_" + std::to_string(index) : "node_of_" + std::string(first);
   }
 
-  // Names and schema checks of nodes without bodies run later, in parallel (check_nodes); a node with bodies is
-  // named here because its bodies' paths carry its name.
+  // Adds the bodies of a node that owns some (add_scope calls it only for those). Such a node is named here because
+  // its bodies' paths carry its name; every other node is named and checked later, in parallel (check_nodes).
   Result<bool> check_node(int index, int scope_id) {
     NodeRef& n = ix_.nodes_[static_cast<std::size_t>(index)];
     const auto& node = *n.proto;
     const std::string& path = ix_.scopes_[static_cast<std::size_t>(scope_id)]->path;
-    bool has_bodies = n.function != nullptr;
-    for (const auto& a : node.attribute())
-      has_bodies = has_bodies || a.has_g() || a.graphs_size() > 0 || a.type() == onnx::AttributeProto::GRAPH;
-    if (!has_bodies) return true;
     name_node(index);
     // add_scope appends to nodes_, so `n` dangles after the first body: keep what the loop needs by value.
     const std::string name = n.name;
@@ -363,27 +359,22 @@ class IndexBuilder {
   // Run on every core for big models; the error reported is the first failing node in index order.
   Result<bool> check_nodes() {
     const std::size_t count = ix_.nodes_.size();
-    std::atomic<std::size_t> first_bad{count};
-    std::mutex error_mutex;
-    std::optional<Error> first_error;
+    FirstIndex first_bad(count);
+    auto check = [this](NodeRef& n, RequiredAttributes& cache) -> Result<bool> {
+      if (n.op_type.empty()) return make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type");
+      return check_schema_attributes(n, cache);
+    };
     parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
       RequiredAttributes cache;  // per chunk: registry lookups are few (a few dozen op types), no lock needed
-      for (std::size_t i = begin; i < end && i < first_bad.load(); ++i) {
+      for (std::size_t i = begin; i < end && i < first_bad.get(); ++i) {
         NodeRef& n = ix_.nodes_[i];
         if (n.name.empty()) name_node(static_cast<int>(i));
-        auto checked = n.op_type.empty() ? Result<bool>(make_error("E_INVALID_NODE", "node '" + n.name + "' has no op_type"))
-                                         : check_schema_attributes(n, cache);
-        if (checked) continue;
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (i < first_bad.load()) {
-          first_bad.store(i);
-          first_error = checked.error();
-        }
-        break;
+        if (!check(n, cache)) first_bad.offer(i);
       }
     });
-    if (first_error) return *first_error;
-    return true;
+    if (!first_bad.found()) return true;
+    RequiredAttributes cache;
+    return check(ix_.nodes_[first_bad.get()], cache);  // the first failing node's error, found again
   }
 
   Result<bool> check_schema_attributes(const NodeRef& n, RequiredAttributes& cache) const {
@@ -419,7 +410,7 @@ class IndexBuilder {
       total += static_cast<std::size_t>(proto.input_size() + proto.output_size());
     }
     ix_.io_.resize(total);
-    std::atomic<std::size_t> first_bad{count};
+    FirstIndex first_bad(count);
     parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const NodeRef& n = ix_.nodes_[i];
@@ -427,7 +418,7 @@ class IndexBuilder {
         for (const auto& in : n.proto->input()) {
           const TensorInfo* t = in.empty() ? nullptr : ix_.find(n.scope, in);
           if (!t && !in.empty()) {
-            for (std::size_t seen = first_bad.load(); i < seen && !first_bad.compare_exchange_weak(seen, i);) {}
+            first_bad.offer(i);
             break;
           }
           *slot++ = t;
@@ -435,8 +426,8 @@ class IndexBuilder {
         for (int k = 0; k < n.proto->output_size(); ++k) *slot++ = outs_[out_begin_[i] + static_cast<std::size_t>(k)];
       }
     });
-    if (first_bad.load() < count) {
-      const NodeRef& n = ix_.nodes_[first_bad.load()];
+    if (first_bad.found()) {
+      const NodeRef& n = ix_.nodes_[first_bad.get()];
       std::string missing;
       for (const auto& in : n.proto->input())
         if (!in.empty() && !ix_.find(n.scope, in)) { missing = in; break; }
@@ -632,31 +623,24 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
       // Shape inference is best effort: our own type rules still run.
     }
   }
-  std::thread prefetch;
-  if (options.prefetch_float_stats) {
-    prefetch = std::thread([&graph, &external = index->external_] {
-      try {
-        for (const auto& init : graph.initializer()) {
-          const int type = init.data_type();
-          if (init.data_location() == onnx::TensorProto::EXTERNAL) continue;  // validated (and read) later
-          if (type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::FLOAT16 ||
-              type == onnx::TensorProto::BFLOAT16 || type == onnx::TensorProto::DOUBLE)
-            (void)external.stats(init);
-        }
-      } catch (...) {
-        // Best effort: the analysis computes whatever is missing.
-      }
-    });
-  }
-  struct Join {
-    std::thread& thread;
-    ~Join() {
-      if (thread.joinable()) thread.join();
-    }
-  };
   std::optional<Result<bool>> built;
   {
-    Join join{prefetch};  // also when run() throws
+    std::jthread prefetch;  // joined at the end of this block, exceptions included
+    if (options.prefetch_float_stats) {
+      prefetch = std::jthread([&graph, &external = index->external_] {
+        try {
+          for (const auto& init : graph.initializer()) {
+            const int type = init.data_type();
+            if (init.data_location() == onnx::TensorProto::EXTERNAL) continue;  // validated (and read) later
+            if (type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::FLOAT16 ||
+                type == onnx::TensorProto::BFLOAT16 || type == onnx::TensorProto::DOUBLE)
+              (void)external.stats(init);
+          }
+        } catch (...) {
+          // Best effort: the analysis computes whatever is missing.
+        }
+      });
+    }
     IndexBuilder builder(*index, options);
     built.emplace(builder.run());
   }

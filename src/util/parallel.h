@@ -20,6 +20,21 @@ struct ParallelOptions {
   std::size_t max_threads = 8;
 };
 
+// The smallest index offered by any thread: which item failed first in input order, whatever the thread timing.
+class FirstIndex {
+ public:
+  explicit FirstIndex(std::size_t none) : none_(none), value_(none) {}
+  void offer(std::size_t i) {
+    for (std::size_t seen = value_.load(); i < seen && !value_.compare_exchange_weak(seen, i);) {}
+  }
+  std::size_t get() const { return value_.load(); }
+  bool found() const { return get() != none_; }
+
+ private:
+  std::size_t none_;
+  std::atomic<std::size_t> value_;
+};
+
 template <typename Fn>
 void parallel_chunks(std::size_t count, const ParallelOptions& options, Fn&& fn,
                      const std::function<void(std::size_t, std::size_t)>* on_chunk = nullptr) {
@@ -44,11 +59,11 @@ void parallel_chunks(std::size_t count, const ParallelOptions& options, Fn&& fn,
       next.store(count);
     }
   };
-  std::vector<std::thread> threads;
+  std::vector<std::jthread> threads;  // joined however this function is left
   threads.reserve(workers - 1);
   for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work, false);
   work(true);
-  for (auto& t : threads) t.join();
+  threads.clear();  // joins
   if (failure) std::rethrow_exception(failure);
 }
 
