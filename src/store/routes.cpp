@@ -86,6 +86,11 @@ struct Routes {
     bool too_large = false;
     Result<bool> written = true;
     bool complete = false;
+    auto within_limit = [&](std::size_t size) {  // the cap counts every part of a form together
+      received += size;
+      too_large = too_large || received > max_upload;
+      return !too_large;
+    };
     std::string file_name = req.has_param("file_name") ? req.get_param_value("file_name") : name + ".onnx";
     if (req.is_multipart_form_data()) {
       // A model with external data: one part named "model" (the .onnx file) and one part named "data" per file it
@@ -111,11 +116,7 @@ struct Routes {
             return false;
           },
           [&](const char* data, std::size_t size) {
-            received += size;
-            if (received > max_upload) {
-              too_large = true;
-              return false;
-            }
+            if (!within_limit(size)) return false;
             written = part == Part::kModel ? staged.value()->append(data, size) : staged.value()->append_external(data, size);
             return written.ok();
           });
@@ -123,11 +124,7 @@ struct Routes {
         written = make_error("E_BAD_REQUEST", "the form has no 'model' part (the .onnx file)");
     } else {
       complete = reader([&](const char* data, std::size_t size) {
-        received += size;
-        if (received > max_upload) {
-          too_large = true;
-          return false;
-        }
+        if (!within_limit(size)) return false;
         written = staged.value()->append(data, size);
         return written.ok();
       });
