@@ -1,5 +1,6 @@
-// If and Loop (importer-rules.md B:If, B:Loop, A12): branch output counts, the pre-9.0 inferred branch outputs, and
-// Loop scan outputs without a usable trip count (fixed length 1024 before 10.15, rejected in 10.15).
+// If and Loop (importer-rules.md B:If, B:Loop, A12): branch output counts, the pre-9.0 inferred branch outputs, Loop
+// scan outputs without a usable trip count (fixed length 1024 before 10.15, rejected in 10.15), and the shape
+// agreement TensorRT's conditional and recurrence layers check when the parser queries the node's outputs (8.0+).
 #include <algorithm>
 #include <set>
 
