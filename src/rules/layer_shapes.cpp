@@ -2,7 +2,8 @@
 // dimensions right after importing the node and fails the node when TensorRT recorded an error (ModelImporter.cpp
 // parseGraph at release/8.0 .. release/10.1-GA, parseNode in 10.15), so a static shape mismatch is a parse failure,
 // not a build failure. 7.2.1 only logs those dimensions, so these checks are not attached there.
-// Checks fire only on static facts; when a rank they need is unknown they warn TRT_SHAPE_UNKNOWN_FOR_CHECK instead.
+// Checks fire only on static facts; when a rank they need is unknown they warn TRT_SHAPE_UNKNOWN_FOR_CHECK instead
+// (except the elementwise check, which skips silently).
 #include <algorithm>
 
 #include "rules/registry.h"
@@ -52,8 +53,10 @@ std::optional<Finding> broadcast_shapes(const RuleContext& c) {
   for (int i = 0; i < c.input_count(); ++i)
     if (c.present(i)) inputs.push_back(i);
   if (inputs.size() < 2) return std::nullopt;
+  // Elementwise nodes are everywhere and often follow custom ops of unknown shape: an unknown rank skips the check
+  // silently here (Concat, MatMul/Gemm, If and Loop say so with TRT_SHAPE_UNKNOWN_FOR_CHECK).
   for (int i : inputs)
-    if (!ranked(c, i)) return unknown_rank(c, "input '" + c.input_name(i) + "'");
+    if (!ranked(c, i)) return std::nullopt;
   std::vector<std::int64_t> acc = c.input(inputs[0])->dims;
   for (std::size_t k = 1; k < inputs.size(); ++k) {
     const auto& d = c.input(inputs[k])->dims;
