@@ -6,10 +6,12 @@ import { h } from "./dom";
 
 const SVG = "http://www.w3.org/2000/svg";
 
-export function itemSize(item: Item): { width: number; height: number } {
+// `bodies`: an If/Loop/Scan node gets a row of body buttons under its title and name.
+export function itemSize(item: Item, bodies = 0): { width: number; height: number } {
   if (item.kind === "input" || item.kind === "output") return { width: Math.min(220, 40 + item.label.length * 7), height: 30 };
   if (item.kind === "group") return { width: Math.min(260, Math.max(160, 60 + item.label.length * 7)), height: 58 };
-  return { width: Math.min(240, Math.max(150, 40 + item.label.length * 6.5)), height: 54 };
+  const width = Math.min(240, Math.max(150, 40 + item.label.length * 6.5));
+  return bodies ? { width: Math.max(width, 40 + bodies * 100), height: 84 } : { width, height: 54 };
 }
 
 export class GraphView {
@@ -42,18 +44,20 @@ export class GraphView {
   }
 
   // Lays out and draws `view`; `render(item)` builds each item's element.
-  async show(view: LevelView, render: (item: Item) => HTMLElement, edgeLabel: (tensors: string[]) => string): Promise<void> {
+  async show(view: LevelView, render: (item: Item) => HTMLElement, edgeLabel: (tensors: string[]) => string,
+             size: (item: Item) => { width: number; height: number }): Promise<number> {
     const id = ++this.request;
+    const sizes = view.items.map(size);
     const req: LayoutRequest = {
       id,
-      nodes: view.items.map((it) => ({ id: it.id, ...itemSize(it) })),
+      nodes: view.items.map((it, i) => ({ id: it.id, ...sizes[i] })),
       edges: view.edges.map((e) => ({ from: e.from, to: e.to })),
     };
     const result = await new Promise<LayoutResult>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage(req);
     });
-    if (id !== this.request) return;  // a newer level replaced this one while it was being laid out
+    if (id !== this.request) return -1;  // a newer level replaced this one while it was being laid out
     this.canvas.replaceChildren(this.svg);
     this.svg.replaceChildren();
     this.positions.clear();
@@ -74,7 +78,7 @@ export class GraphView {
       const pts = result.edges[i]?.points ?? [];
       if (pts.length < 2) return;
       const path = document.createElementNS(SVG, "path");
-      path.setAttribute("d", "M" + pts.map((p) => `${p.x},${p.y}`).join(" L"));
+      path.setAttribute("d", curve(pts));
       path.setAttribute("marker-end", "url(#arrow)");
       this.svg.append(path);
       const label = document.createElementNS(SVG, "text");
@@ -87,9 +91,9 @@ export class GraphView {
       this.edgeLabels.push(label);
     });
     const fragment = document.createDocumentFragment();
-    for (const item of view.items) {
+    for (const [i, item] of view.items.entries()) {
       const p = result.positions[item.id];
-      const size = itemSize(item);
+      const size = sizes[i];
       const el = render(item);
       el.style.left = `${p.x - size.width / 2}px`;
       el.style.top = `${p.y - size.height / 2}px`;
@@ -100,17 +104,47 @@ export class GraphView {
       fragment.append(el);
     }
     this.canvas.append(fragment);
-    this.fit();
+    this.home();
+    return result.ms;
   }
 
+  // Nothing drawn (a model is loading): no stale graph under the loading note.
+  clear(): void {
+    ++this.request;
+    this.canvas.replaceChildren(this.svg);
+    this.svg.replaceChildren();
+    this.positions.clear();
+    this.elements.clear();
+    this.edgeLabels = [];
+  }
+
+  // The whole level in the viewport (the `f` key and the fit button), however small that makes it.
   fit(): void {
     const w = Number(this.svg.getAttribute("width")) || 1;
     const hgt = Number(this.svg.getAttribute("height")) || 1;
     const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
-    // A long chain fitted whole is an unreadable sliver: keep text legible and show its top; pan for the rest.
-    this.scale = Math.min(1.2, vw / w, Math.max(vh / hgt, 0.5));
+    this.scale = Math.max(0.005, Math.min(1.2, vw / w, vh / hgt));
     this.tx = (vw - w * this.scale) / 2;
-    this.ty = Math.max(10, (vh - hgt * this.scale) / 2);
+    this.ty = (vh - hgt * this.scale) / 2;
+    this.apply();
+  }
+
+  // The first view of a level: all of it when that stays legible, otherwise its top at a readable scale, the way
+  // Netron opens a long model (pan or press f for the rest).
+  home(): void {
+    const w = Number(this.svg.getAttribute("width")) || 1;
+    const hgt = Number(this.svg.getAttribute("height")) || 1;
+    const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
+    const whole = Math.min(1.2, vw / w, vh / hgt);
+    if (whole >= 0.6) return this.fit();
+    this.scale = Math.max(0.6, Math.min(1, vw / w));
+    // Centre on the items of the first rows rather than on the middle of a wide graph.
+    let top = Infinity, sum = 0, count = 0;
+    for (const p of this.positions.values()) top = Math.min(top, p.y);
+    for (const p of this.positions.values()) if (p.y < top + 200) { sum += p.x; count++; }
+    const cx = count ? sum / count : w / 2;
+    this.tx = w * this.scale <= vw ? (vw - w * this.scale) / 2 : vw / 2 - cx * this.scale;
+    this.ty = 10;
     this.apply();
   }
 
@@ -134,6 +168,9 @@ export class GraphView {
   showEdgeLabels(on: boolean): void {
     this.svg.classList.toggle("with-labels", on);
   }
+
+  // Screen rectangle of an item (for tests and for keeping the selection in view).
+  get transform(): { scale: number; tx: number; ty: number } { return { scale: this.scale, tx: this.tx, ty: this.ty }; }
 
   private apply(): void {
     this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.scale})`;
@@ -159,4 +196,15 @@ export class GraphView {
       this.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
   }
+}
+
+// Edges as smooth vertical curves through the layout's points (Netron draws them the same way).
+function curve(pts: { x: number; y: number }[]): string {
+  let d = `M${pts[0].x},${pts[0].y}`;
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1], b = pts[i];
+    const dy = (b.y - a.y) / 2;
+    d += ` C${a.x},${a.y + dy} ${b.x},${b.y - dy} ${b.x},${b.y}`;
+  }
+  return d;
 }
