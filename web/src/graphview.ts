@@ -27,6 +27,8 @@ export class GraphView {
   positions = new Map<string, { x: number; y: number; width: number; height: number }>();
   elements = new Map<string, HTMLElement>();
   edgeLabels: SVGTextElement[] = [];
+  private pendingLabels?: () => void;
+  private columnWidth = Infinity;
 
   constructor(private viewport: HTMLElement) {
     this.stage = viewport.querySelector("#stage") as HTMLElement;
@@ -52,12 +54,14 @@ export class GraphView {
       id,
       nodes: view.items.map((it, i) => ({ id: it.id, ...sizes[i] })),
       edges: view.edges.map((e) => ({ from: e.from, to: e.to })),
+      aspect: this.viewport.clientWidth / Math.max(1, this.viewport.clientHeight),
     };
     const result = await new Promise<LayoutResult>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage(req);
     });
     if (id !== this.request) return -1;  // a newer level replaced this one while it was being laid out
+    const t0 = performance.now();
     this.canvas.replaceChildren(this.svg);
     this.svg.replaceChildren();
     this.positions.clear();
@@ -65,31 +69,39 @@ export class GraphView {
     this.edgeLabels = [];
     this.svg.setAttribute("width", String(result.width + 40));
     this.svg.setAttribute("height", String(result.height + 40));
-    const defs = document.createElementNS(SVG, "defs");
-    const marker = document.createElementNS(SVG, "marker");
-    for (const [k, v] of Object.entries({ id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto" }))
-      marker.setAttribute(k, v);
-    const tip = document.createElementNS(SVG, "path");
-    tip.setAttribute("d", "M0,0 L10,5 L0,10 z");
-    marker.append(tip);
-    defs.append(marker);
-    this.svg.append(defs);
+    // All edges are one path and all arrowheads another: thousands of SVG elements cost more to style and paint
+    // than the nodes themselves. Labels are made only when asked for (edge labels).
+    let lines = "", heads = "";
+    const labels: { x: number; y: number; tensors: string[] }[] = [];
     view.edges.forEach((edge, i) => {
       const pts = result.edges[i]?.points ?? [];
       if (pts.length < 2) return;
-      const path = document.createElementNS(SVG, "path");
-      path.setAttribute("d", curve(pts));
-      path.setAttribute("marker-end", "url(#arrow)");
-      this.svg.append(path);
-      const label = document.createElementNS(SVG, "text");
+      lines += curve(pts);
+      const end = pts[pts.length - 1], before = pts[pts.length - 2];
+      const dir = end.y >= before.y ? 1 : -1;  // curves end vertically
+      heads += `M${end.x},${end.y}l-3.5,${-7 * dir}h7z`;
       const mid = pts[Math.floor(pts.length / 2)];
-      label.setAttribute("x", String(mid.x + 4));
-      label.setAttribute("y", String(mid.y));
-      label.classList.add("edge-label");
-      label.textContent = edgeLabel(edge.tensors);
-      this.svg.append(label);
-      this.edgeLabels.push(label);
+      labels.push({ x: mid.x + 4, y: mid.y, tensors: edge.tensors });
     });
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", lines);
+    path.classList.add("lines");
+    const arrows = document.createElementNS(SVG, "path");
+    arrows.setAttribute("d", heads);
+    arrows.classList.add("heads");
+    this.svg.append(path, arrows);
+    this.svg.dataset.edges = String(labels.length);
+    this.pendingLabels = () => {
+      for (const l of labels) {
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String(l.x));
+        label.setAttribute("y", String(l.y));
+        label.classList.add("edge-label");
+        label.textContent = edgeLabel(l.tensors);
+        this.svg.append(label);
+        this.edgeLabels.push(label);
+      }
+    };
     const fragment = document.createDocumentFragment();
     for (const [i, item] of view.items.entries()) {
       const p = result.positions[item.id];
@@ -103,8 +115,12 @@ export class GraphView {
       this.elements.set(item.id, el);
       fragment.append(el);
     }
+    this.columnWidth = result.columns > 1 ? result.columnWidth : Infinity;
+    this.canvas.dataset.columns = String(result.columns);
+    const t1 = performance.now();
     this.canvas.append(fragment);
     this.home();
+    document.body.dataset.renderMs = `${Math.round(t1 - t0)}+${Math.round(performance.now() - t1)}`;
     return result.ms;
   }
 
@@ -116,6 +132,7 @@ export class GraphView {
     this.positions.clear();
     this.elements.clear();
     this.edgeLabels = [];
+    this.pendingLabels = undefined;
   }
 
   // The whole level in the viewport (the `f` key and the fit button), however small that makes it.
@@ -140,10 +157,10 @@ export class GraphView {
     this.scale = Math.max(0.6, Math.min(1, vw / w));
     // Centre on the items of the first rows rather than on the middle of a wide graph.
     let top = Infinity, sum = 0, count = 0;
-    for (const p of this.positions.values()) top = Math.min(top, p.y);
-    for (const p of this.positions.values()) if (p.y < top + 200) { sum += p.x; count++; }
+    for (const p of this.positions.values()) if (p.x < this.columnWidth) top = Math.min(top, p.y);
+    for (const p of this.positions.values()) if (p.y < top + 200 && p.x < this.columnWidth) { sum += p.x; count++; }
     const cx = count ? sum / count : w / 2;
-    this.tx = w * this.scale <= vw ? (vw - w * this.scale) / 2 : vw / 2 - cx * this.scale;
+    this.tx = vw / 2 - cx * this.scale;
     this.ty = 10;
     this.apply();
   }
@@ -160,12 +177,16 @@ export class GraphView {
     const p = this.positions.get(itemId);
     if (!p) return;
     if (this.scale < 0.6) this.scale = 1;
-    this.tx = this.viewport.clientWidth / 2 - p.x * this.scale;
+    // Centre in the part of the viewport the drawer leaves free.
+    const drawer = document.getElementById("drawer");
+    const covered = drawer && !drawer.hidden ? Math.min(drawer.offsetWidth, this.viewport.clientWidth / 2) : 0;
+    this.tx = (this.viewport.clientWidth - covered) / 2 - p.x * this.scale;
     this.ty = this.viewport.clientHeight / 2 - p.y * this.scale;
     this.apply();
   }
 
   showEdgeLabels(on: boolean): void {
+    if (on && this.pendingLabels) { this.pendingLabels(); this.pendingLabels = undefined; }
     this.svg.classList.toggle("with-labels", on);
   }
 
@@ -199,10 +220,13 @@ export class GraphView {
 }
 
 // Edges as smooth vertical curves through the layout's points (Netron draws them the same way).
-function curve(pts: { x: number; y: number }[]): string {
+function curve(pts: { x: number; y: number; move?: boolean }[]): string {
   let d = `M${pts[0].x},${pts[0].y}`;
+  const last = pts.length - 1;
+  pts = pts.map((p, i) => (i === last ? { x: p.x, y: p.y - (p.y >= pts[i - 1].y ? 6 : -6) } : p));  // room for the head
   for (let i = 1; i < pts.length; i++) {
     const a = pts[i - 1], b = pts[i];
+    if (b.move) { d += ` M${b.x},${b.y}`; continue; }
     const dy = (b.y - a.y) / 2;
     d += ` C${a.x},${a.y + dy} ${b.x},${b.y - dy} ${b.x},${b.y}`;
   }

@@ -7,16 +7,21 @@
 
 export interface LayoutNode { id: string; width: number; height: number }
 export interface LayoutEdge { from: string; to: string }
-export interface Point { x: number; y: number }
+export interface Point { x: number; y: number; move?: boolean }  // move: the edge resumes here (next column)
 export interface Layout {
   positions: Record<string, Point>;   // centres
   edges: { points: Point[] }[];       // one per input edge, in input order (empty for self-edges and unknown ends)
   width: number;
   height: number;
+  columns: number;                    // > 1: the ranks were cut into this many side-by-side columns
+  columnWidth: number;
 }
-export interface LayoutOptions { nodesep: number; ranksep: number; margin: number }
+// aspect: width / height of the viewport; a graph much taller than that (a long chain) is cut into columns, read
+// left to right, so that fitting it whole still shows every node at a size where its status colour is visible.
+export interface LayoutOptions { nodesep: number; ranksep: number; margin: number; aspect: number }
 
-const DEFAULTS: LayoutOptions = { nodesep: 28, ranksep: 40, margin: 20 };
+const DEFAULTS: LayoutOptions = { nodesep: 28, ranksep: 40, margin: 20, aspect: 0 };
+const COLUMN_GAP = 120;
 const DUMMY_WIDTH = 6;
 const DUMMY_GAP = 10;
 
@@ -185,31 +190,74 @@ export function layered(nodes: LayoutNode[], edges: LayoutEdge[], options: Parti
   }
   for (let r = 0; r <= maxRank; r++) place(layers[r], both);
 
-  // --- y, bounds, output --------------------------------------------------------------------------------------
+  // --- y, columns, bounds, output ----------------------------------------------------------------------------
   const rankTop = new Float64Array(maxRank + 2);
   const rankHeight = new Float64Array(maxRank + 1);
   for (let v = 0; v < n; v++) rankHeight[vRank[v]] = Math.max(rankHeight[vRank[v]], nodes[v].height);
   for (let r = 0; r <= maxRank; r++) rankTop[r + 1] = rankTop[r] + (rankHeight[r] || 10) + opt.ranksep;
-  const y = (v: number) => rankTop[vRank[v]] + (rankHeight[vRank[v]] || 10) / 2;
   let minX = Infinity, maxX = -Infinity;
   for (let v = 0; v < total; v++) {
     minX = Math.min(minX, x[v] - vWidth[v] / 2);
     maxX = Math.max(maxX, x[v] + vWidth[v] / 2);
   }
   if (!total) { minX = 0; maxX = 0; }
-  const dx = opt.margin - minX, dy = opt.margin;
+  const fullHeight = rankTop[maxRank + 1] - opt.ranksep;
+  const bandWidth = maxX - minX;
+  let columns = 1;
+  if (opt.aspect > 0 && fullHeight > 4 * bandWidth / opt.aspect)
+    columns = Math.max(1, Math.min(40, Math.round(Math.sqrt((opt.aspect * fullHeight) / (bandWidth + COLUMN_GAP)))));
+  // Column k holds the ranks whose top lies in [k, k+1) * fullHeight / columns.
+  const column = new Int32Array(maxRank + 1);
+  const columnTop = new Float64Array(columns + 1).fill(Infinity);
+  let columnHeight = 0;
+  for (let r = 0; r <= maxRank; r++) {
+    column[r] = Math.min(columns - 1, Math.floor((rankTop[r] * columns) / Math.max(1, fullHeight)));
+    columnTop[column[r]] = Math.min(columnTop[column[r]], rankTop[r]);
+  }
+  for (let r = 0; r <= maxRank; r++) columnHeight = Math.max(columnHeight, rankTop[r] + (rankHeight[r] || 10) - columnTop[column[r]]);
+  // Columns are packed by their own extent, left to right.
+  const colMin = new Float64Array(columns).fill(Infinity), colMax = new Float64Array(columns).fill(-Infinity);
+  for (let v = 0; v < total; v++) {
+    const c = column[vRank[v]];
+    colMin[c] = Math.min(colMin[c], x[v] - vWidth[v] / 2);
+    colMax[c] = Math.max(colMax[c], x[v] + vWidth[v] / 2);
+  }
+  const colLeft = new Float64Array(columns + 1);
+  for (let c = 0; c < columns; c++) {
+    if (colMin[c] === Infinity) { colMin[c] = 0; colMax[c] = 0; }
+    colLeft[c + 1] = colLeft[c] + colMax[c] - colMin[c] + COLUMN_GAP;
+  }
+  const px = (v: number) => x[v] - colMin[column[vRank[v]]] + opt.margin + colLeft[column[vRank[v]]];
+  const py = (v: number) => rankTop[vRank[v]] - columnTop[column[vRank[v]]] + (rankHeight[vRank[v]] || 10) / 2 + opt.margin;
   const positions: Record<string, Point> = {};
-  nodes.forEach((node, v) => (positions[node.id] = { x: x[v] + dx, y: y(v) + dy }));
+  nodes.forEach((node, v) => (positions[node.id] = { x: px(v), y: py(v) }));
   const result = directed.map((e) => {
     if (!e) return { points: [] };
     const { a, b } = e;
-    const pa = positions[nodes[a].id], pb = positions[nodes[b].id];
-    const points: Point[] = [{ x: pa.x, y: pa.y + nodes[a].height / 2 }];
-    for (const d of chains.get(a * n + b) ?? []) points.push({ x: x[d] + dx, y: y(d) + dy });
-    points.push({ x: pb.x, y: pb.y - nodes[b].height / 2 });
-    if (e.reversed) points.reverse();
+    const path = [a, ...(chains.get(a * n + b) ?? []), b];
+    const points: Point[] = [];
+    path.forEach((v, i) => {
+      const half = v < n ? nodes[v].height / 2 : 0;
+      if (i > 0 && column[vRank[v]] !== column[vRank[path[i - 1]]]) {
+        // The edge leaves the bottom of one column and resumes at the top of the next.
+        const prev = points[points.length - 1];
+        points.push({ x: prev.x, y: columnHeight + opt.margin + opt.ranksep / 2 });
+        points.push({ x: px(v), y: opt.margin / 2, move: true });
+      }
+      if (v === a) points.push({ x: px(v), y: py(v) + half });
+      else if (v === b) points.push({ x: px(v), y: py(v) - half });
+      else points.push({ x: px(v), y: py(v) });
+    });
+    if (e.reversed) {
+      // Reversed, a "move" marker belongs to the point after the gap in the new direction.
+      points.reverse();
+      for (let i = 0; i + 1 < points.length; i++) if (points[i].move) { points[i].move = false; points[++i].move = true; }
+    }
     return { points };
   });
-  const height = rankTop[maxRank + 1] - opt.ranksep + 2 * opt.margin;
-  return { positions, edges: result, width: maxX - minX + 2 * opt.margin, height: total ? height : 2 * opt.margin };
+  return {
+    positions, edges: result, columns, columnWidth: columns > 1 ? colLeft[1] : bandWidth,
+    width: colLeft[columns] - COLUMN_GAP + 2 * opt.margin,
+    height: total ? (columns > 1 ? columnHeight : fullHeight) + 2 * opt.margin : 2 * opt.margin,
+  };
 }

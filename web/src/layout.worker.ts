@@ -5,20 +5,23 @@ export interface LayoutRequest {
   id: number;
   nodes: { id: string; width: number; height: number }[];
   edges: { from: string; to: string }[];
+  aspect: number;                // viewport width / height (layout.ts cuts a very tall graph into columns)
 }
 export interface LayoutResult {
   id: number;
   positions: Record<string, { x: number; y: number }>;
-  edges: { points: { x: number; y: number }[] }[];
+  edges: { points: { x: number; y: number; move?: boolean }[] }[];
   width: number;
   height: number;
+  columns: number;
+  columnWidth: number;
   ms: number;
 }
 
 self.onmessage = (event: MessageEvent<LayoutRequest>) => {
-  const { id, nodes, edges } = event.data;
+  const { id, nodes, edges, aspect } = event.data;
   const t0 = performance.now();
-  const layout = layered(nodes, edges);
+  const layout = layered(nodes, edges, { aspect });
   const result: LayoutResult = { id, ...layout, ms: Math.round(performance.now() - t0) };
   (self as unknown as Worker).postMessage(result);
 };

@@ -118,7 +118,7 @@ async function refreshAnalysis(): Promise<void> {
   if (ui.summary.childElementCount) {
     ui.summary.dataset.stale = "1";
     const target = ui.summary.querySelector(".target");
-    if (target) target.textContent = `Analysing for ${release?.display ?? ui.release.value} (${precisions()}${ui.strict.checked ? ", strict" : ""})…`;
+    if (target) target.textContent = `Analysing for ${release?.display ?? ui.release.value}, ${precisions()}${ui.strict.checked ? ", strict" : ""}…`;
   }
   saveTarget();
   const analysis = await api.analysis(id, ui.release.value, precisions(), ui.strict.checked);
@@ -202,6 +202,7 @@ function renderItem(item: Item): HTMLElement {
       "aria-label": `group ${item.label}, ${item.nodes.length} nodes`, title: "Double-click or Enter to open" },
       h("div", { class: "title" }, h("span", { class: "name" }, item.label), itemBadge(item)),
       h("div", { class: "meta" }, `${item.nodes.length} nodes ▸`));
+    el.dataset.problem = problemOf(item.nodes);
     el.addEventListener("click", () => select(item.id));
     el.addEventListener("dblclick", () => openItem(item));
     return el;
@@ -217,6 +218,7 @@ function renderItem(item: Item): HTMLElement {
     el.append(bodyRollUp(node)!, h("div", { class: "bodies" }, ...node.bodies.map(bodyButton)));
     el.classList.add("control-flow");
   }
+  el.dataset.problem = problemOf(item.nodes);
   el.addEventListener("click", () => { select(item.id); openDrawer(node.index); });
   return el;
 }
@@ -275,19 +277,29 @@ async function showLevels(levels: Level[]): Promise<void> {
   renderBreadcrumb();
   const visible = state.view.items.filter((i) => i.kind === "node" || i.kind === "group").length;
   setLoading(`Laying out ${visible} ${visible === 1 ? "item" : "items"}…`);
+  mark("level");
   const ms = await graphView.show(state.view, renderItem, edgeLabel, itemSizeOf);
   if (ms < 0) return;
+  mark("drawn");
   document.body.dataset.layoutMs = String(ms);
   setLoading("");
-  updateBadges();
   graphView.showEdgeLabels(ui.edgeLabels.checked);
   if (state.firstPaint) {
     state.firstPaint = false;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       document.body.dataset.firstPaintMs = String(Math.round(performance.now()));
+      mark("painted");
     }));
   }
   document.body.dataset.level = levels.map((l) => l.title).join(" > ");
+}
+
+// Milestones of the first paint (data, views, level, drawn, painted: ms since navigation) for the performance tests.
+const marks: Record<string, number> = {};
+function mark(name: string): void {
+  if (!state.firstPaint && name !== "painted") return;
+  marks[name] = Math.round(performance.now());
+  document.body.dataset.marks = JSON.stringify(marks);
 }
 
 // The loading state over the graph: loading the model, laying a level out. Empty text hides it.
@@ -337,9 +349,9 @@ function select(itemId: string): void {
 async function goToNode(index: number): Promise<void> {
   await showLevels(state.views!.path(index));
   const id = state.view?.itemOf.get(index) ?? `n${index}`;  // a folded Constant: the node that shows it
+  openDrawer(index, false);
   graphView.centre(id);
   select(id);
-  openDrawer(index, false);
 }
 
 // --- problems: next / previous (n, p), "problems only" ------------------------------------------------------------
@@ -457,8 +469,10 @@ async function loadModel(id: string): Promise<void> {
   state.view = undefined;
   const [graph] = await Promise.all([api.graph(id), refreshAnalysis()]).catch((e) => { setLoading(""); throw e; });
   if (id !== state.modelId) return;
+  mark("data");
   state.graph = graph;
   state.views = new ModelViews(graph);
+  mark("views");
   renderSummary();
   await showLevels([state.views.root()]);
 }
@@ -619,14 +633,13 @@ async function route(): Promise<void> {
 
 async function main(): Promise<void> {
   wire();
-  state.releases = await api.releases();
+  const landing = !location.hash || location.hash === "#";
+  const [releases, models] = await Promise.all([api.releases(), landing ? api.models() : Promise.resolve(undefined)]);
+  state.releases = releases;
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
   // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
-  if (!location.hash || location.hash === "#") {
-    const models = await api.models();
-    if (!models.length) history.replaceState(null, "", "#/");
-  }
+  if (models && !models.length) history.replaceState(null, "", "#/");
   await route();
 }
 
