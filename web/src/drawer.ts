@@ -85,7 +85,7 @@ function tensorText(t: Tensor | undefined): string {
 }
 
 function tensorRows(names: string[], graph: ModelGraph, scope: string): HTMLElement {
-  const table = h("table", { class: "kv" });
+  const table = h("table", { class: "kv tensors" });
   const scopes = new Map(graph.graphs.map((g) => [g.path, g]));
   names.forEach((name, i) => {
     let t: Tensor | undefined;

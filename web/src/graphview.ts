@@ -55,6 +55,7 @@ export class GraphView {
       nodes: view.items.map((it, i) => ({ id: it.id, ...sizes[i] })),
       edges: view.edges.map((e) => ({ from: e.from, to: e.to })),
       aspect: this.viewport.clientWidth / Math.max(1, this.viewport.clientHeight),
+      viewHeight: this.viewport.clientHeight,
     };
     const result = await new Promise<LayoutResult>((resolve) => {
       this.pending.set(id, resolve);

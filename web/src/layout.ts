@@ -18,9 +18,9 @@ export interface Layout {
 }
 // aspect: width / height of the viewport; a graph much taller than that (a long chain) is cut into columns, read
 // left to right, so that fitting it whole still shows every node at a size where its status colour is visible.
-export interface LayoutOptions { nodesep: number; ranksep: number; margin: number; aspect: number }
+export interface LayoutOptions { nodesep: number; ranksep: number; margin: number; aspect: number; viewHeight: number }
 
-const DEFAULTS: LayoutOptions = { nodesep: 28, ranksep: 40, margin: 20, aspect: 0 };
+const DEFAULTS: LayoutOptions = { nodesep: 28, ranksep: 40, margin: 20, aspect: 0, viewHeight: 0 };
 const COLUMN_GAP = 120;
 const DUMMY_WIDTH = 6;
 const DUMMY_GAP = 10;
@@ -204,7 +204,8 @@ export function layered(nodes: LayoutNode[], edges: LayoutEdge[], options: Parti
   const fullHeight = rankTop[maxRank + 1] - opt.ranksep;
   const bandWidth = maxX - minX;
   let columns = 1;
-  if (opt.aspect > 0 && fullHeight > 4 * bandWidth / opt.aspect)
+  // Only a level too tall to read at half size, with enough nodes to make columns worth reading, is cut.
+  if (opt.aspect > 0 && opt.viewHeight > 0 && n > 80 && fullHeight * 0.5 > opt.viewHeight && fullHeight > 4 * bandWidth / opt.aspect)
     columns = Math.max(1, Math.min(40, Math.round(Math.sqrt((opt.aspect * fullHeight) / (bandWidth + COLUMN_GAP)))));
   // Column k holds the ranks whose top lies in [k, k+1) * fullHeight / columns.
   const column = new Int32Array(maxRank + 1);

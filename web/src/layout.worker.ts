@@ -6,6 +6,7 @@ export interface LayoutRequest {
   nodes: { id: string; width: number; height: number }[];
   edges: { from: string; to: string }[];
   aspect: number;                // viewport width / height (layout.ts cuts a very tall graph into columns)
+  viewHeight: number;
 }
 export interface LayoutResult {
   id: number;
@@ -19,9 +20,9 @@ export interface LayoutResult {
 }
 
 self.onmessage = (event: MessageEvent<LayoutRequest>) => {
-  const { id, nodes, edges, aspect } = event.data;
+  const { id, nodes, edges, aspect, viewHeight } = event.data;
   const t0 = performance.now();
-  const layout = layered(nodes, edges, { aspect });
+  const layout = layered(nodes, edges, { aspect, viewHeight });
   const result: LayoutResult = { id, ...layout, ms: Math.round(performance.now() - t0) };
   (self as unknown as Worker).postMessage(result);
 };
