@@ -26,7 +26,7 @@ after(async () => {
 async function open(modelId = ids.small) {
   const { page, errors } = await newPage(browser);
   await page.goto(`${server.url}#model=${modelId}`);
-  await page.waitForSelector("[data-node-name] .badge[data-status], [data-group-name] .badge[data-status]");
+  await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown]), [data-group-name] .badge:not([data-status=unknown])");
   return { page, errors };
 }
 
