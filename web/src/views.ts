@@ -6,7 +6,7 @@
 import type { GraphNode, ModelGraph, Status } from "./api";
 
 export const FLAT_LIMIT = 2000;  // a level with at most this many (unfolded) nodes shows them all
-export const MAX_ITEMS = 1000;   // more items than this on a grouped level are bucketed in file order
+export const MAX_ITEMS = 250;    // more items than this on a grouped level are bucketed (runs of whole scopes)
 export const MAX_BOUNDARY = 40;  // tensors crossing a group's border drawn one by one; the rest share one stub
 
 export interface Level {
