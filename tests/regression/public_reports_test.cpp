@@ -1,0 +1,453 @@
+// A regression set taken from public bug reports: each case is a user's parser failure (or a maintainer's "fixed
+// in release X") for a stated TensorRT release, rebuilt here as a small generated model. The thread is named in
+// a comment with a one-line paraphrase of the quoted parser message; the table of cases is docs/regression-set.md.
+//
+// Every case runs. Rows the engine is known to get wrong today are listed in kKnownGaps with what it gets wrong;
+// the test asserts that those rows still disagree, so fixing one fails the test until the entry is removed.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "onnx/dtype.h"
+#include "support/model_builder.h"
+
+namespace trtlens::test {
+namespace {
+
+constexpr Status OK = Status::kConvertible;
+constexpr Status NO = Status::kUnsupported;
+
+struct Row {
+  const char* release;
+  Status status;
+  const char* code = "";  // when set (only for NO rows): a reason with this code must be present
+};
+
+struct Case {
+  const char* id;
+  std::function<ModelBuilder()> model;  // the node under test is always named "n"
+  std::vector<Row> rows;
+};
+
+// (case id, release) rows that the engine gets wrong today, with what it gets wrong. Keep this list honest: a row
+// belongs here only when the thread's evidence was checked (and the importer source where it is readable) and the
+// engine disagrees with it.
+const std::map<std::string, std::string> kKnownGaps = {
+};
+
+// An input whose negative dims are symbolic (dim_param), i.e. only known at run time.
+void dynamic_input(ModelBuilder& b, const std::string& name, int dtype, const std::vector<std::int64_t>& dims) {
+  auto vi = value_info(name, dtype, {});
+  auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    auto* d = shape->add_dim();
+    if (dims[i] < 0) d->set_dim_param(name + "_d" + std::to_string(i));
+    else d->set_dim_value(dims[i]);
+  }
+  *b.graph().add_input() = vi;
+}
+
+ModelBuilder layer_norm() {
+  ModelBuilder b(17);
+  b.input("x", kFloat, {1, 4, 8});
+  b.initializer("s", kFloat, {8}, std::vector<double>(8, 1.0));
+  b.initializer("bias", kFloat, {8}, std::vector<double>(8, 0.0));
+  set_attr(b.node("LayerNormalization", {"x", "s", "bias"}, {"y"}, "n"), "axis", std::int64_t{-1});
+  b.output("y");
+  return b;
+}
+
+ModelBuilder nonzero() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {4, 4});
+  b.node("NonZero", {"x"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+// Range whose start and delta are float constants and whose limit is only known at run time.
+ModelBuilder float_range_runtime_limit() {
+  ModelBuilder b(11);
+  b.input("limit", kFloat, {});
+  b.initializer("start", kFloat, {}, {0});
+  b.initializer("delta", kFloat, {}, {1});
+  b.node("Range", {"start", "limit", "delta"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+ModelBuilder grid_sample() {
+  ModelBuilder b(16);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.input("grid", kFloat, {1, 4, 4, 2});
+  b.node("GridSample", {"x", "grid"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+ModelBuilder mod_int64() {
+  ModelBuilder b(13);
+  b.input("x", kInt64, {300});
+  b.initializer("m", kInt64, {1}, {80});
+  set_attr(b.node("Mod", {"x", "m"}, {"y"}, "n"), "fmod", std::int64_t{0});
+  b.output("y");
+  return b;
+}
+
+ModelBuilder unary(const char* op, int opset) {
+  ModelBuilder b(opset);
+  b.input("x", kFloat, {2, 16});
+  b.node(op, {"x"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+ModelBuilder if_branch_shapes_differ() {
+  auto branch = [](const std::string& name, const std::string& from, std::int64_t len) {
+    onnx::GraphProto g;
+    g.set_name(name);
+    auto* n = g.add_node();
+    n->set_op_type("Identity");
+    n->set_name(name + "_id");
+    n->add_input(from);
+    n->add_output(name + "_out");
+    *g.add_output() = value_info(name + "_out", kFloat, {len});
+    return g;
+  };
+  ModelBuilder b(13);
+  b.input("c", kBool, {1});
+  b.input("a", kFloat, {2});
+  b.input("b", kFloat, {1});
+  auto& n = b.node("If", {"c"}, {"y"}, "n");
+  set_attr(n, "then_branch", branch("then", "a", 2));
+  set_attr(n, "else_branch", branch("else", "b", 1));
+  b.output("y");
+  return b;
+}
+
+ModelBuilder scatter_nd(bool reduction_attr, int opset) {
+  ModelBuilder b(opset);
+  b.input("data", kFloat, {4, 4});
+  b.initializer("idx", kInt64, {2, 1}, {0, 2});
+  b.input("upd", kFloat, {2, 4});
+  auto& n = b.node("ScatterND", {"data", "idx", "upd"}, {"y"}, "n");
+  if (reduction_attr) set_attr(n, "reduction", "none");
+  b.output("y");
+  return b;
+}
+
+ModelBuilder cumsum(bool runtime_axis) {
+  ModelBuilder b(11);
+  b.input("x", kFloat, {2, 16});
+  if (runtime_axis) b.input("axis", kInt32, {});
+  else b.initializer("axis", kInt64, {}, {1});
+  b.node("CumSum", {"x", "axis"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+ModelBuilder resize_scales(int opset, const char* mode, std::vector<double> scales) {
+  ModelBuilder b(opset);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.initializer("scales", kFloat, {4}, scales);
+  auto& n = b.node("Resize", {"x", "", "scales"}, {"y"}, "n");
+  set_attr(n, "mode", mode);
+  b.output("y");
+  return b;
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> all = {
+      // NVIDIA/TensorRT#3555 (also BooHwang/segment_anything_tensorrt#2, NVIDIA/TensorRT#3765): Slice whose axes
+      // come from a tensor computed at run time. Quoted on 8.5.2 and 8.6.1: importSlice asserts that all axes
+      // values are known ("does not support dynamic axes"). A maintainer named 10.3 as the release that adds it.
+      {"slice-runtime-axes",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {2, 8, 8});
+         b.input("axes", kInt64, {1});
+         b.initializer("starts", kInt64, {1}, {0});
+         b.initializer("ends", kInt64, {1}, {4});
+         b.node("Slice", {"x", "starts", "ends", "axes"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.5", NO}, {"8.6", NO}, {"10.3", OK}}},
+
+      // onnx/onnx-tensorrt#401: "[8] No importer registered for op: NonZero"; a user on 8.2 (Jetson) and the
+      // maintainer's answer that no native or plugin NonZero exists before 8.5.
+      {"nonzero-before-8.5", nonzero, {{"8.2", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+
+      // onnx/onnx-tensorrt#906: NonZero from a mask on 8.5.1 / 8.6; the user reports it converts once the
+      // release's own libraries are on the library path (issue closed as working).
+      {"nonzero-8.5-8.6-converts", nonzero, {{"8.5", OK}, {"8.6", OK}}},
+
+      // ItayElam/SegmentAnything-TensorRT#2: "No importer registered for op: LayerNormalization. Attempting to
+      // import as plugin." on 8.5; fixed by upgrading to 8.6 (opset-17 LayerNormalization).
+      {"layernorm-8.5", layer_norm, {{"8.5", NO, "TRT_NO_IMPORTER"}, {"8.6", OK}}},
+
+      // NVIDIA/TensorRT#210 (comment, 2024): the same "No importer registered for op: LayerNormalization" on 8.4.1.
+      {"layernorm-8.4", layer_norm, {{"8.4", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#2657: timm MaxxViT exported at opset 17 fails on LayerNormalization with TensorRT 8.2.4.
+      {"layernorm-8.2", layer_norm, {{"8.2", NO, "TRT_NO_IMPORTER"}}},
+
+      // onnx/onnx-tensorrt#752: "For range operator with dynamic inputs, this version of TensorRT only supports
+      // INT32!" on 8.0.1.6; a later comment says 8.4 GA fixes it (the 8.4 importer accepts float start/limit/delta).
+      {"range-float-dynamic-8.0", float_range_runtime_limit, {{"8.0", NO}, {"8.4", OK}}},
+
+      // ultralytics/ultralytics#2084: the same Range assertion from a dynamic YOLOv8 export (float arange whose
+      // end is a run-time size) on 8.2.0.6.
+      {"range-float-dynamic-8.2", float_range_runtime_limit, {{"8.2", NO}}},
+
+      // NVIDIA/TensorRT#1617: "No importer registered for op: Einsum ... Plugin not found" on 8.0; the maintainer
+      // answers that Einsum is supported from 8.2.
+      {"einsum-8.0",
+       [] {
+         ModelBuilder b(12);
+         b.input("a", kFloat, {4, 3});
+         b.input("c", kFloat, {3, 5});
+         set_attr(b.node("Einsum", {"a", "c"}, {"y"}, "n"), "equation", "ij,jk->ik");
+         b.output("y");
+         return b;
+       },
+       {{"8.0", NO, "TRT_NO_IMPORTER"}, {"8.2", OK}}},
+
+      // onnx/onnx-tensorrt#857: GridSample (F.grid_sample, opset 16) is not supported by the parser of the day (8.4);
+      // the maintainer puts it in the next major release.
+      {"gridsample-8.4", grid_sample, {{"8.4", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#2005: GridSample request; maintainers planned it for 8.5 and users confirm 8.5.1 has it.
+      {"gridsample-8.5", grid_sample, {{"8.5", OK}}},
+
+      // onnx/onnx-tensorrt#957 (comment by jcdatin): a PyTorch opset-17 export with ScatterND carrying an explicit
+      // reduction attribute worked with 8.6 and fails with 10.7: "Attribute reduction is not supported."
+      {"scatternd-reduction-none-attr", [] { return scatter_nd(true, 16); }, {{"8.6", OK}, {"10.7", NO}}},
+
+      // NVIDIA/TensorRT#4393: "ReduceMean (reduceTensor): UNSUPPORTED_NODE: Assertion failed: inputAxes.is_weights():
+      // Axis input must be an initializer!" on 10.9 (opset-18 ReduceMean with run-time axes).
+      {"reducemean-runtime-axes-10.9",
+       [] {
+         ModelBuilder b(18);
+         b.input("x", kFloat, {2, 3, 4});
+         b.input("axes", kInt64, {1});
+         b.node("ReduceMean", {"x", "axes"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.9", NO}}},
+
+      // linghu8812/tensorrt_inference#108: YOLOv5 on TensorRT OSS 7.2.3.4: "No importer registered for op:
+      // ScatterND ... getPluginCreator could not find plugin ScatterND"; the user notes support from 8.x.
+      {"scatternd-7.2", [] { return scatter_nd(false, 11); }, {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.2", OK}}},
+
+      // Linaom1214/TensorRT-For-YOLO-Series#62: "No importer registered for op: NonMaxSuppression" with 7.2.
+      {"nms-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("boxes", kFloat, {1, 10, 4});
+         b.input("scores", kFloat, {1, 1, 10});
+         b.node("NonMaxSuppression", {"boxes", "scores"}, {"sel"}, "n");
+         b.output("sel");
+         return b;
+       },
+       {{"7.2", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#1275: torch.cumsum on 7.2.3.4: "getPluginCreator could not find plugin CumSum version 1";
+      // the 8.0 importer has CumSum.
+      {"cumsum-7.2", [] { return cumsum(false); }, {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}}},
+
+      // NVIDIA/TensorRT#3425: "Axis input for CumSum must be an initializer!" on 8.6.1 (axis is a graph input).
+      {"cumsum-runtime-axis-8.6", [] { return cumsum(true); }, {{"8.6", NO}}},
+
+      // NVIDIA/TensorRT#1775 (also onnx/onnx-tensorrt#800): TF2 Faster R-CNN on 8.0.3: "No importer registered for
+      // op: Round"; the maintainer says a later release adds it.
+      {"round-8.0", [] { return unary("Round", 11); }, {{"8.0", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#1890: "Round op supported in TensorRT 8.2" (the report is about a shape-tensor use; a plain
+      // float Round imports on 8.2).
+      {"round-8.2", [] { return unary("Round", 11); }, {{"8.2", OK}}},
+
+      // THU-MIG/yolov10#129: the YOLOv10 export's Mod node (integer, fmod=0) is not supported by 8.4.1.
+      {"mod-8.4", mod_int64, {{"8.4", NO, "TRT_NO_IMPORTER"}}},
+
+      // THU-MIG/yolov10#75 (also onnx/onnx-tensorrt#807 comment): the Mod node converts with 8.5.3 / 8.5 GA.
+      {"mod-8.5", mod_int64, {{"8.5", OK}}},
+
+      // NVIDIA/TensorRT#3124 (also #3587, DeBERTa): Sign on an integer tensor on 8.6.1: "validUnaryType && This
+      // version of TensorRT does not support the given operator with the given input data type."
+      {"sign-int-8.6",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kInt64, {8});
+         b.node("Sign", {"x"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.6", NO}}},
+
+      // onnx/onnx-tensorrt#997 (10.5 GA release note: "Added support for real-valued STFT operations") and
+      // NVIDIA/TensorRT#4429 (maintainer: TRT already supports STFT). No STFT importer exists at 10.1-GA.
+      {"stft-real",
+       [] {
+         ModelBuilder b(17);
+         b.input("sig", kFloat, {1, 64, 1});
+         b.initializer("step", kInt64, {}, {16});
+         b.initializer("win", kFloat, {16}, std::vector<double>(16, 1.0));
+         b.initializer("len", kInt64, {}, {16});
+         b.node("STFT", {"sig", "step", "win", "len"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.1", NO, "TRT_NO_IMPORTER"}, {"10.5", OK}}},
+
+      // NVIDIA/TensorRT#3420: Squeeze without axes on a dynamic shape on 8.6: "Cannot infer squeeze dimensions
+      // from a dynamic shape! Please re-export your model with the Squeeze axes input set".
+      {"squeeze-no-axes-dynamic-8.6",
+       [] {
+         ModelBuilder b(13);
+         dynamic_input(b, "x", kFloat, {-1, 1, -1});
+         b.node("Squeeze", {"x"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.6", NO}}},
+
+      // NVIDIA/TensorRT#2644: QAT export with Cast(to=UINT8) on 8.4.1.5: "Unsupported data type for the Cast
+      // operator!" (UINT8 is not a TensorRT type before 8.5).
+      {"cast-to-uint8-8.4",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {4});
+         set_attr(b.node("Cast", {"x"}, {"q"}, "n"), "to", std::int64_t{kUint8});
+         set_attr(b.node("Cast", {"q"}, {"y"}, "back"), "to", std::int64_t{kFloat});
+         b.output("y");
+         return b;
+       },
+       {{"8.4", NO}}},
+
+      // NVIDIA/TensorRT#2084 (comment by nvpohanh): "This version of TensorRT does not support cubic interpolation!"
+      // is the 8.4 importer; 8.6 supports cubic Resize.
+      {"resize-cubic", [] { return resize_scales(13, "cubic", {1, 1, 2, 2}); }, {{"8.4", NO}, {"8.6", OK}}},
+
+      // NVIDIA/TensorRT#3560: Resize with antialias=1 (opset 18) builds on 8.6 without antialiasing; with
+      // 10.0.1.6 the parser refuses it: "(antialias == 0) && Antialiasing is not supported currently."
+      {"resize-antialias",
+       [] {
+         auto b = resize_scales(18, "linear", {1, 1, 0.5, 0.5});
+         set_attr(*b.graph().mutable_node(0), "antialias", std::int64_t{1});
+         return b;
+       },
+       {{"8.6", OK}, {"10.0", NO}}},
+
+      // NVIDIA/TensorRT#2924: "No importer registered for op: SoftmaxCrossEntropyLoss" on 8.5.1.
+      {"softmax-ce-loss-8.5",
+       [] {
+         ModelBuilder b(13);
+         b.input("scores", kFloat, {4, 10});
+         b.input("labels", kInt64, {4});
+         b.node("SoftmaxCrossEntropyLoss", {"scores", "labels"}, {"loss"}, "n");
+         b.output("loss");
+         return b;
+       },
+       {{"8.5", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#1009: a QAT export with QLinearConv is not supported by 7.2 (the maintainer points to
+      // explicit Q/DQ support instead); no release's importer has QLinearConv.
+      {"qlinearconv-7.2",
+       [] {
+         ModelBuilder b(10);
+         b.input("x", kInt8, {1, 1, 4, 4});
+         b.initializer("xs", kFloat, {}, {0.1});
+         b.initializer("xz", kInt8, {}, {0});
+         b.initializer("w", kInt8, {1, 1, 3, 3}, std::vector<double>(9, 1));
+         b.initializer("ws", kFloat, {}, {0.1});
+         b.initializer("wz", kInt8, {}, {0});
+         b.initializer("ys", kFloat, {}, {0.2});
+         b.initializer("yz", kInt8, {}, {0});
+         b.node("QLinearConv", {"x", "xs", "xz", "w", "ws", "wz", "ys", "yz"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_NO_IMPORTER"}}},
+
+      // Intellindust-AI-Lab/DEIMv2#108 (same message in NVIDIA/TensorRT#4603): an If on a run-time condition whose
+      // branches yield shapes [2] and [1], on 8.6.1: "IIfConditionalOutputLayer inputs must have the same shape.
+      // Shapes are [2] and [1]."
+      {"if-branch-shapes-8.6", if_branch_shapes_differ, {{"8.6", NO}}},
+
+      // NVIDIA/TensorRT#3089: a model using the "GroupNorm" plugin op fails on 8.6.1: "getPluginCreator could not
+      // find plugin: GroupNorm version: 1" (8.6 removed that plugin; there is no GroupNorm importer).
+      {"groupnorm-plugin-8.6",
+       [] {
+         ModelBuilder b(17);
+         b.input("x", kFloat, {1, 4, 8, 8});
+         b.initializer("g", kFloat, {4}, {1, 1, 1, 1});
+         b.initializer("bb", kFloat, {4}, {0, 0, 0, 0});
+         b.node("GroupNorm", {"x", "g", "bb"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.6", NO, "TRT_NO_IMPORTER"}}},
+  };
+  return all;
+}
+
+struct Outcome {
+  bool agrees;
+  std::string detail;
+};
+
+Outcome run_row(const ModelIndex& index, const Row& row) {
+  Analysis a = check(index, row.release);
+  const auto& v = verdict(index, a, "n");
+  std::string detail = std::string("status ") + std::string(status_name(v.status));
+  for (const auto& r : v.reasons) detail += "; reason " + r.code;
+  for (const auto& w : v.warnings) detail += "; warning " + w.code;
+  bool agrees = v.status == row.status;
+  if (agrees && *row.code) agrees = has_reason(v, row.code);
+  return {agrees, detail};
+}
+
+TEST(PublicReports, EveryCaseMatchesTheReportOrIsAKnownGap) {
+  int pass = 0, gaps = 0, failures = 0;
+  std::set<std::string> seen_gap_keys;
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.id);
+    auto index = index_of(c.model());
+    ASSERT_NE(index, nullptr);
+    bool all_agree = true, has_gap = false;
+    for (const auto& row : c.rows) {
+      const std::string key = std::string(c.id) + "@" + row.release;
+      const auto gap = kKnownGaps.find(key);
+      const Outcome out = run_row(*index, row);
+      const std::string want = std::string(status_name(row.status)) + (*row.code ? std::string(" ") + row.code : "");
+      if (gap != kKnownGaps.end()) {
+        seen_gap_keys.insert(key);
+        has_gap = true;
+        EXPECT_FALSE(out.agrees) << key << " now matches the report (" << out.detail
+                                 << "): remove it from kKnownGaps";
+        continue;
+      }
+      if (!out.agrees) {
+        all_agree = false;
+        ++failures;
+        ADD_FAILURE() << key << ": want " << want << ", got " << out.detail;
+      }
+    }
+    if (has_gap) ++gaps;
+    else if (all_agree) ++pass;
+  }
+  for (const auto& [key, why] : kKnownGaps)
+    EXPECT_TRUE(seen_gap_keys.count(key)) << "kKnownGaps names " << key << " which is no case row";
+  std::cout << "public reports: " << cases().size() << " cases, " << pass << " pass, " << gaps << " known gaps"
+            << (failures ? ", " + std::to_string(failures) + " unexpected failures" : std::string()) << "\n";
+}
+
+}  // namespace
+}  // namespace trtlens::test
