@@ -38,6 +38,31 @@ struct Case {
 // belongs here only when the thread's evidence was checked (and the importer source where it is readable) and the
 // engine disagrees with it.
 const std::map<std::string, std::string> kKnownGaps = {
+    {"range-float-dynamic-8.0@8.0",
+     "convertible; the 8.0 importer refuses a Range whose start is not INT32 unless all three inputs are float "
+     "initializers (float start with a run-time limit)"},
+    {"range-float-dynamic-8.2@8.2", "convertible; same Range INT32-only rule as 8.0 (lifted in 8.4-GA)"},
+    {"cumsum-7.2@7.2",
+     "convertible; the 7.2 data describes the 7.2.1 branch tip, which gained a CumSum importer after the release "
+     "(release/7.2.1 tag has none)"},
+    {"gatherelements-7.2@7.2",
+     "convertible; the 7.2 data describes the 7.2.1 branch tip, which gained a GatherElements importer after the "
+     "release (release/7.2.1 tag has none)"},
+    {"resize-cubic@8.4", "convertible; the 8.4-GA Resize importer refuses mode=cubic"},
+    {"if-branch-shapes-8.6@8.6",
+     "convertible; layer creation refuses an If on a run-time condition whose branch outputs differ in shape"},
+    {"nonzero-bool-mask@8.5",
+     "unsupported (TRT_TYPE_NOT_SUPPORTED) from the operator table's type list; the 8.5-GA NonZero importer accepts "
+     "FLOAT, HALF, INT32, INT8 and BOOL"},
+    {"nonzero-bool-mask@8.6", "unsupported (TRT_TYPE_NOT_SUPPORTED); the 8.6-GA importer accepts BOOL"},
+    {"nonzero-bool-mask@10.1", "unsupported (TRT_TYPE_NOT_SUPPORTED); the 10.1-GA importer accepts BOOL (and INT64)"},
+    {"scatterelements-indices-exceed-data-8.5@8.5",
+     "convertible; addScatterLayer (element mode) refuses indices or updates dimensions larger than the data's "
+     "where both are static, even along the scatter axis"},
+    {"scatterelements-indices-exceed-data-8.6@8.6", "convertible; same addScatterLayer dimension check in 8.6-GA"},
+    {"conv-runtime-weights@8.4",
+     "convertible; before 8.5 TensorRT refuses a Conv with run-time (tensor) weights outside explicit "
+     "quantization when the layer is created"},
 };
 
 // An input whose negative dims are symbolic (dim_param), i.e. only known at run time.
@@ -161,6 +186,20 @@ ModelBuilder resize_scales(int opset, const char* mode, std::vector<double> scal
   return b;
 }
 
+// ScatterElements writing a [2,5] update into [1,5] data (all indices 0): legal ONNX, but the importer asks that
+// every indices dimension be at most the data dimension.
+ModelBuilder scatter_elements_wide_indices(const char* reduction) {
+  ModelBuilder b(16);
+  b.input("data", kFloat, {1, 5});
+  b.initializer("i", kInt64, {2, 5}, std::vector<double>(10, 0));
+  b.input("upd", kFloat, {2, 5});
+  auto& n = b.node("ScatterElements", {"data", "i", "upd"}, {"y"}, "n");
+  set_attr(n, "axis", std::int64_t{0});
+  if (*reduction) set_attr(n, "reduction", reduction);
+  b.output("y");
+  return b;
+}
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // NVIDIA/TensorRT#3555 (also BooHwang/segment_anything_tensorrt#2, NVIDIA/TensorRT#3765): Slice whose axes
@@ -182,6 +221,18 @@ const std::vector<Case>& cases() {
       // onnx/onnx-tensorrt#401: "[8] No importer registered for op: NonZero"; a user on 8.2 (Jetson) and the
       // maintainer's answer that no native or plugin NonZero exists before 8.5.
       {"nonzero-before-8.5", nonzero, {{"8.2", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+
+      // onnx/onnx-tensorrt#401 again, for what PyTorch exports from mask.nonzero(): NonZero on a BOOL mask. The
+      // maintainer's "from 8.5" is checked against the importer: 8.5-GA, 8.6-GA and 10.1-GA accept BOOL input.
+      {"nonzero-bool-mask",
+       [] {
+         ModelBuilder b(13);
+         b.input("mask", kBool, {4, 4});
+         b.node("NonZero", {"mask"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}, {"8.6", OK}, {"10.1", OK}}},
 
       // onnx/onnx-tensorrt#906: NonZero from a mask on 8.5.1 / 8.6; the user reports it converts once the
       // release's own libraries are on the library path (issue closed as working).
@@ -394,6 +445,110 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"8.6", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#2507: Conv whose weights are a run-time tensor on 8.4.1.5: "two inputs (data and weights)
+      // are allowed only in explicit-quantization mode"; onnx/onnx-tensorrt#609: the maintainers put dynamic-weight
+      // convolution in the next release (8.5, whose importer routes tensor weights to the multi-input path).
+      {"conv-runtime-weights",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.input("w", kFloat, {4, 3, 3, 3});
+         b.node("Conv", {"x", "w"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.4", NO}, {"8.5", OK}}},
+
+      // NVIDIA/TensorRT#2279: "No Importer registered for op: OneHot" (BERT from tf2onnx); the maintainer says it is
+      // supported from 8.5; onnx/onnx-tensorrt#869 repeats that 8.5 supports it.
+      {"onehot",
+       [] {
+         ModelBuilder b(11);
+         b.input("idx", kInt64, {4});
+         b.initializer("depth", kInt64, {}, {10});
+         b.initializer("vals", kFloat, {2}, {0, 1});
+         b.node("OneHot", {"idx", "depth", "vals"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+
+      // NVIDIA/TensorRT#1156: the 21.03 container (TensorRT 7.2) stops at "No importer registered for op:
+      // GatherElements"; open-mmlab/mmcv#2486: GatherElements is supported from TensorRT 8.
+      {"gatherelements-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {3, 4});
+         b.initializer("i", kInt64, {3, 2}, {0, 1, 2, 3, 1, 0});
+         set_attr(b.node("GatherElements", {"x", "i"}, {"y"}, "n"), "axis", std::int64_t{1});
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}}},
+
+      // NVIDIA/TensorRT#2735: torch.scatter_add_ into a smaller tensor, 22.12 container (TensorRT 8.5):
+      // "Indices dimensions must be less than data dimensions!" (addScatterLayer).
+      {"scatterelements-indices-exceed-data-8.5", [] { return scatter_elements_wide_indices(""); }, {{"8.5", NO}}},
+
+      // onnx/onnx-tensorrt#963: the same assertion on 8.6.1.6, reported as a bug in the importer's shape check.
+      {"scatterelements-indices-exceed-data-8.6", [] { return scatter_elements_wide_indices(""); }, {{"8.6", NO}}},
+
+      // NVIDIA/TensorRT#3750: ScatterElements with reduction="add" (scatter_add_) converts on 8.6.1.6 without any
+      // parser error (the 8.6 importer ignores the attribute, so results differ at run time).
+      {"scatterelements-reduction-add-8.6",
+       [] {
+         ModelBuilder b(16);
+         b.input("data", kFloat, {2, 5});
+         b.initializer("i", kInt64, {2, 5}, {0, 1, 0, 1, 0, 1, 0, 1, 0, 1});
+         b.input("upd", kFloat, {2, 5});
+         auto& n = b.node("ScatterElements", {"data", "i", "upd"}, {"y"}, "n");
+         set_attr(n, "axis", std::int64_t{0});
+         set_attr(n, "reduction", "add");
+         b.output("y");
+         return b;
+       },
+       {{"8.6", OK}}},
+
+      // onnx/onnx-tensorrt#1043 (10.14 GA release note: "Added support for the Attention operator").
+      {"attention-op",
+       [] {
+         ModelBuilder b(23);
+         b.input("q", kFloat, {1, 8, 16, 64});
+         b.input("k", kFloat, {1, 8, 16, 64});
+         b.input("v", kFloat, {1, 8, 16, 64});
+         b.node("Attention", {"q", "k", "v"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.13", NO, "TRT_NO_IMPORTER"}, {"10.14", OK}}},
+
+      // onnx/onnx-tensorrt#1048 (10.15 GA release note: RMSNormalization added); NVIDIA/TensorRT#4639 reports the
+      // parser rejecting opset-23 RMSNormalization before that.
+      {"rmsnormalization",
+       [] {
+         ModelBuilder b(23);
+         b.input("x", kFloat, {1, 4, 8});
+         b.initializer("s", kFloat, {8}, std::vector<double>(8, 1.0));
+         b.node("RMSNormalization", {"x", "s"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.14", NO, "TRT_NO_IMPORTER"}, {"10.15", OK}}},
+
+      // onnx/onnx-tensorrt#1048 (10.15 GA release note: RotaryEmbedding added).
+      {"rotaryembedding",
+       [] {
+         ModelBuilder b(23);
+         b.input("x", kFloat, {1, 8, 16, 64});
+         b.initializer("cos", kFloat, {16, 32}, std::vector<double>(16 * 32, 1.0));
+         b.initializer("sin", kFloat, {16, 32}, std::vector<double>(16 * 32, 0.0));
+         b.input("pos", kInt64, {1, 16});
+         b.node("RotaryEmbedding", {"x", "cos", "sin", "pos"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.14", NO, "TRT_NO_IMPORTER"}, {"10.15", OK}}},
   };
   return all;
 }
