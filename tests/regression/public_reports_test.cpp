@@ -200,6 +200,31 @@ ModelBuilder scatter_elements_wide_indices(const char* reduction) {
   return b;
 }
 
+// LSTM over x[5,1,4] with hidden size 3; `directions` 1 or 2. Alphas are per activation, forward first.
+ModelBuilder lstm(int directions, std::vector<double> alphas = {}) {
+  ModelBuilder b(11);
+  const std::int64_t h = 3;
+  b.input("x", kFloat, {5, 1, 4});
+  b.initializer("w", kFloat, {directions, 4 * h, 4}, std::vector<double>(directions * 4 * h * 4, 0.1));
+  b.initializer("r", kFloat, {directions, 4 * h, h}, std::vector<double>(directions * 4 * h * h, 0.1));
+  auto& n = b.node("LSTM", {"x", "w", "r"}, {"y"}, "n");
+  set_attr(n, "hidden_size", h);
+  if (directions == 2) set_attr(n, "direction", "bidirectional");
+  if (!alphas.empty()) {
+    auto* acts = n.add_attribute();
+    acts->set_name("activations");
+    acts->set_type(onnx::AttributeProto::STRINGS);
+    for (int d = 0; d < directions; ++d)
+      for (const char* a : {"HardSigmoid", "Tanh", "Tanh"}) acts->add_strings(a);
+    auto* al = n.add_attribute();
+    al->set_name("activation_alpha");
+    al->set_type(onnx::AttributeProto::FLOATS);
+    for (double a : alphas) al->add_floats(static_cast<float>(a));
+  }
+  b.output("y");
+  return b;
+}
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // NVIDIA/TensorRT#3555 (also BooHwang/segment_anything_tensorrt#2, NVIDIA/TensorRT#3765): Slice whose axes
@@ -549,6 +574,28 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"10.14", NO, "TRT_NO_IMPORTER"}, {"10.15", OK}}},
+
+      // NVIDIA/TensorRT#3761: MaxPool producing values and indices on 8.6: "node.output().size() == 1 && TensorRT
+      // does not support the indices output in MaxPool!"
+      {"maxpool-indices-8.6",
+       [] {
+         ModelBuilder b(12);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         set_attr(b.node("MaxPool", {"x"}, {"y", "idx"}, "n"), "kernel_shape", std::vector<std::int64_t>{2, 2});
+         b.output("y");
+         b.output("idx");
+         return b;
+       },
+       {{"8.6", NO}}},
+
+      // onnx/onnx-tensorrt#330: "No importer registered for op: LSTM" on TensorRT 6; the maintainer answers that
+      // LSTM import was added in 7.0 (so the 7.2 parser has it).
+      {"lstm-7.2", [] { return lstm(1); }, {{"7.2", OK}}},
+
+      // NVIDIA/TensorRT#1417: a Keras bidirectional LSTM on 8.0 whose reverse-direction activation parameters
+      // differ from the forward ones: "The parser does not currently support cases where activations for the
+      // reverse pass of the LSTM do not match the forward pass."
+      {"lstm-bidirectional-alpha-mismatch-8.0", [] { return lstm(2, {0.2, 1, 1, 0.1, 1, 1}); }, {{"8.0", NO}}},
   };
   return all;
 }
