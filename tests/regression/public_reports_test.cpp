@@ -60,6 +60,9 @@ const std::map<std::string, std::string> kKnownGaps = {
      "convertible; addScatterLayer (element mode) refuses indices or updates dimensions larger than the data's "
      "where both are static, even along the scatter axis"},
     {"scatterelements-indices-exceed-data-8.6@8.6", "convertible; same addScatterLayer dimension check in 8.6-GA"},
+    {"resize-linear-sizes-asymmetric-7.2@7.2",
+     "convertible; the 7.2.1 Resize importer, when output sizes are given, accepts only half_pixel, "
+     "pytorch_half_pixel and align_corners for linear mode"},
     {"conv-runtime-weights@8.4",
      "convertible; before 8.5 TensorRT refuses a Conv with run-time (tensor) weights outside explicit "
      "quantization when the layer is created"},
@@ -609,6 +612,51 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"8.6", NO}, {"9.2", OK}}},
+
+      // onnx/tensorflow-onnx#2248: a tf2onnx nearest Resize (tf_half_pixel_for_nn, nearest_mode=floor) on 8.6.1:
+      // "This version of TensorRT only support round_prefer_floor nearest mode in tf_half_pixel_for_nn!" (also
+      // onnx/onnx-tensorrt#913).
+      {"resize-tf-half-pixel-floor-8.6",
+       [] {
+         auto b = resize_scales(13, "nearest", {1, 1, 2, 2});
+         auto& n = *b.graph().mutable_node(0);
+         set_attr(n, "coordinate_transformation_mode", "tf_half_pixel_for_nn");
+         set_attr(n, "nearest_mode", "floor");
+         return b;
+       },
+       {{"8.6", NO}}},
+
+      // onnx/onnx-tensorrt#649: TF Faster R-CNN on 7.2.1 (20.11 container): a linear Resize given output sizes
+      // with a transformation mode other than half_pixel / pytorch_half_pixel / align_corners is refused ("TensorRT
+      // only supports ... modes for linear resizes when sizes are provided!").
+      {"resize-linear-sizes-asymmetric-7.2",
+       [] {
+         ModelBuilder b(12);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("roi", kFloat, {0}, {});
+         b.initializer("scales", kFloat, {0}, {});
+         b.initializer("sizes", kInt64, {4}, {1, 3, 16, 16});
+         auto& n = b.node("Resize", {"x", "roi", "scales", "sizes"}, {"y"}, "n");
+         set_attr(n, "mode", "linear");
+         set_attr(n, "coordinate_transformation_mode", "asymmetric");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO}}},
+
+      // onnx/onnx-tensorrt#975 (10.1 GA release note: "Added support for DeformConv operation"); the 10.0-GA
+      // importer has no DeformConv.
+      {"deformconv",
+       [] {
+         ModelBuilder b(19);
+         b.input("x", kFloat, {1, 2, 8, 8});
+         b.initializer("w", kFloat, {2, 2, 3, 3}, std::vector<double>(36, 0.1));
+         b.input("off", kFloat, {1, 18, 6, 6});
+         set_attr(b.node("DeformConv", {"x", "w", "off"}, {"y"}, "n"), "kernel_shape", std::vector<std::int64_t>{3, 3});
+         b.output("y");
+         return b;
+       },
+       {{"10.0", NO, "TRT_NO_IMPORTER"}, {"10.1", OK}}},
   };
   return all;
 }
