@@ -232,7 +232,8 @@ const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // NVIDIA/TensorRT#3555 (also BooHwang/segment_anything_tensorrt#2, NVIDIA/TensorRT#3765): Slice whose axes
       // come from a tensor computed at run time. Quoted on 8.5.2 and 8.6.1: importSlice asserts that all axes
-      // values are known ("does not support dynamic axes"). A maintainer named 10.3 as the release that adds it.
+      // values are known ("does not support dynamic axes"). A maintainer named 10.3 as the release that adds it; the
+      // 10.1-GA importer still has the check (code).
       {"slice-runtime-axes",
        [] {
          ModelBuilder b(13);
@@ -244,7 +245,7 @@ const std::vector<Case>& cases() {
          b.output("y");
          return b;
        },
-       {{"8.5", NO}, {"8.6", NO}, {"10.3", OK}}},
+       {{"8.5", NO}, {"8.6", NO}, {"10.1", NO}, {"10.3", OK}}},
 
       // onnx/onnx-tensorrt#401: "[8] No importer registered for op: NonZero"; a user on 8.2 (Jetson) and the
       // maintainer's answer that no native or plugin NonZero exists before 8.5.
@@ -305,8 +306,9 @@ const std::vector<Case>& cases() {
       {"gridsample-8.5", grid_sample, {{"8.5", OK}}},
 
       // onnx/onnx-tensorrt#957 (comment by jcdatin): a PyTorch opset-17 export with ScatterND carrying an explicit
-      // reduction attribute worked with 8.6 and fails with 10.7: "Attribute reduction is not supported."
-      {"scatternd-reduction-none-attr", [] { return scatter_nd(true, 16); }, {{"8.6", OK}, {"10.7", NO}}},
+      // reduction attribute worked with 8.6 and fails with 10.7: "Attribute reduction is not supported." The
+      // 10.0-GA and 10.1-GA importers already refuse any reduction attribute (code).
+      {"scatternd-reduction-none-attr", [] { return scatter_nd(true, 16); }, {{"8.6", OK}, {"10.0", NO}, {"10.1", NO}, {"10.7", NO}}},
 
       // NVIDIA/TensorRT#4393: "ReduceMean (reduceTensor): UNSUPPORTED_NODE: Assertion failed: inputAxes.is_weights():
       // Axis input must be an initializer!" on 10.9 (opset-18 ReduceMean with run-time axes).
@@ -415,14 +417,15 @@ const std::vector<Case>& cases() {
       {"resize-cubic", [] { return resize_scales(13, "cubic", {1, 1, 2, 2}); }, {{"8.4", NO}, {"8.6", OK}}},
 
       // NVIDIA/TensorRT#3560: Resize with antialias=1 (opset 18) builds on 8.6 without antialiasing; with
-      // 10.0.1.6 the parser refuses it: "(antialias == 0) && Antialiasing is not supported currently."
+      // 10.0.1.6 the parser refuses it: "(antialias == 0) && Antialiasing is not supported currently." (10.1-GA's
+      // checker has the same refusal.)
       {"resize-antialias",
        [] {
          auto b = resize_scales(18, "linear", {1, 1, 0.5, 0.5});
          set_attr(*b.graph().mutable_node(0), "antialias", std::int64_t{1});
          return b;
        },
-       {{"8.6", OK}, {"10.0", NO}}},
+       {{"8.6", OK}, {"10.0", NO}, {"10.1", NO}}},
 
       // NVIDIA/TensorRT#2924: "No importer registered for op: SoftmaxCrossEntropyLoss" on 8.5.1.
       {"softmax-ce-loss-8.5",
