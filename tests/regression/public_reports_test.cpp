@@ -308,7 +308,9 @@ const std::vector<Case>& cases() {
       // onnx/onnx-tensorrt#957 (comment by jcdatin): a PyTorch opset-17 export with ScatterND carrying an explicit
       // reduction attribute worked with 8.6 and fails with 10.7: "Attribute reduction is not supported." The
       // 10.0-GA and 10.1-GA importers already refuse any reduction attribute (code).
-      {"scatternd-reduction-none-attr", [] { return scatter_nd(true, 16); }, {{"8.6", OK}, {"10.0", NO}, {"10.1", NO}, {"10.7", NO}}},
+      {"scatternd-reduction-none-attr",
+       [] { return scatter_nd(true, 16); },
+       {{"8.6", OK}, {"10.0", NO}, {"10.1", NO}, {"10.7", NO}}},
 
       // NVIDIA/TensorRT#4393: "ReduceMean (reduceTensor): UNSUPPORTED_NODE: Assertion failed: inputAxes.is_weights():
       // Axis input must be an initializer!" on 10.9 (opset-18 ReduceMean with run-time axes).
