@@ -677,6 +677,21 @@ const std::vector<Case>& cases() {
        },
        {{"8.0", NO}, {"8.6", OK}},
        true},
+
+      // onnx/onnx-tensorrt#863: SequenceConstruct / SequenceAt on TensorRT 8.0.4; the maintainer answers there is no
+      // plan to support sequence ops (no release's importer has them).
+      {"sequenceconstruct-8.0",
+       [] {
+         ModelBuilder b(11);
+         b.input("a", kFloat, {2, 3});
+         b.input("c", kFloat, {2, 3});
+         b.initializer("pos", kInt64, {}, {1});
+         b.node("SequenceConstruct", {"a", "c"}, {"seq"}, "n");
+         b.node("SequenceAt", {"seq", "pos"}, {"y"}, "at");
+         b.output("y");
+         return b;
+       },
+       {{"8.0", NO, "TRT_NO_IMPORTER"}}},
   };
   return all;
 }
