@@ -53,6 +53,9 @@ complete_bash trtlens check m.onnx --format m | grep -qx "model-explorer" || fai
 [ "$(complete_bash trtlens track a)" = "add" ] || fail "bash: 'trtlens track a' does not complete to add"
 complete_bash trtlens track diff --f | grep -qx -- "--from" || fail "bash: track diff --f"
 if complete_bash trtlens | grep -qx completion; then fail "bash: the hidden completion command is offered"; fi
+# A flag takes no value: after --strict come options again, not nothing.
+complete_bash trtlens check m.onnx --strict --tr | grep -qx -- "--trt" || fail "bash: --strict is treated as taking a value"
+if grep -qE '(check:--strict|check:--verbose)\)' "$share/_trtlens"; then fail "zsh: flags are treated as taking a value"; fi
 # man page: roff without warnings, and it documents the commands and the knowledge base.
 gzip -t "$share/trtlens.1.gz"
 if command -v groff >/dev/null; then

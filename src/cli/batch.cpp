@@ -127,6 +127,7 @@ ModelResult check_one(const std::string& path, const Target& target, const Knowl
   r.issues = !a.model_issues.empty();
   if (format == "json") {
     r.json = to_json(*index.value(), a, false);
+    while (!r.json.empty() && r.json.back() == '\n') r.json.pop_back();  // one line per model
   } else if (format == "sarif") {
     std::ostringstream s;
     write_sarif(s, *index.value(), a);

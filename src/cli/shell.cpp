@@ -49,7 +49,7 @@ std::vector<std::string> choices_of(const CLI::Option* opt) {
 
 // What an option's value is, from its name: one place that knows which options take releases or precisions.
 ValueKind kind_of(const std::string& path, const CLI::Option* opt, const std::vector<std::string>& choices) {
-  if (opt->get_type_size() == 0) return ValueKind::kNone;  // a flag
+  if (opt->get_expected_max() == 0) return ValueKind::kNone;  // a flag
   const std::string name = opt->get_lnames().empty() ? opt->get_name() : opt->get_lnames().front();
   if (!choices.empty()) return ValueKind::kChoice;
   if (name == "trt" || (path == "diff" && (name == "from" || name == "to"))) return ValueKind::kRelease;
