@@ -56,7 +56,7 @@ for p in playwright-core @microsoft/sarif-multitool; do
   grep -qx "$p" <<<"$test_npm" || { echo "FAIL: the tests' npm projects lack '$p'"; fail=1; }
 done
 for p in chromium libgtest-dev zsh; do
-  printf '%s\n' "${TEST_PACKAGES[@]}" | grep -qx "$p" || { echo "FAIL: the tests' Debian packages lack '$p'"; fail=1; }
+  grep -qx "$p" <<<"$(printf '%s\n' "${TEST_PACKAGES[@]}")" || { echo "FAIL: the tests' Debian packages lack '$p'"; fail=1; }
 done
 
 [ $fail -eq 0 ] && echo "OK: the first command installs nothing test-only"

@@ -46,15 +46,15 @@ complete_bash() {
     _ "$share/trtlens.bash" "$@"
 }
 [ "$(complete_bash trtlens ch)" = "check" ] || fail "bash: 'trtlens ch' does not complete to check"
-complete_bash trtlens check m.onnx --trt 8. | grep -qx "8.6" || fail "bash: --trt 8. lacks 8.6"
-complete_bash trtlens check m.onnx --trt "" | grep -qx "latest" || fail "bash: --trt lacks latest"
-complete_bash trtlens check m.onnx --precision fp16,i | grep -qx "fp16,int8" || fail "bash: --precision fp16,i"
-complete_bash trtlens check m.onnx --format m | grep -qx "model-explorer" || fail "bash: --format m"
+grep -qx -- "8.6" <<<"$(complete_bash trtlens check m.onnx --trt 8.)" || fail "bash: --trt 8. lacks 8.6"
+grep -qx -- "latest" <<<"$(complete_bash trtlens check m.onnx --trt "")" || fail "bash: --trt lacks latest"
+grep -qx -- "fp16,int8" <<<"$(complete_bash trtlens check m.onnx --precision fp16,i)" || fail "bash: --precision fp16,i"
+grep -qx -- "model-explorer" <<<"$(complete_bash trtlens check m.onnx --format m)" || fail "bash: --format m"
 [ "$(complete_bash trtlens track a)" = "add" ] || fail "bash: 'trtlens track a' does not complete to add"
-complete_bash trtlens track diff --f | grep -qx -- "--from" || fail "bash: track diff --f"
-if complete_bash trtlens | grep -qx completion; then fail "bash: the hidden completion command is offered"; fi
+grep -qx -- "--from" <<<"$(complete_bash trtlens track diff --f)" || fail "bash: track diff --f"
+if grep -qx completion <<<"$(complete_bash trtlens)"; then fail "bash: the hidden completion command is offered"; fi
 # A flag takes no value: after --strict come options again, not nothing.
-complete_bash trtlens check m.onnx --strict --tr | grep -qx -- "--trt" || fail "bash: --strict is treated as taking a value"
+grep -qx -- "--trt" <<<"$(complete_bash trtlens check m.onnx --strict --tr)" || fail "bash: --strict is treated as taking a value"
 if grep -qE '(check:--strict|check:--verbose)\)' "$share/_trtlens"; then fail "zsh: flags are treated as taking a value"; fi
 # man page: roff without warnings, and it documents the commands and the knowledge base.
 gzip -t "$share/trtlens.1.gz"
@@ -62,8 +62,9 @@ if command -v groff >/dev/null; then
   warnings=$(zcat "$share/trtlens.1.gz" | groff -man -Tutf8 -ww -z 2>&1 || true)
   [ -z "$warnings" ] || fail "man page warnings: $warnings"
 fi
-zcat "$share/trtlens.1.gz" | grep -q '^\.SS "trtlens check' || fail "man page lacks trtlens check"
-zcat "$share/trtlens.1.gz" | grep -q 'TensorRT 7\.2\.1 to ' || fail "man page lacks the release range"
+man_text=$(zcat "$share/trtlens.1.gz")
+grep -q '^\.SS "trtlens check' <<<"$man_text" || fail "man page lacks trtlens check"
+grep -q 'TensorRT 7\.2\.1 to ' <<<"$man_text" || fail "man page lacks the release range"
 
 echo "== Debian package"
 (cd "$BUILD" && cpack -G DEB -B "$scratch/pkg" >/dev/null)
