@@ -274,6 +274,54 @@ def op_code(name):
     return re.sub(r"[^A-Za-z0-9]", "", name).upper()
 
 
+# Where a rule's fact lives in the parser source. "kind:function" in rules.json; the file depends on the release
+# (the 10.0 restructuring renamed the importer and utility files).
+SRC_FILES = {
+    "importer": ("builtin_op_importers.cpp", "onnxOpImporters.cpp"),
+    "checker": ("builtin_op_importers.cpp", "onnxOpCheckers.cpp"),
+    "utils": ("onnx2trt_utils.cpp", "importerUtils.cpp"),
+    "model": ("ModelImporter.cpp", "ModelImporter.cpp"),
+    "attrs": ("OnnxAttrs.cpp", "OnnxAttrs.cpp"),
+    "weights": ("onnx2trt_utils.cpp", "WeightsContext.cpp"),
+    "plugin": ("builtin_op_importers.cpp", "onnxOpImporters.cpp"),
+}
+SRC_KEYS = {"fn", "code", "ref", "changelog", "note"}
+
+
+def validate_src(src, where, ranges):
+    if not isinstance(src, dict) or "fn" not in src or set(src) - SRC_KEYS:
+        raise KbError("%s: src must be an object {fn, code?, ref?, changelog?, note?}" % where)
+    fns = src["fn"] if isinstance(src["fn"], list) else [src["fn"]]
+    for fn in fns:
+        kind, _, name = fn.partition(":")
+        if kind not in SRC_FILES or not name:
+            raise KbError("%s: src.fn %r must be <%s>:<function>" % (where, fn, "|".join(sorted(SRC_FILES))))
+    if "code" in src:
+        ranges.match(src["code"])
+
+
+def rule_source(src, release, op, rel_meta, rels, ranges):
+    """(source text, confidence) of one rule instance in one release. 'code': the check was read in that release's
+    parser source (its GA tag, or the release's own commit); 'derived': carried over from the nearest release read."""
+    fns = src["fn"] if isinstance(src["fn"], list) else [src["fn"]]
+
+    def where(rel):
+        newer = vkey(rel) >= (10, 0)
+        return ", ".join("%s:%s" % (SRC_FILES[k][1 if newer else 0], n.replace("{OP}", op))
+                         for k, n in (f.partition(":")[::2] for f in fns))
+
+    read = ranges.match(src["code"]) if "code" in src else set()
+    read = {r for r in read if rel_meta[r].get("parser")}
+    if release in read:
+        return "%s %s" % (rel_meta[release]["parser"]["ref"], where(release)), "code"
+    extra = " and the parser changelog" if src.get("changelog") else ""
+    if not read:
+        note = src.get("note", "the published support matrix" if "matrix" in src.get("ref", "") else "the parser changelog")
+        return "derived from %s (%s not read for this release)" % (note, where(release)), "derived"
+    near = min(read, key=lambda r: (abs(rels.index(r) - rels.index(release)), -rels.index(r)))
+    return "derived from %s %s%s" % (rel_meta[near]["parser"]["ref"], where(near), extra), "derived"
+
+
 def fold_downcasts(types, tmap):
     """Add ONNX types the release converts into a listed type (INT64 -> INT32!, DOUBLE -> FP32!)."""
     out = list(types)
@@ -335,6 +383,9 @@ def build(matrix_dir):
         ops = r["op"] if isinstance(r["op"], list) else [r["op"]]
         where = "rules.json #%d (%s %s)" % (i, "/".join(ops), r.get("code", r.get("rule")))
         validate_rule(r, where)
+        if "src" not in r:
+            raise KbError("%s: every rule instance needs a src (where the parser makes the check)" % where)
+        validate_src(r["src"], where, ranges)
         if r["rule"] == "custom" and r["check"] not in documented:
             raise KbError("%s: custom check %r is not documented in docs/rules.md (### `%s`)"
                           % (where, r["check"], r["check"]))
@@ -393,6 +444,7 @@ def build(matrix_dir):
                     inst["code"] = inst["code"].replace("{OP}", op_code(name))
                 if "types" in inst:
                     inst["types"] = fold_downcasts(inst["types"], ttypes[r]["map"])
+                inst["source"], inst["confidence"] = rule_source(rule["src"], r, name, rel_meta, rels, ranges)
                 if "types" in e:
                     removed = type_correction(rule, e.get("matrix_types", e["types"]))
                     if removed:
@@ -424,6 +476,9 @@ def build(matrix_dir):
         }
         if "released" in meta:
             doc["released"] = meta["released"]
+        doc["support_matrix"] = meta.get("types_matrix", meta["matrix"])
+        doc["parser_source"] = dict(meta["parser"], confidence="code") if meta.get("parser") else \
+            {"ref": None, "commit": None, "confidence": "derived"}
         doc["opset"] = {"min": opset[r]["min"], "max": opset[r]["max"]}
         doc["precisions"] = list(precs[r]["values"])
         doc["tensor_types"] = dict(ttypes[r]["map"])
