@@ -199,7 +199,26 @@ class NodeEvaluator {
       hint = "Implement a TensorRT plugin named '" + n.op_type + "' and declare it with --plugin " + n.op_type +
              ", or replace the op with supported operators";
     }
-    v.reasons.push_back({n.function && !forced ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+    if (n.function && !forced) {
+      v.reasons.push_back({"TRT_LOCAL_FUNCTION_UNSUPPORTED", why, hint});
+      return;
+    }
+    v.reasons.push_back({"TRT_NO_IMPORTER", why, hint, importer_list_source(), parser_confidence()});
+  }
+
+  // The importer list was compared with each readable release's registered importers (docs/faithfulness.md).
+  std::string importer_list_source() const {
+    const std::string file = r_.major >= 10 ? "onnxOpImporters.cpp" : "builtin_op_importers.cpp";
+    const auto it = r_.facts.find("parser_source");
+    if (it == r_.facts.end() || !it->is_object() || !it->contains("ref") || !(*it)["ref"].is_string())
+      return "derived from the nearest release's " + file + " importer registry";
+    return (*it)["ref"].get<std::string>() + " " + file + " importer registry";
+  }
+  std::string parser_confidence() const {
+    const auto it = r_.facts.find("parser_source");
+    if (it == r_.facts.end() || !it->is_object() || !it->contains("confidence") || !(*it)["confidence"].is_string())
+      return "derived";
+    return (*it)["confidence"].get<std::string>();
   }
 
   // supportsModel (ONNX Runtime's TensorRT EP, partitioning) reports some parsed nodes unsupported (A11).

@@ -6,11 +6,13 @@ Inputs (all ours, under tools/kbgen/):
   model_facts.json  release-wide (model-level) facts
   ops.json          importer overrides, ops without a matrix row, ops that call a plugin, shape-only ops
   plugins.json      plugins shipped per release
-  rules.json        per-operator rule instances with release ranges
+  rules.json        per-operator rule instances with release ranges and their parser source (src)
+  faithfulness.json importer checks read in the code and deliberately not encoded (docs/faithfulness.md)
 plus the published support matrices (default: ../shared/reference/trt-operators, relative to the repo root).
 
 Usage:
-  python3 tools/kbgen/kbgen.py            # (re)write data/tensorrt/*.json and the generated part of docs/rules.md
+  python3 tools/kbgen/kbgen.py            # (re)write data/tensorrt/*.json and the generated parts of docs/rules.md
+                                          # and docs/faithfulness.md
   python3 tools/kbgen/kbgen.py --check    # verify the checked-in files equal what would be generated + sanity asserts
 
 Python 3 standard library only. Output is deterministic.
