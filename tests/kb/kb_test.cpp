@@ -121,8 +121,8 @@ TEST(Kb, EveryRuleNamesItsParserSourceAndConfidence) {
         }
       }
   }
-  EXPECT_GT(code, 2000);
-  EXPECT_GT(derived, 2000);
+  EXPECT_GT(code, 1500);   // 1980 when written: 8.6, 10.1, 10.15 fully, the type checks at every readable tag
+  EXPECT_GT(derived, 5000);
   EXPECT_EQ(kb().find("8.6")->facts["parser_source"]["ref"], "tag release/8.6-GA");
   EXPECT_EQ(kb().find("8.6")->facts["parser_source"]["commit"], "6ba67d3");
   EXPECT_EQ(kb().find("10.5")->facts["parser_source"]["confidence"], "derived");
