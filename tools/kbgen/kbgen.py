@@ -736,7 +736,7 @@ def render_faithfulness(out, rules_doc, faith_doc, ranges):
         rows.append((ops[0], "%s | %s | `%s` | %s | %s | %s | %s" % (
             ", ".join(ops), describe_check(r), r.get("code", ""), sev, compress_releases(rset, rels),
             compress_releases(read, rels) if read else "—", ", ".join(fns))))
-    md += ["| " + row for _, row in sorted(rows, key=lambda x: x[0].lower())]
+    md += ["| " + row + " |" for _, row in sorted(rows, key=lambda x: x[0].lower())]
     # Not encoded
     md += ["", "### Checks read in the code and left out", "", "| op | releases | where | check | why not encoded |",
            "|---|---|---|---|---|"]
