@@ -154,6 +154,8 @@ RuleInstance parse_rule(const nlohmann::json& j, std::vector<std::string>& probl
   r.why = get<std::string>(j, "why", "");
   r.hint = get<std::string>(j, "hint", "");
   r.matrix_disagrees = get<std::string>(j, "matrix_disagrees", "");
+  r.source = get<std::string>(j, "source", "");
+  r.confidence = get<std::string>(j, "confidence", "");
   if (auto it = j.find("types"); it != j.end() && it->is_array())
     for (const auto& t : *it)
       if (t.is_string()) {
@@ -275,6 +277,7 @@ const std::map<std::string, OpInfo, std::less<>>& Release::ops() const {
         op.matrix_types = op.types;
       }
       op.precision_agnostic = get<bool>(spec, "precision_agnostic", false);
+      op.in_matrix = get<bool>(spec, "in_matrix", true);
       op.since_opset = get<int>(spec, "since_opset", 0);
       if (auto rules = spec.find("rules"); rules != spec.end() && rules->is_array())
         for (const auto& rule : *rules) op.rules.push_back(parse_rule(rule, problems, where + " " + op_name));

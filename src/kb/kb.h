@@ -48,6 +48,9 @@ struct RuleInstance {
   int opset_max = 1 << 30;
   bool warning = false;             // severity
   std::string code, why, hint, matrix_disagrees;
+  // Where the parser makes the check ("tag release/8.6-GA builtin_op_importers.cpp:NonZero") and how sure that is:
+  // "code" (read in that release's source) or "derived" (carried over from the nearest release read, or the changelog).
+  std::string source, confidence;
   const RuleImpl* impl = nullptr;   // resolved at load; nullptr = unknown rule (reported by `trtlens kb-check`)
   // `types` parsed once at load (ONNX element type ids; unknown names are dropped) and its display text: rules run
   // per node, and re-reading the JSON array there dominated the check of large models.
@@ -62,6 +65,7 @@ struct OpInfo {
   TypeSet matrix_types = 0;
   bool has_matrix_types = false;
   bool precision_agnostic = false;
+  bool in_matrix = true;            // false: the op has no row in the support matrix (its `types` are ours)
   int since_opset = 0;
   std::vector<RuleInstance> rules;
 };

@@ -148,6 +148,12 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
       str(w, "code"); str(w, reason.code);
       str(w, "message"); str(w, reason.message);
       str(w, "hint"); str(w, reason.hint);
+      if (!reason.source.empty()) {
+        str(w, "source"); str(w, reason.source);
+      }
+      if (!reason.confidence.empty()) {
+        str(w, "confidence"); str(w, reason.confidence);
+      }
       w.EndObject();
     }
     w.EndArray();

@@ -16,6 +16,9 @@ std::string_view status_name(Status s);
 
 struct Reason {
   std::string code, message, hint;
+  // For reasons that come from a knowledge-base rule: where the parser refuses ("tag release/8.6-GA
+  // onnx2trt_utils.cpp:unaryHelper") and "code" or "derived" (docs/json-format.md). Empty for engine-level reasons.
+  std::string source{}, confidence{};
 };
 
 struct Warning {

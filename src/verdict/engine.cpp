@@ -199,7 +199,26 @@ class NodeEvaluator {
       hint = "Implement a TensorRT plugin named '" + n.op_type + "' and declare it with --plugin " + n.op_type +
              ", or replace the op with supported operators";
     }
-    v.reasons.push_back({n.function && !forced ? "TRT_LOCAL_FUNCTION_UNSUPPORTED" : "TRT_NO_IMPORTER", why, hint});
+    if (n.function && !forced) {
+      v.reasons.push_back({"TRT_LOCAL_FUNCTION_UNSUPPORTED", why, hint});
+      return;
+    }
+    v.reasons.push_back({"TRT_NO_IMPORTER", why, hint, importer_list_source(), parser_confidence()});
+  }
+
+  // The importer list was compared with each readable release's registered importers (docs/faithfulness.md).
+  std::string importer_list_source() const {
+    const std::string file = r_.major >= 10 ? "onnxOpImporters.cpp" : "builtin_op_importers.cpp";
+    const auto it = r_.facts.find("parser_source");
+    if (it == r_.facts.end() || !it->is_object() || !it->contains("ref") || !(*it)["ref"].is_string())
+      return "derived from the nearest release's " + file + " importer registry";
+    return (*it)["ref"].get<std::string>() + " " + file + " importer registry";
+  }
+  std::string parser_confidence() const {
+    const auto it = r_.facts.find("parser_source");
+    if (it == r_.facts.end() || !it->is_object() || !it->contains("confidence") || !(*it)["confidence"].is_string())
+      return "derived";
+    return (*it)["confidence"].get<std::string>();
   }
 
   // supportsModel (ONNX Runtime's TensorRT EP, partitioning) reports some parsed nodes unsupported (A11).
@@ -236,7 +255,7 @@ class NodeEvaluator {
         v.warnings.push_back({code, message, {}});
       } else {
         v.status = Status::kUnsupported;
-        v.reasons.push_back({code, message, rule.hint.empty() ? finding->hint : rule.hint});
+        v.reasons.push_back({code, message, rule.hint.empty() ? finding->hint : rule.hint, rule.source, rule.confidence});
       }
     }
   }
@@ -258,19 +277,33 @@ class NodeEvaluator {
                                upgrade_for_type(source->dtype)});
       return;
     }
-    if (op.types == 0) return;
-    if (op.types & bit(m.as)) return;
+    add_undocumented_type_warning(n, op, m, v);
+    add_value_attr_downcast_warning(n, m, v);
+  }
+
+  // The support matrix's type list is documentation, not a parser check: a type it leaves out that no rule of this
+  // release refuses is imported (the parser's real type checks are rules, each with its source). The node keeps its
+  // status and says so; precision fallback (apply_precision) still uses the documented kernel types.
+  void add_undocumented_type_warning(const NodeRef& n, const OpInfo& op, const TypeMapping& m, NodeVerdict& v) const {
+    if (!op.in_matrix || op.matrix_types == 0 || (op.matrix_types & bit(m.as))) return;
     for (const auto& reason : v.reasons)
-      if (reason.code.find("TYPE") != std::string::npos) return;  // a code rule already explained the type
-    // Quantized tensors feeding an op: INT8/FP8 inputs are a quantization concern handled by Q/DQ rules.
-    v.status = Status::kUnsupported;
+      if (reason.code.find("TYPE") != std::string::npos || reason.code.find("INPUT") != std::string::npos) return;
     std::string listed;
-    for (const auto& name : type_names(op.types)) listed += (listed.empty() ? "" : ", ") + name;
-    v.reasons.push_back({"TRT_TYPE_NOT_SUPPORTED",
-                         r_.display() + " supports " + n.op_type + " for " + listed + "; this node computes in " +
-                             std::string(trt_type_name(m.as)) +
-                             (m.downcast ? " (" + v.compute_type + " down-cast)" : ""),
-                         "Cast the input to one of " + listed + " before this node, or change the exporter's dtype"});
+    for (const auto& name : type_names(op.matrix_types)) listed += (listed.empty() ? "" : ", ") + name;
+    const std::string matrix = r_.fact<std::string>("support_matrix", r_.name);
+    const std::string type = std::string(trt_type_name(m.as)) + (m.downcast ? " (" + v.compute_type + " down-cast)" : "");
+    v.warnings.push_back({"TRT_UNDOCUMENTED_TYPE",
+                          "the TensorRT " + matrix + " operator table lists " + n.op_type + " for " + listed +
+                              " only, but the " + r_.display() + " parser has no check that refuses " + type +
+                              ", so this node imports; TensorRT may still reject the type when the engine is built",
+                          {}});
+  }
+
+  // ConstantOfShape's value is an attribute, so the constant-input down-cast warnings do not see it.
+  void add_value_attr_downcast_warning(const NodeRef& n, const TypeMapping& m, NodeVerdict& v) const {
+    if (n.op_type != "ConstantOfShape" || !m.downcast || v.compute_type != "INT64") return;
+    v.warnings.push_back({"TRT_INT64_DOWNCAST",
+                          r_.display() + " casts the INT64 'value' of " + n.op_type + " to INT32", {}});
   }
 
   std::string upgrade_for_type(int dtype) const {

@@ -164,6 +164,60 @@ TEST(Corpus, EveryModelEveryReleaseAgreesWithTheKnowledgeBase) {
   EXPECT_TRUE(tally.untyped.empty());
 }
 
+// Code decides `unsupported` (docs/faithfulness.md): over the corpus, for the releases users run most, every refusal
+// is either a knowledge-base rule read in that release's parser source (confidence "code") or a dispatch/model-level
+// refusal of the engine itself; a table's type list alone (the former TRT_TYPE_NOT_SUPPORTED) never refuses a node.
+TEST(Corpus, NoRefusalFromATableTypeListAlone) {
+  const auto& list = models();
+  ASSERT_GT(list.size(), 1000u);
+  const auto& kb = KnowledgeBase::builtin();
+  const std::set<std::string> engine_level = {
+      "TRT_NO_IMPORTER",          "TRT_LOCAL_FUNCTION_UNSUPPORTED", "TRT_TYPE_NOT_IMPORTABLE",
+      "TRT_UINT8_INTERMEDIATE",   "TRT_BODY_NODE_UNSUPPORTED",      "TRT_FUNCTION_INPUT_COUNT",
+      "TRT_FUNCTION_OUTPUT_COUNT", "TRT_PRECISION_STRICT"};
+  for (const char* name : {"8.6", "10.1", "10.15"}) {
+    auto target = make_target(kb, name, "fp32", false, {});
+    ASSERT_TRUE(target.ok());
+    int unsupported = 0, by_rule = 0, by_engine = 0, undocumented = 0, freed = 0;
+    std::vector<std::string> bad;
+    for (const auto& path : list) {
+      auto loaded = load_model(path);
+      if (!loaded) continue;
+      auto index = ModelIndex::build(std::move(loaded.value()));
+      if (!index) continue;
+      AnalyzeOptions options;
+      options.upgrade_hints = false;
+      const Analysis a = analyze(*index.value(), target.value(), kb, options);
+      for (const auto& v : a.nodes) {
+        undocumented += has(v.warnings, "TRT_UNDOCUMENTED_TYPE");
+        // The table's type list used to refuse exactly these nodes (TRT_TYPE_NOT_SUPPORTED).
+        freed += has(v.warnings, "TRT_UNDOCUMENTED_TYPE") && v.status != Status::kUnsupported;
+        if (v.status != Status::kUnsupported) continue;
+        ++unsupported;
+        const NodeRef& n = index.value()->nodes()[static_cast<std::size_t>(v.index)];
+        for (const auto& r : v.reasons) {
+          if (r.confidence == "code" && !r.source.empty()) {
+            ++by_rule;
+          } else if ((r.source.empty() && engine_level.count(r.code)) ||
+                     r.source.find("ModelImporter.cpp") != std::string::npos) {
+            ++by_engine;  // dispatch/model level, or layer creation during parseGraph (derived, issue 15 item 3)
+          } else {
+            bad.push_back(rel(path) + " @" + name + " " + n.op_type + ": " + r.code + " (" +
+                          (r.confidence.empty() ? "no source" : r.confidence + ": " + r.source) + ")");
+          }
+        }
+      }
+    }
+    std::cout << "  " << name << ": unsupported nodes " << unsupported << ", reasons from rules read in code "
+              << by_rule << ", engine-level " << by_engine << ", TRT_UNDOCUMENTED_TYPE warnings " << undocumented
+              << " (on nodes that import: " << freed << ")\n";
+    for (std::size_t i = 0; i < bad.size() && i < 40; ++i) std::cout << "  [not from code] " << bad[i] << "\n";
+    EXPECT_TRUE(bad.empty()) << name << ": " << bad.size() << " refusals not traced to the parser's code";
+    EXPECT_GT(undocumented, 0) << name;  // the corpus does exercise types the tables leave out
+    EXPECT_GT(by_rule, 0) << name;
+  }
+}
+
 // Drops every shape a file declares for node outputs (value_info, graph outputs), recursively, so only our rules
 // can supply them.
 void strip_declared_shapes(onnx::GraphProto& g) {

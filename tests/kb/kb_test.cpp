@@ -99,5 +99,35 @@ TEST(Kb, MalformedDocumentIsAnError) {
   EXPECT_FALSE(r.ok());
 }
 
+// Every rule says where the parser makes its check (docs/kb-format.md): "code" only for releases whose parser source
+// was read (their GA tag, or the release's own commit), "derived" for the rest.
+TEST(Kb, EveryRuleNamesItsParserSourceAndConfidence) {
+  int code = 0, derived = 0;
+  for (const auto& r : kb().releases()) {
+    const auto& parser = r.facts["parser_source"];
+    const bool read = parser["confidence"] == "code";
+    EXPECT_EQ(read, !parser["ref"].is_null()) << r.name;
+    for (const auto& [name, op] : r.ops())
+      for (const auto& rule : op.rules) {
+        ASSERT_TRUE(rule.confidence == "code" || rule.confidence == "derived") << r.name << " " << name << " " << rule.code;
+        ASSERT_FALSE(rule.source.empty()) << r.name << " " << name << " " << rule.code;
+        if (rule.confidence == "code") {
+          ++code;
+          EXPECT_TRUE(read) << r.name << " " << name << " " << rule.code;
+          EXPECT_EQ(rule.source.rfind(parser["ref"].get<std::string>() + " ", 0), 0u) << rule.source;
+        } else {
+          ++derived;
+          EXPECT_EQ(rule.source.rfind("derived from ", 0), 0u) << rule.source;
+        }
+      }
+  }
+  EXPECT_GT(code, 1500);   // 1980 when written: 8.6, 10.1, 10.15 fully, the type checks at every readable tag
+  EXPECT_GT(derived, 5000);
+  EXPECT_EQ(kb().find("8.6")->facts["parser_source"]["ref"], "tag release/8.6-GA");
+  EXPECT_EQ(kb().find("8.6")->facts["parser_source"]["commit"], "6ba67d3");
+  EXPECT_EQ(kb().find("10.5")->facts["parser_source"]["confidence"], "derived");
+  EXPECT_EQ(kb().find("7.2")->fact<std::string>("support_matrix", ""), "8.0");
+}
+
 }  // namespace
 }  // namespace trtlens::test

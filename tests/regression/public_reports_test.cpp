@@ -43,20 +43,9 @@ const std::map<std::string, std::string> kKnownGaps = {
      "convertible; the 8.0 importer refuses a Range whose start is not INT32 unless all three inputs are float "
      "initializers (float start with a run-time limit)"},
     {"range-float-dynamic-8.2@8.2", "convertible; same Range INT32-only rule as 8.0 (lifted in 8.4-GA)"},
-    {"cumsum-7.2@7.2",
-     "convertible; the 7.2 data describes the 7.2.1 branch tip, which gained a CumSum importer after the release "
-     "(release/7.2.1 tag has none)"},
-    {"gatherelements-7.2@7.2",
-     "convertible; the 7.2 data describes the 7.2.1 branch tip, which gained a GatherElements importer after the "
-     "release (release/7.2.1 tag has none)"},
     {"resize-cubic@8.4", "convertible; the 8.4-GA Resize importer refuses mode=cubic"},
     {"if-branch-shapes-8.6@8.6",
      "convertible; layer creation refuses an If on a run-time condition whose branch outputs differ in shape"},
-    {"nonzero-bool-mask@8.5",
-     "unsupported (TRT_TYPE_NOT_SUPPORTED) from the operator table's type list; the 8.5-GA NonZero importer accepts "
-     "FLOAT, HALF, INT32, INT8 and BOOL"},
-    {"nonzero-bool-mask@8.6", "unsupported (TRT_TYPE_NOT_SUPPORTED); the 8.6-GA importer accepts BOOL"},
-    {"nonzero-bool-mask@10.1", "unsupported (TRT_TYPE_NOT_SUPPORTED); the 10.1-GA importer accepts BOOL (and INT64)"},
     {"scatterelements-indices-exceed-data-8.5@8.5",
      "convertible; addScatterLayer (element mode) refuses indices or updates dimensions larger than the data's "
      "where both are static, even along the scatter axis"},

@@ -33,7 +33,13 @@ TEST(OpRules, ConstantOfShapeUint8ValueRejected) {
   b.initializer("shape", kInt64, {1}, {4});
   set_attr(b.node("ConstantOfShape", {"shape"}, {"y"}, "n"), "value", make_tensor("v", kUint8, {1}, {1}));
   b.output("y", kUint8, {4});
-  expect_node(b, "n", {{"8.6", NO, "TRT_CONSTANTOFSHAPE_VALUE_TYPE"}, {"10.15", NO, "TRT_CONSTANTOFSHAPE_VALUE_TYPE"}});
+  // 8.6 (tag release/8.6-GA) widens UINT8 weights to INT32 before the importer's UINT8 check, so that check never
+  // fires there (it used to be asserted here from the table-era rule); 7.2 cannot convert UINT8 weights at all and
+  // 10.10+ keep them UINT8, so the check fires (tests/rules/faithfulness_test.cpp has every release).
+  expect_node(b, "n", {{"7.2", NO, "TRT_CONSTANTOFSHAPE_VALUE_TYPE"}, {"10.15", NO, "TRT_CONSTANTOFSHAPE_VALUE_TYPE"}});
+  auto index = index_of(b);
+  const auto a = check(*index, "8.6");
+  EXPECT_FALSE(has_reason(verdict(*index, a, "n"), "TRT_CONSTANTOFSHAPE_VALUE_TYPE"));
 }
 
 ModelBuilder grid_sample(const char* mode) {
