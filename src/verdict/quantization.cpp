@@ -178,7 +178,12 @@ struct QuantizationPass::Impl {
     else if (op.rfind("TRT_INT4", 0) == 0) d.qt = "int4";
     else if (op == "TRT_FP4DynamicQuantize") d.qt = "fp4";
     if (d.qt.empty() && is_dequantize(op)) {
-      if (const TensorInfo* x = ix.input(i, 0)) d.qt = qtype_of_dtype(x->dtype);
+      if (const TensorInfo* x = ix.input(i, 0)) {
+        d.qt = qtype_of_dtype(x->dtype);
+        // A custom quantize op in front (TRT_FP4DynamicQuantize) has no ONNX type inference: take its type.
+        if (d.qt.empty() && x->producer >= 0 && is_quantize(node(x->producer).op_type) && x->producer != i)
+          d.qt = describe(x->producer).qt;
+      }
     }
     if (d.qt.empty() && is_quantize(op)) {
       if (const auto* a = attr(n, "output_dtype"); a && a->i() != 0) d.qt = qtype_of_dtype(static_cast<int>(a->i()));
