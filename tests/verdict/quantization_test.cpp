@@ -467,6 +467,67 @@ TEST(Quantization, OnnxFp8ZeroPointsPickFp8) {
   ASSERT_EQ(a.summary.qdq_nodes, 4);
 }
 
+// NVFP4 (ModelOpt torch export, 10.8+): activations through TRT_FP4DynamicQuantize -> DQ(scale) -> DQ(data), weights
+// FP4 initializer -> DQ(FP8 block scale, FP32 global scale) -> DQ(weights, block 16).
+TEST(Quantization, Nvfp4MatMulRunsInFp4) {
+  ModelBuilder b(23);
+  b.opset("trt", 1);
+  b.input("x", kFloat, {16, 64});
+  b.initializer("gs", kFloat, {}, {0.5});
+  auto& dyn = b.node("TRT_FP4DynamicQuantize", {"x", "gs"}, {"xq", "xs"}, "x_dynquant");
+  dyn.set_domain("trt");
+  set_attr(dyn, "axis", std::int64_t{-1});
+  set_attr(dyn, "block_size", std::int64_t{16});
+  set_attr(dyn, "scale_type", std::int64_t{kFloat8E4M3FN});
+  b.node("DequantizeLinear", {"xs", "gs"}, {"xs_dq"}, "xs_dequant");
+  b.node("DequantizeLinear", {"xq", "xs_dq"}, {"x_dq"}, "x_dequant");
+  b.initializer("w", kFloat4E2M1, {64, 32}, std::vector<double>(64 * 32 / 2, 0x22));
+  b.initializer("ws", kFloat8E4M3FN, {4, 32}, std::vector<double>(4 * 32, 0x38));
+  b.node("DequantizeLinear", {"ws", "gs"}, {"ws_dq"}, "ws_dequant");
+  b.node("DequantizeLinear", {"w", "ws_dq"}, {"w_dq"}, "w_dequant");
+  b.node("MatMul", {"x_dq", "w_dq"}, {"y"}, "matmul");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto a = run(*index, "10.15", "fp16,fp4");
+  const auto& m = verdict(*index, a, "matmul");
+  EXPECT_EQ(m.runs_in, "fp4") << describe(m);
+  EXPECT_EQ(m.precision.code, "QDQ_FUSED_FLOAT_OUT");
+  EXPECT_EQ(verdict(*index, a, "w_dequant").runs_in, "fp4");
+  EXPECT_EQ(verdict(*index, a, "w_dequant").precision.code, "QDQ_WEIGHT_FOLDED");
+  // FP4 weights under a float activation: no FP4 weight-only mode.
+  ModelBuilder wo(23);
+  wo.input("x", kFloat, {16, 64});
+  wo.initializer("gs", kFloat, {}, {0.5});
+  wo.initializer("w", kFloat4E2M1, {64, 32}, std::vector<double>(64 * 32 / 2, 0x22));
+  wo.initializer("ws", kFloat8E4M3FN, {4, 32}, std::vector<double>(4 * 32, 0x38));
+  wo.node("DequantizeLinear", {"ws", "gs"}, {"ws_dq"}, "ws_dequant");
+  wo.node("DequantizeLinear", {"w", "ws_dq"}, {"w_dq"}, "w_dequant");
+  wo.node("MatMul", {"x", "w_dq"}, {"y"}, "matmul");
+  wo.output("y", kFloat);
+  auto wi = index_of(wo);
+  auto wa = run(*wi, "10.15", "fp16,fp4");
+  EXPECT_EQ(verdict(*wi, wa, "matmul").status, Status::kUnsupported);
+  EXPECT_TRUE(has_reason(verdict(*wi, wa, "matmul"), "TRT_QDQ_FP4_CONSUMER"));
+}
+
+// INT4 weights on a Conv: INT4 is weight-only quantization for MatMul/Gemm.
+TEST(Quantization, Int4ConvIsUnsupported) {
+  ModelBuilder b(17);
+  b.opset("trt", 1);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  b.initializer("w", kInt4, {4, 4, 3, 3}, std::vector<double>(4 * 4 * 9 / 2, 0x11));
+  b.initializer("w_s", kFloat, {4}, std::vector<double>(4, 0.02));
+  auto& dq = b.node("TRT_INT4DequantizeLinear", {"w", "w_s"}, {"w_dq"}, "w_dequant");
+  dq.set_domain("trt");
+  set_attr(dq, "axis", std::int64_t{0});
+  conv(b, "x", "w_dq", "y", "conv");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto a = run(*index, "10.15", "fp16,int4");
+  EXPECT_EQ(verdict(*index, a, "conv").status, Status::kUnsupported) << describe(verdict(*index, a, "conv"));
+  EXPECT_TRUE(has_reason(verdict(*index, a, "conv"), "TRT_QDQ_INT4_CONSUMER"));
+}
+
 // 10. An INT8 Q/DQ model built without int8 among the builder precisions.
 TEST(Quantization, Int8QdqNeedsTheInt8FlagInWeakTyping) {
   auto index = index_of(issue_model());
