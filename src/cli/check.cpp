@@ -13,8 +13,10 @@
 #include <optional>
 #include <thread>
 
+#include "cli/batch.h"
 #include "cli/commands.h"
 #include "onnx/graph.h"
+#include "report/model_explorer.h"
 #include "report/report.h"
 #include "verdict/analysis.h"
 
@@ -87,6 +89,8 @@ struct CheckOptions {
   std::string color = "auto";
   std::string fail_on = "unsupported";
   bool timings = false;
+  std::vector<std::string> models;  // several, a folder or a glob: src/cli/batch.cpp
+  int jobs = 0;
 };
 
 // Wall time of each phase, printed to stderr with --timings (where a big model's check spends its time).
@@ -173,6 +177,7 @@ int run_check(const CheckOptions& o) {
   else if (o.format == "sarif") write_sarif(*out, *index.value(), analysis);
   else if (o.format == "junit") write_junit(*out, *index.value(), analysis);
   else if (o.format == "html") write_html(*out, *index.value(), analysis);
+  else if (o.format == "model-explorer") write_model_explorer(*out, *index.value(), analysis);
   else write_table(*out, *index.value(), analysis, ReportOptions{color, o.verbose});
   out->flush();
   if (o.timings) clock.print(std::cerr);
@@ -205,21 +210,30 @@ namespace {
 Runner add_check(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand("check", "Check every node of an ONNX model against one TensorRT release");
-  cmd->add_option("model", o->model, "ONNX model file")->required();
+  cmd->add_option("model", o->models, "ONNX model file; several, a folder or a glob check them all (one combined report)")
+      ->required();
+  cmd->add_option("-j,--jobs", o->jobs, "Models checked at the same time when checking several")->check(CLI::Range(1, 256));
   cmd->add_option("--trt", o->trt, "TensorRT release (e.g. 8.6, 8.6.1, 10.15; default: newest)");
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated: fp32,tf32,fp16,bf16,int8,fp8,int4,fp4")
       ->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html"}))->default_str("table");
+  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html", "model-explorer"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");
   cmd->add_flag("--timings", o->timings, "Print the wall time of each phase (load, index, analyze, report) to stderr");
   cmd->add_option("--color", o->color, "Colour: auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_option("--fail-on", o->fail_on, "What makes the exit code 1: unsupported, fallback, warning")
       ->check(CLI::IsMember({"unsupported", "fallback", "warning"}));
-  return [o] { return run_check(*o); };
+  return [o] {
+    if (is_batch(o->models, o->jobs))
+      return run_batch({o->models, std::max(o->jobs, 1), o->format, o->output, o->fail_on, [o](const KnowledgeBase& kb) {
+                          return make_target(kb, o->trt, o->precision, o->strict, o->plugins);
+                        }});
+    o->model = o->models.front();
+    return run_check(*o);
+  };
 }
 }  // namespace
 TRTLENS_REGISTER_COMMAND(10, add_check);

@@ -1,0 +1,21 @@
+# cmake -DTRTLENS=<binary> -DOUT=<dir> -P ShellFiles.cmake
+# Writes the shell completions and the man page that the binary generates from its own command-line definition.
+file(MAKE_DIRECTORY "${OUT}")
+foreach(pair IN ITEMS "bash=trtlens.bash" "zsh=_trtlens" "fish=trtlens.fish")
+  string(REPLACE "=" ";" pair "${pair}")
+  list(GET pair 0 shell)
+  list(GET pair 1 name)
+  execute_process(COMMAND "${TRTLENS}" completion ${shell} OUTPUT_FILE "${OUT}/${name}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "trtlens completion ${shell} failed (${rc})")
+  endif()
+endforeach()
+execute_process(COMMAND "${TRTLENS}" man OUTPUT_FILE "${OUT}/trtlens.1" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "trtlens man failed (${rc})")
+endif()
+# Debian compresses man pages; -n keeps the archive free of a timestamp (reproducible).
+execute_process(COMMAND gzip -9nf "${OUT}/trtlens.1" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gzip trtlens.1 failed (${rc})")
+endif()
