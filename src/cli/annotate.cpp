@@ -24,7 +24,7 @@ constexpr const char* kMarker = "[trtlens] ";
 struct AnnotateOptions {
   std::string model, output, trt, precision = "fp32";
   std::vector<std::string> plugins;
-  bool strict = false, force = false;
+  bool strict = false, force = false, strongly_typed = false;
 };
 
 std::string target_text(const Target& t) {
@@ -130,6 +130,7 @@ int run_annotate(const AnnotateOptions& o) {
     return fail("refusing to overwrite the input model " + o.model);
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
   if (!target) return fail(target.error().message);
   auto loaded = load_model(o.model);
   if (!loaded) return fail(loaded.error().message);
@@ -184,6 +185,7 @@ Runner add_annotate(CLI::App& app) {
   cmd->add_option("--trt", o->trt, "TensorRT release (default: newest)");
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
+  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
   cmd->add_flag("--force", o->force, "Replace OUT if it exists (never the input model)");
   return [o] { return run_annotate(*o); };

@@ -81,6 +81,7 @@ struct CheckOptions {
   std::string trt;
   std::string precision = "fp32";
   bool strict = false;
+  bool strongly_typed = false;
   std::vector<std::string> plugins;
   std::string format = "table";
   std::string output;
@@ -124,6 +125,7 @@ int run_check(const CheckOptions& o) {
   std::jthread kb_thread([&] {  // joins even if loading throws
     kb_ptr = &KnowledgeBase::builtin();
     target_result.emplace(make_target(*kb_ptr, o.trt, o.precision, o.strict, o.plugins));
+    if (*target_result) *target_result = with_strong_typing(std::move(target_result->value()), o.strongly_typed);
     if (target_result->ok()) (void)target_result->value().release->ops();
     warm_schema_registry();  // ONNX builds its whole operator registry on first use (~5 ms)
   });
@@ -215,6 +217,7 @@ Runner add_check(CLI::App& app) {
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated: fp32,tf32,fp16,bf16,int8,fp8,int4,fp4")
       ->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
+  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html", "model-explorer"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");

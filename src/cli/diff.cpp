@@ -12,6 +12,7 @@ struct DiffOptions {
   std::string model, other, from, to, trt, precision = "fp32", format = "table";
   std::vector<std::string> plugins;
   bool strict = false;
+  bool strongly_typed = false;
 };
 
 Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
@@ -25,8 +26,10 @@ Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
 int run_release_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto from = make_target(kb, o.from, o.precision, o.strict, o.plugins);
+  if (from) from = with_strong_typing(std::move(from.value()), o.strongly_typed);
   if (!from) return fail("--from: " + from.error().message);
   auto to = make_target(kb, o.to, o.precision, o.strict, o.plugins);
+  if (to) to = with_strong_typing(std::move(to.value()), o.strongly_typed);
   if (!to) return fail("--to: " + to.error().message);
   auto index = open(o.model);
   if (!index) return fail(index.error().message);
@@ -40,6 +43,7 @@ int run_release_diff(const DiffOptions& o) {
 int run_model_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
   if (!target) return fail(target.error().message);
   auto old_index = open(o.model);
   if (!old_index) return fail(old_index.error().message);
@@ -64,6 +68,7 @@ Runner add_diff(CLI::App& app) {
   cmd->add_option("--trt", o->trt, "Model diff: TensorRT release (default: newest)");
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
+  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
   cmd->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "markdown"}))

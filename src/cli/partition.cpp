@@ -10,13 +10,14 @@ namespace {
 struct PartitionCliOptions {
   std::string model, trt, precision = "fp32", format = "table", out_dir;
   std::vector<std::string> plugins;
-  bool strict = false, force = false;
+  bool strict = false, force = false, strongly_typed = false;
   int min_size = 1;
 };
 
 int run_partition(const PartitionCliOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
   if (!target) return fail(target.error().message);
   if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
   auto loaded = load_model(o.model);
@@ -44,6 +45,7 @@ Runner add_partition(CLI::App& app) {
   cmd->add_option("--trt", o->trt, "TensorRT release (default: newest)");
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
+  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
   cmd->add_option("--min-subgraph-size", o->min_size, "Smaller TensorRT subgraphs go to other providers")
       ->default_str("1");

@@ -19,6 +19,7 @@ struct TrackOptions {
   std::vector<std::string> tags;
   std::string trt, precision = "fp32";
   bool strict = false;
+  bool strongly_typed = false;
   std::string format = "table";
   int version = 0, from = 0, to = 0;
 };
@@ -36,6 +37,7 @@ struct Opened {
 };
 Result<Opened> open_for_target(const TrackOptions& o, bool with_model) {
   auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
+  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
   if (!target) return target.error();
   auto s = open_store(o);
   if (!s) return s.error();
@@ -225,6 +227,7 @@ void add_target(CLI::App* cmd, TrackOptions& o) {
   cmd->add_option("--trt", o.trt, "TensorRT release (default: newest)");
   cmd->add_option("--precision", o.precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o.strict, "Fallback to a wider precision counts as unsupported");
+  cmd->add_flag("--strongly-typed", o.strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
 }
 
 Runner add_track(CLI::App& app) {

@@ -20,7 +20,9 @@ nlohmann::json release_summary(const Release& r) {
   for (const auto& [name, op] : r.ops()) importers += op.importer ? 1 : 0;
   return {{"release", r.name}, {"version", r.version}, {"display", r.display()},
           {"opset", {{"min", r.opset_min}, {"max", r.opset_max}}}, {"precisions", r.precisions},
-          {"importers", importers}};
+          {"importers", importers},
+          // the runtime selector offers --strongly-typed only where the release has strongly typed networks
+          {"strongly_typed", r.fact<bool>("strongly_typed_networks", false)}};
 }
 
 namespace {

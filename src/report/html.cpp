@@ -42,8 +42,16 @@ void node_row(std::ostream& out, const ModelIndex& index, const NodeVerdict& v) 
     if (!r.hint.empty()) out << " <span class=\"hint\">(hint: " << html(r.hint) << ")</span>";
     out << "</div>";
   }
-  for (const auto& w : v.warnings)
-    out << "<div class=\"fallback\"><span class=\"code\">" << html(w.code) << "</span>: " << html(w.message) << "</div>";
+  for (const auto& w : v.warnings) {
+    out << "<div class=\"fallback\"><span class=\"code\">" << html(w.code) << "</span>: " << html(w.message);
+    if (!w.confidence.empty()) out << " (" << html(w.confidence) << ")";
+    if (!w.hint.empty()) out << " <span class=\"hint\">(hint: " << html(w.hint) << ")</span>";
+    out << "</div>";
+  }
+  if (!v.precision.code.empty())
+    out << "<div class=\"hint\"><span class=\"code\">" << html(v.precision.code) << "</span>: "
+        << html(v.precision.message) << " [" << html(v.precision.rule) << ", " << html(v.precision.confidence)
+        << "]</div>";
   out << "</td></tr>\n";
 }
 
@@ -57,11 +65,13 @@ void write_html(std::ostream& out, const ModelIndex& index, const Analysis& a) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>trtlens: " << html(title)
       << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
   out << "<h1>trtlens: " << html(title) << "</h1>\n";
-  out << "<p>Precisions: " << html(precisions) << (a.target.strict ? " (strict)" : "") << ". Verdict: <span class=\"badge "
+  out << "<p>Precisions: " << html(precisions) << (a.target.strict ? " (strict)" : "")
+      << html(quantization_label(a)) << ". Verdict: <span class=\"badge "
       << (s.model_convertible ? "convertible\">converts" : "unsupported\">does not convert") << "</span>. "
       << index.nodes().size() << " nodes: <span class=\"convertible\">" << s.convertible
       << " convertible</span>, <span class=\"fallback\">" << s.fallback << " fallback</span>, <span class=\"unsupported\">"
       << s.unsupported << " unsupported</span>, " << s.warnings << " warnings. trtlens " << kToolVersion << ".</p>\n";
+  if (const std::string q = quantization_summary(a); !q.empty()) out << "<p>" << html(q) << ".</p>\n";
 
   if (!a.model_issues.empty()) {
     out << "<h2>Model issues</h2>\n<table>\n<tr><th>severity</th><th>code</th><th>message</th></tr>\n";

@@ -95,6 +95,8 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   for (Precision p : a.target.precisions) str(w, precision_name(p));
   w.EndArray();
   str(w, "strict"); w.Bool(a.target.strict);
+  str(w, "strongly_typed"); w.Bool(a.target.strongly_typed);
+  str(w, "quantization"); str(w, a.summary.quantization);
   str(w, "plugins");
   w.StartArray();
   for (const auto& p : a.target.plugins) str(w, p.text());
@@ -108,6 +110,9 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   str(w, "unsupported"); w.Int(a.summary.unsupported);
   str(w, "warnings"); w.Int(a.summary.warnings);
   str(w, "model_convertible"); w.Bool(a.summary.model_convertible);
+  str(w, "quantization"); str(w, a.summary.quantization);
+  str(w, "quantized_nodes"); w.Int(a.summary.quantized_nodes);
+  str(w, "qdq_nodes"); w.Int(a.summary.qdq_nodes);
   w.EndObject();
 
   str(w, "model_issues");
@@ -117,6 +122,9 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     str(w, "severity"); str(w, m.error ? "error" : "warning");
     str(w, "code"); str(w, m.code);
     str(w, "message"); str(w, m.message);
+    if (!m.confidence.empty()) {
+      str(w, "confidence"); str(w, m.confidence);
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -167,9 +175,27 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
         str(w, key);
         w.Double(value);
       }
+      if (!warning.hint.empty()) {
+        str(w, "hint"); str(w, warning.hint);
+      }
+      if (!warning.rule.empty()) {
+        str(w, "rule"); str(w, warning.rule);
+      }
+      if (!warning.confidence.empty()) {
+        str(w, "confidence"); str(w, warning.confidence);
+      }
       w.EndObject();
     }
     w.EndArray();
+    if (!v.precision.code.empty()) {
+      str(w, "precision");
+      w.StartObject();
+      str(w, "code"); str(w, v.precision.code);
+      str(w, "message"); str(w, v.precision.message);
+      str(w, "rule"); str(w, v.precision.rule);
+      str(w, "confidence"); str(w, v.precision.confidence);
+      w.EndObject();
+    }
     if (!v.first_release.empty()) {
       str(w, "first_supported_release"); str(w, v.first_release);
     }

@@ -31,7 +31,7 @@ void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a) 
   std::string precisions;
   for (Precision p : a.target.precisions) precisions += (precisions.empty() ? "" : ",") + std::string(precision_name(p));
   const std::string suite = index.model().path().filename().string() + " on " + a.target.release->display() + " (" +
-                            precisions + (a.target.strict ? ", strict" : "") + ")";
+                            precisions + (a.target.strict ? ", strict" : "") + quantization_label(a) + ")";
   int model_failures = 0;
   for (const auto& m : a.model_issues) model_failures += m.error ? 1 : 0;
   const int tests = static_cast<int>(a.nodes.size()) + 1;
@@ -44,6 +44,8 @@ void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a) 
   out << "    <properties>\n"
       << "      <property name=\"tensorrt\" value=\"" << xml(a.target.release->version) << "\"/>\n"
       << "      <property name=\"precisions\" value=\"" << xml(precisions) << "\"/>\n"
+      << "      <property name=\"quantization\" value=\"" << xml(a.summary.quantization) << "\"/>\n"
+      << "      <property name=\"strongly_typed\" value=\"" << (a.target.strongly_typed ? "true" : "false") << "\"/>\n"
       << "      <property name=\"model\" value=\"" << xml(index.model().path().string()) << "\"/>\n"
       << "    </properties>\n";
 
@@ -71,6 +73,7 @@ void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a) 
     std::string notes;
     if (v.status == Status::kFallback) {
       notes += "fallback: runs in " + v.runs_in + "\n";
+      if (!v.precision.code.empty()) notes += v.precision.code + ": " + v.precision.message + "\n";
       for (const auto& r : v.reasons) notes += r.code + ": " + r.message + "\n";
     }
     for (const auto& w : v.warnings) notes += "warning " + w.code + ": " + w.message + "\n";

@@ -14,6 +14,11 @@ struct ReportOptions {
   bool verbose = false;     // table: list fallback nodes and warnings too
 };
 
+// ", explicit quantization" / ", implicit INT8" / ", strongly typed" for a view's header ("" when none).
+std::string quantization_label(const Analysis& a);
+// One line for the views: what the quantization mode means for this model ("" when none).
+std::string quantization_summary(const Analysis& a);
+
 void write_json(std::ostream& out, const ModelIndex& index, const Analysis& a, bool pretty = false);
 std::string to_json(const ModelIndex& index, const Analysis& a, bool pretty = false);
 void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, const ReportOptions& options);

@@ -65,6 +65,8 @@ class SarifBuilder {
         {"results", results_},
         {"properties",
          {{"tensorrt", a.target.release->version}, {"precisions", precisions}, {"strict", a.target.strict},
+          {"strongly_typed", a.target.strongly_typed}, {"quantization", a.summary.quantization},
+          {"quantized_nodes", a.summary.quantized_nodes},
           {"convertible", a.summary.convertible}, {"fallback", a.summary.fallback},
           {"unsupported", a.summary.unsupported}, {"model_convertible", a.summary.model_convertible}}}};
     return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", {run}}};
@@ -86,7 +88,9 @@ void write_sarif(std::ostream& out, const ModelIndex& index, const Analysis& a) 
     sarif.add(m.code, m.error ? "error" : "warning", m.message, "", -1, nlohmann::json::object());
   for (const auto& v : a.nodes) {
     const NodeRef& n = index.nodes()[static_cast<std::size_t>(v.index)];
-    const nlohmann::json props = {{"op_type", n.op_type}, {"status", status_name(v.status)}, {"runs_in", v.runs_in}};
+    nlohmann::json props = {{"op_type", n.op_type}, {"status", status_name(v.status)}, {"runs_in", v.runs_in}};
+    if (!v.precision.code.empty())
+      props["precision"] = {{"code", v.precision.code}, {"rule", v.precision.rule}, {"confidence", v.precision.confidence}};
     if (v.status != Status::kConvertible && !v.reasons.empty()) {
       // One result per node: the first reason names the rule, the others are part of the message.
       std::string text = v.reasons.front().message;
@@ -94,7 +98,12 @@ void write_sarif(std::ostream& out, const ModelIndex& index, const Analysis& a) 
       sarif.add(v.reasons.front().code, v.status == Status::kUnsupported ? "error" : "note", text,
                 v.reasons.front().hint, v.index, props);
     }
-    for (const auto& w : v.warnings) sarif.add(w.code, "warning", w.message, "", v.index, props);
+    for (const auto& w : v.warnings) {
+      nlohmann::json wprops = props;
+      if (!w.rule.empty()) wprops["rule"] = w.rule;
+      if (!w.confidence.empty()) wprops["confidence"] = w.confidence;
+      sarif.add(w.code, "warning", w.message, w.hint, v.index, wprops);
+    }
   }
   out << sarif.document(a).dump(2) << "\n";
 }

@@ -27,17 +27,38 @@ std::string pad(std::string s, std::size_t width) {
 
 }  // namespace
 
+std::string quantization_label(const Analysis& a) {
+  const std::string& m = a.summary.quantization;
+  if (m == "explicit") return ", explicit quantization";
+  if (m == "implicit") return ", implicit INT8";
+  if (m == "strongly_typed") return std::string(", strongly typed") + (a.summary.qdq_nodes ? " + Q/DQ" : "");
+  return "";
+}
+
+std::string quantization_summary(const Analysis& a) {
+  const std::string& m = a.summary.quantization;
+  if (m == "none") return "";
+  std::string s = "Quantization: " + m + " - ";
+  if (m == "implicit")
+    return s + std::to_string(a.summary.quantized_nodes) +
+           " node(s) have an INT8 implementation and run in int8 only with calibration (dynamic ranges); see "
+           "TRT_IMPLICIT_QUANTIZATION";
+  return s + std::to_string(a.summary.qdq_nodes) + " Q/DQ node(s); " + std::to_string(a.summary.quantized_nodes) +
+         " node(s) run quantized (int8/fp8/int4/fp4), the rest in float";
+}
+
 void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, const ReportOptions& options) {
   const Colors c(options.color);
   const Release& r = *a.target.release;
   const auto& s = a.summary;
   out << c.bold << index.model().path().filename().string() << c.reset << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << "): ";
+      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << "): ";
   if (s.model_convertible) out << c.green << "converts" << c.reset;
   else out << c.red << "does not convert" << c.reset;
   out << " - " << index.nodes().size() << " nodes: " << c.green << s.convertible << " convertible" << c.reset << ", "
       << c.amber << s.fallback << " fallback" << c.reset << ", " << c.red << s.unsupported << " unsupported" << c.reset
       << ", " << s.warnings << " warnings\n";
+  if (const std::string q = quantization_summary(a); !q.empty()) out << q << "\n";
 
   if (!a.model_issues.empty()) {
     out << "\nModel issues:\n";
@@ -76,6 +97,9 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
           << (graph.empty() ? "" : ", in " + graph) << ")";
       if (status == Status::kFallback) out << " runs in " << v.runs_in;
       out << "\n";
+      if (status == Status::kFallback && !v.precision.code.empty())
+        out << "      " << v.precision.code << ": " << v.precision.message
+            << (v.precision.confidence == "inferred" ? " (inferred)" : "") << "\n";
       for (const auto& reason : v.reasons) {
         out << "      " << reason.code << ": " << reason.message << "\n";
         if (!reason.hint.empty()) out << "      " << c.dim << "hint: " << reason.hint << c.reset << "\n";
@@ -90,7 +114,9 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
       for (const auto& w : v.warnings) {
         if (!any) out << "\n" << c.bold << "Warnings:" << c.reset << "\n";
         any = true;
-        out << "  " << index.nodes()[static_cast<std::size_t>(v.index)].name << ": " << w.code << ": " << w.message << "\n";
+        out << "  " << index.nodes()[static_cast<std::size_t>(v.index)].name << ": " << w.code << ": " << w.message
+            << (w.confidence.empty() ? "" : " (" + w.confidence + ")") << "\n";
+        if (!w.hint.empty()) out << "      " << c.dim << "hint: " << w.hint << c.reset << "\n";
       }
     }
   } else if (s.warnings > 0 || s.fallback > 0) {
@@ -112,10 +138,11 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
     return o;
   };
   out << "## trtlens: " << esc(index.model().path().filename().string()) << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << ")\n\n";
+      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << ")\n\n";
   out << (s.model_convertible ? "**Converts.** " : "**Does not convert.** ") << index.nodes().size() << " nodes: "
       << s.convertible << " convertible, " << s.fallback << " fallback, " << s.unsupported << " unsupported, "
       << s.warnings << " warnings.\n\n";
+  if (const std::string q = quantization_summary(a); !q.empty()) out << esc(q) << ".\n\n";
   if (!a.model_issues.empty()) {
     out << "### Model issues\n\n| severity | code | message |\n|---|---|---|\n";
     for (const auto& m : a.model_issues)
@@ -141,6 +168,30 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
     for (const auto& [op, count] : per_op) out << "| " << esc(op) << " | " << count << " |\n";
     out << "\n";
   }
+  // Quantization: where Q/DQ (or implicit INT8) decide the precision, and the placement advice.
+  bool any = false;
+  for (const auto& v : a.nodes) {
+    if (v.precision.code.empty() || v.precision.code == "STRONGLY_TYPED" || v.precision.code == "IMPLICIT_NO_INT8_KERNEL")
+      continue;
+    if (!any)
+      out << "### Effective precision\n\n| node | op | runs in | why | rule |\n|---|---|---|---|---|\n";
+    any = true;
+    const NodeRef& n = index.nodes()[static_cast<std::size_t>(v.index)];
+    out << "| " << esc(n.name) << " | " << esc(n.op_type) << " | " << esc(v.runs_in) << " | " << v.precision.code << ": "
+        << esc(v.precision.message) << " | " << esc(v.precision.rule)
+        << (v.precision.confidence == "inferred" ? " (inferred)" : "") << " |\n";
+  }
+  if (any) out << "\n";
+  any = false;
+  for (const auto& v : a.nodes)
+    for (const auto& w : v.warnings) {
+      if (w.rule.empty()) continue;
+      if (!any) out << "### Quantization advice\n\n| node | code | message | hint |\n|---|---|---|---|\n";
+      any = true;
+      out << "| " << esc(index.nodes()[static_cast<std::size_t>(v.index)].name) << " | " << w.code << " | "
+          << esc(w.message) << (w.confidence.empty() ? "" : " (" + w.confidence + ")") << " | " << esc(w.hint) << " |\n";
+    }
+  if (any) out << "\n";
 }
 
 }  // namespace trtlens

@@ -53,8 +53,9 @@ void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib:
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
                             plugins_of(req));
+  if (target) target = with_strong_typing(std::move(target.value()), flag(req, "strongly_typed"));
   if (!target) return send_error(res, 400, target.error().code, target.error().message);
-  std::string key = target->release->name + "|" + (target->strict ? "s" : "-");
+  std::string key = target->release->name + "|" + (target->strict ? "s" : "-") + (target->strongly_typed ? "t" : "-");
   for (auto p : target->precisions) key += "|" + std::string(precision_name(p));
   for (const auto& p : target->plugins) key += "|plugin:" + p.text();
   std::shared_ptr<const std::string> body;
@@ -78,6 +79,7 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
     return send_error(res, 404, "E_NO_NODE", "no node " + index_text);
   auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
                             plugins_of(req));
+  if (target) target = with_strong_typing(std::move(target.value()), flag(req, "strongly_typed"));
   if (!target) return send_error(res, 400, target.error().code, target.error().message);
   const NodeRef& n = m->index->nodes()[static_cast<std::size_t>(node)];
   nlohmann::json support = op_support(kb, n.op_type);
@@ -100,6 +102,9 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
                      {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
                      {"reasons", reasons},
                      {"warnings", v.warnings.size()}};
+    if (!v.precision.code.empty())
+      entry["node"]["precision"] = {{"code", v.precision.code}, {"message", v.precision.message},
+                                    {"rule", v.precision.rule}, {"confidence", v.precision.confidence}};
     releases.push_back(std::move(entry));
   }
   nlohmann::json precisions = nlohmann::json::array();
@@ -107,6 +112,7 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
   nlohmann::json out{{"node", {{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"domain", n.domain}}},
                      {"precisions", precisions},
                      {"strict", target->strict},
+                     {"strongly_typed", target->strongly_typed},
                      {"releases", releases},
                      {"rules", support["rules"]}};
   send_json(res, 200, out.dump());

@@ -20,11 +20,13 @@ constexpr const char* kModel = R"(/api/tracked/models/([^/]+))";
 
 void send_store_error(httplib::Response& res, const Error& e) { send_error(res, http_status(e.code), e.code, e.message); }
 
-// ?trt=&precision=&strict= as a Target (defaults: newest release, fp32, not strict).
+// ?trt=&precision=&strict=&strongly_typed= as a Target (defaults: newest release, fp32, not strict, weakly typed).
 Result<Target> target_of(const httplib::Request& req) {
-  const std::string strict = req.get_param_value("strict");
-  return make_target(KnowledgeBase::builtin(), req.get_param_value("trt"), req.get_param_value("precision"),
-                     strict == "1" || strict == "true", {});
+  const std::string strict = req.get_param_value("strict"), typed = req.get_param_value("strongly_typed");
+  auto target = make_target(KnowledgeBase::builtin(), req.get_param_value("trt"), req.get_param_value("precision"),
+                            strict == "1" || strict == "true", {});
+  if (!target) return target;
+  return with_strong_typing(std::move(target.value()), typed == "1" || typed == "true");
 }
 
 // "3", "latest" or absent (latest) -> a version number, 0 meaning the latest.

@@ -87,6 +87,7 @@ std::string precision_key(const Target& target) {
   std::sort(precisions.begin(), precisions.end());
   std::string key;
   for (auto p : precisions) key += (key.empty() ? "" : ",") + std::string(precision_name(p));
+  if (target.strongly_typed) key += ",strongly_typed";  // a different analysis: cached under its own key
   return key;
 }
 

@@ -21,6 +21,7 @@ std::vector<ReleaseVerdict> node_verdicts_across_releases(const ModelIndex& inde
     for (Precision p : target.precisions)
       if (rv.release->has_precision(p)) t.precisions.push_back(p);
     if (t.precisions.empty()) t.precisions.push_back(Precision::FP32);
+    t.strongly_typed = target.strongly_typed && rv.release->fact<bool>("strongly_typed_networks", false);
     Analysis a = analyze(index, t, kb, options);
     rv.verdict = std::move(a.nodes[static_cast<std::size_t>(node)]);
   }

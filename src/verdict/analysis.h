@@ -22,8 +22,23 @@ struct Reason {
 };
 
 struct Warning {
+  Warning() = default;
+  Warning(std::string code_, std::string message_, std::vector<std::pair<std::string, double>> values_ = {},
+          std::string hint_ = {}, std::string rule_ = {}, std::string confidence_ = {})
+      : code(std::move(code_)), message(std::move(message_)), values(std::move(values_)), hint(std::move(hint_)),
+        rule(std::move(rule_)), confidence(std::move(confidence_)) {}
   std::string code, message;
   std::vector<std::pair<std::string, double>> values;  // e.g. {"count", 12}, {"max_abs", 7.1e5}
+  std::string hint;        // how to fix it ("" when there is nothing to do)
+  std::string rule;        // quantization rule it applies (reference R0-R12, "" for others)
+  std::string confidence;  // "inferred": the rule is not confirmed by NVIDIA text or code ("" = documented)
+};
+
+// Why a node runs in `runs_in` when a quantization mode applies (docs/quantization.md): a code such as
+// QDQ_FUSED_Q_OUT or IMPLICIT_INT8_CANDIDATE, a sentence, the rule (R1-R12, "D" for implicit) and its confidence.
+struct PrecisionNote {
+  std::string code, message, rule;
+  std::string confidence;  // "documented" or "inferred"
 };
 
 struct PluginSpec {
@@ -37,6 +52,7 @@ struct Target {
   std::vector<Precision> precisions;  // builder flags; fp32 implied
   bool strict = false;
   std::vector<PluginSpec> plugins;
+  bool strongly_typed = false;        // kSTRONGLY_TYPED network: node precisions come from the ONNX types
 };
 
 struct NodeVerdict {
@@ -48,17 +64,25 @@ struct NodeVerdict {
   std::vector<Reason> reasons;
   std::vector<Warning> warnings;
   std::string first_release;          // for unsupported nodes: the first newer release that imports it ("" if none)
+  PrecisionNote precision;            // empty code: no quantization mode applies
 };
 
 struct ModelIssue {
+  ModelIssue() = default;
+  ModelIssue(bool error_, std::string code_, std::string message_, std::string confidence_ = {})
+      : error(error_), code(std::move(code_)), message(std::move(message_)), confidence(std::move(confidence_)) {}
   bool error = false;
   std::string code, message;
+  std::string confidence;             // "inferred" when the rule behind it is (docs/quantization.md)
 };
 
 struct Summary {
   int convertible = 0, fallback = 0, unsupported = 0;
   int warnings = 0;
   bool model_convertible = true;
+  std::string quantization = "none";  // none, implicit, explicit, strongly_typed (docs/quantization.md)
+  int quantized_nodes = 0;            // nodes whose runs_in is int8, fp8, int4 or fp4
+  int qdq_nodes = 0;
 };
 
 struct Analysis {
@@ -71,6 +95,8 @@ struct Analysis {
 // Validates a target: the precisions must exist in the release. Error code E_USAGE.
 Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, std::string_view precisions, bool strict,
                            const std::vector<std::string>& plugins);
+// Turns on strong typing (--strongly-typed); E_USAGE when the release has no strongly typed networks.
+Result<Target> with_strong_typing(Target target, bool strongly_typed);
 
 struct AnalyzeOptions {
   bool upgrade_hints = true;          // look for the first newer release that imports each unsupported node

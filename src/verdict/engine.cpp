@@ -11,6 +11,7 @@
 #include "util/parallel.h"
 #include "verdict/analysis.h"
 #include "verdict/dispatch.h"
+#include "verdict/quantization.h"
 
 namespace trtlens {
 
@@ -502,11 +503,23 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
                                (a.nodes[i].reasons.empty() ? std::string("see that node") : a.nodes[i].reasons.front().message),
                            "Fix the body node first (see its own reasons)"});
   }
+  // Precision: the float part is decided with the builder precisions the quantization mode leaves in force, then
+  // the quantization pass says where Q/DQ (or implicit INT8) really change a node's precision (quantization.h).
+  const QuantizationInfo quant = quantization_mode(index, target);
+  for (auto& m : quantization_model_issues(index, target, quant)) a.model_issues.push_back(std::move(m));
+  const Target precision_target = float_precision_target(target, quant);
+  const NodeEvaluator precision_evaluator(index, precision_target, kb);
+  const QuantizationPass quant_pass(index, target, quant);
   ParallelOptions parallel;
   parallel.max_threads = options.max_threads;
   parallel_chunks(nodes.size(), parallel, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) evaluator.apply_precision(nodes[i], r.op(nodes[i].op_type), a.nodes[i]);
+    for (std::size_t i = begin; i < end; ++i) {
+      precision_evaluator.apply_precision(nodes[i], r.op(nodes[i].op_type), a.nodes[i]);
+      quant_pass.apply(a.nodes[i]);
+    }
   });
+  a.summary.quantization = std::string(quant_mode_name(quant.mode));
+  a.summary.qdq_nodes = quant.qdq_nodes;
 
   // Upgrade hints: the first newer release in which the node imports.
   if (options.upgrade_hints) {
@@ -575,6 +588,7 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
       case Status::kUnsupported: ++a.summary.unsupported; break;
     }
     a.summary.warnings += static_cast<int>(v.warnings.size());
+    if (v.runs_in == "int8" || v.runs_in == "fp8" || v.runs_in == "int4" || v.runs_in == "fp4") ++a.summary.quantized_nodes;
   }
   // Only worth saying when there is something to partition: main-graph nodes that import next to ones that do not.
   bool main_ok = false, main_bad = false;
@@ -597,7 +611,15 @@ std::vector<ReleaseVerdict> node_across_releases(const ModelIndex& index, int no
   std::vector<ReleaseVerdict> out;
   for (const auto& rel : kb.releases()) {
     Target t = target_for_release(target, rel);
-    out.push_back({&rel, evaluate_full(index, t, kb, node)});
+    t.strongly_typed = target.strongly_typed && rel.fact<bool>("strongly_typed_networks", false);
+    const QuantizationInfo quant = quantization_mode(index, t);
+    const Target precision_target = float_precision_target(t, quant);
+    NodeEvaluator evaluator(index, t, kb);
+    NodeVerdict v = evaluator.evaluate(node);
+    const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
+    NodeEvaluator(index, precision_target, kb).apply_precision(n, rel.op(n.op_type), v);
+    QuantizationPass(index, t, quant).apply(v);
+    out.push_back({&rel, std::move(v)});
   }
   return out;
 }

@@ -65,3 +65,19 @@ Result<Target> make_target(const KnowledgeBase& kb, std::string_view release, st
 }
 
 }  // namespace trtlens
+
+namespace trtlens {
+
+// NetworkDefinitionCreationFlag::kSTRONGLY_TYPED exists from 9.0 (quantization.md A.1/A.3); the release data says
+// which releases have it (`strongly_typed_networks`).
+Result<Target> with_strong_typing(Target target, bool strongly_typed) {
+  if (!strongly_typed) return target;
+  if (!target.release->fact<bool>("strongly_typed_networks", false)) {
+    return make_error("E_USAGE", "--strongly-typed: " + target.release->display() +
+                                     " has no strongly typed networks (kSTRONGLY_TYPED arrived in TensorRT 9.0)");
+  }
+  target.strongly_typed = true;
+  return target;
+}
+
+}  // namespace trtlens

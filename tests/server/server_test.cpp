@@ -106,6 +106,27 @@ TEST_F(ApiTest, AnalysisIsExactlyTheCheckJson) {
   EXPECT_EQ(body(r)["target"]["strict"], true);
 }
 
+// The runtime selector's strongly-typed switch: the same parameter style as strict, refused where the release has
+// no strongly typed networks; /api/releases says which have them.
+TEST_F(ApiTest, StronglyTypedIsATargetParameter) {
+  auto c = client();
+  auto r = c.Get("/api/models/1/analysis?trt=10.15&precision=fp16&strongly_typed=1");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(body(r)["target"]["strongly_typed"], true);
+  EXPECT_EQ(body(r)["target"]["quantization"], "strongly_typed");
+  auto weak = c.Get("/api/models/1/analysis?trt=10.15&precision=fp16");
+  EXPECT_EQ(body(weak)["target"]["strongly_typed"], false);  // a separate cache entry
+  auto old = c.Get("/api/models/1/analysis?trt=8.6&strongly_typed=1");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 400);
+  EXPECT_EQ(body(old)["error"]["code"], "E_USAGE");
+  auto releases = body(c.Get("/api/releases"));
+  for (const auto& rel : releases)
+    EXPECT_EQ(rel["strongly_typed"], rel["release"] != "7.2" && rel["release"].get<std::string>().rfind("8.", 0) != 0)
+        << rel["release"];
+}
+
 TEST_F(ApiTest, BadTargetsAre400) {
   auto c = client();
   auto r = c.Get("/api/models/1/analysis?trt=1.0");

@@ -27,6 +27,9 @@ TEST(Verdict, Fp32ModelIsConvertible) {
   EXPECT_EQ(verdict(*index, a, "conv").runs_in, "fp32");
 }
 
+// No Q/DQ in this model: int8 means implicit quantization, which keeps the per-layer answer from the operator data
+// (and adds IMPLICIT_* precision notes, see tests/verdict/quantization_test.cpp). A model with Q/DQ is decided by
+// the explicit-quantization rules instead, where a Conv without DequantizeLinear runs in float whatever the op lists.
 TEST(Verdict, Int8FallsBackForOpsWithoutInt8Kernels) {
   auto index = index_of(conv_softmax());
   auto a = check(*index, "8.6", "int8");
@@ -36,6 +39,7 @@ TEST(Verdict, Int8FallsBackForOpsWithoutInt8Kernels) {
   const auto& softmax = verdict(*index, a, "softmax");
   EXPECT_EQ(softmax.status, Status::kFallback);
   EXPECT_EQ(softmax.runs_in, "fp32");
+  EXPECT_EQ(a.summary.quantization, "implicit");
 }
 
 TEST(Verdict, MixedPrecisionFallsBackToTheNextAllowedPrecision) {
