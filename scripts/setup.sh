@@ -7,7 +7,8 @@ SUDO=""
 PACKAGES=(build-essential cmake ninja-build pkg-config
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata libabsl-dev
   libcpp-httplib-dev nlohmann-json3-dev rapidjson-dev libcli11-dev libssl-dev zlib1g-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev chromium python3 libxml2-utils)
+  libgtest-dev libgmock-dev libbenchmark-dev chromium python3 libxml2-utils
+  clang)  # clang: the libFuzzer smoke run (scripts/fuzz.sh)
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do

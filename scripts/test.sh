@@ -9,6 +9,8 @@ if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then
   echo "== browser tests"
   (cd web && npm run test:e2e)
 fi
+echo "== fuzz smoke run (libFuzzer, ASan+UBSan; docs/fuzzing.md)"
+bash scripts/fuzz.sh smoke
 if [ -f tools/kbgen/kbgen.py ]; then
   echo "== knowledge base is in sync with its generator"
   python3 tools/kbgen/kbgen.py --check
