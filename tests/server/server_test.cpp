@@ -336,10 +336,23 @@ TEST_F(ApiTest, NonUploadRoutesTakeSmallBodiesOnly) {
   auto r = c.Patch("/api/tracked/models/x", std::string(kMaxRequestBodyBytes + 1, ' '), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413) << r->body;
-  // The upload route itself still takes a body up to --max-upload-mb (1 MiB here) and refuses more.
-  r = c.Post("/api/models", std::string((std::size_t{1} << 20) + 10, 'x'), "application/octet-stream");
+  EXPECT_EQ(body(r)["error"]["code"], "E_TOO_LARGE");
+  // A chunked body (no Content-Length to check up front) is refused on such routes too.
+  httplib::Client chunked("127.0.0.1", port_);
+  r = chunked.Patch(
+      "/api/tracked/models/x",
+      [](std::size_t offset, httplib::DataSink& sink) {
+        if (offset == 0) sink.write("{}  ", 4);
+        sink.done();
+        return true;
+      },
+      "application/json");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->status, 411) << r->body;
+  // The upload route itself still takes a model up to --max-upload-mb.
+  r = c.Post("/api/models", test::relu_model().bytes(), "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
 }
 
 // A client that sends a request's headers one byte at a time and never finishes them.

@@ -168,7 +168,7 @@ TEST(HostileStore, NamesAndTagsMustBeUtf8) {
   TempDir tmp;
   auto s = open_store(tmp / "data");
   const auto file = relu_model(1).save(tmp / "m.onnx");
-  for (const std::string bad : {std::string("caf\xe9"), std::string("\xff\xfe"), std::string("a\xc0\xafz"),
+  for (const std::string& bad : {std::string("caf\xe9"), std::string("\xff\xfe"), std::string("a\xc0\xafz"),
                                 std::string("\xed\xa0\x80"), std::string("x\xe2\x82")}) {
     auto added = s->add_file(file, bad);
     ASSERT_FALSE(added.ok());
