@@ -457,7 +457,8 @@ class IndexBuilder {
     parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const NodeRef& n = ix_.nodes_[i];
-        const TensorInfo** slot = &ix_.io_[ix_.io_begin_[i]];
+        // data() + offset, not &io_[offset]: a node without inputs and outputs may sit at the end (or io_ be empty).
+        const TensorInfo** slot = ix_.io_.data() + ix_.io_begin_[i];
         for (const auto& in : n.proto->input()) {
           const TensorInfo* t = in.empty() ? nullptr : ix_.find(n.scope, in);
           if (!t && !in.empty()) {

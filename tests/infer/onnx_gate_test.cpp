@@ -73,5 +73,21 @@ TEST(OnnxGate, FunctionCallCyclesAreRefusedBeforeAnythingFollowsThem) {
   EXPECT_EQ(index.error().code, "E_FUNCTION_CYCLE");
 }
 
+// Found by fuzz/fuzz_check (UBSan): the last node having no inputs and no outputs made the index bind a reference
+// one past the end of its (empty) tensor table.
+TEST(FuzzRegression, NodesWithoutInputsOrOutputsIndexCleanly) {
+  ModelBuilder b(13);
+  b.opset("com.example", 1);
+  b.input("x", kFloat, {4});
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  b.node("Marker", {}, {}, "marker").set_domain("com.example");
+  b.output("y", kFloat);
+  auto index = try_index(b);
+  ASSERT_TRUE(index.ok()) << index.error().message;
+  EXPECT_EQ(index.value()->nodes().size(), 2u);
+  EXPECT_EQ(index.value()->input(1, 0), nullptr);
+  EXPECT_EQ(index.value()->output(1, 0), nullptr);
+}
+
 }  // namespace
 }  // namespace trtlens::test
