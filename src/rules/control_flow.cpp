@@ -1,5 +1,7 @@
-// If and Loop (importer-rules.md B:If, B:Loop, A12): branch output counts, the pre-9.0 inferred branch outputs, and
-// Loop scan outputs without a usable trip count (fixed length 1024 before 10.15, rejected in 10.15).
+// If and Loop (importer-rules.md B:If, B:Loop, A12): branch output counts, the pre-9.0 inferred branch outputs, Loop
+// scan outputs without a usable trip count (fixed length 1024 before 10.15, rejected in 10.15), and the shape
+// agreement TensorRT's conditional and recurrence layers check when the parser queries the node's outputs (8.0+).
+#include <algorithm>
 #include <set>
 
 #include "rules/registry.h"
@@ -84,10 +86,106 @@ std::optional<Finding> loop_scan_outputs(const RuleContext& c) {
   return std::nullopt;
 }
 
+
+// The scope the index built for body graph `g` of this node (-1 when not found).
+int body_scope(const RuleContext& c, const onnx::GraphProto* g) {
+  for (int s : c.ref().children)
+    if (c.index.scopes()[static_cast<std::size_t>(s)]->graph == g) return s;
+  return -1;
+}
+
+std::string shape_text(const TensorInfo& t) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < t.dims.size(); ++i)
+    s += (i ? ", " : "") + (t.dims[i] < 0 ? std::string("?") : std::to_string(t.dims[i]));
+  return s + "]";
+}
+
+Finding shape_unknown(const RuleContext& c, const std::string& what) {
+  return Finding{"the shape of " + what + " is unknown, so trtlens cannot check the agreement " +
+                     c.release.display() + " requires when it builds the " + c.ref().op_type + " layers",
+                 "Declare the body output shapes (or run ONNX shape inference) so the check can run",
+                 "TRT_SHAPE_UNKNOWN_FOR_CHECK", true};
+}
+
+// If with a runtime condition: TensorRT's conditional output layer joins each then/else output pair; their ranks must
+// match (`same_rank`: 10.1+ documents "same rank") and their static sizes must broadcast. The parser queries the
+// joined output's dimensions right after the If, so a mismatch fails the node while parsing.
+std::optional<Finding> if_branch_shapes(const RuleContext& c) {
+  const auto* then_g = graph_attr(c, "then_branch");
+  const auto* else_g = graph_attr(c, "else_branch");
+  if (!then_g || !else_g || constant_condition(c) || then_g->output_size() != else_g->output_size())
+    return std::nullopt;
+  const int ts = body_scope(c, then_g), es = body_scope(c, else_g);
+  if (ts < 0 || es < 0) return std::nullopt;
+  const bool same_rank = c.param_bool("same_rank", false);
+  for (int i = 0; i < then_g->output_size(); ++i) {
+    const TensorInfo* t = c.index.find(ts, then_g->output(i).name());
+    const TensorInfo* e = c.index.find(es, else_g->output(i).name());
+    const std::string pair = "If output " + std::to_string(i) + " (then '" + then_g->output(i).name() +
+                             "', else '" + else_g->output(i).name() + "')";
+    if (!t || !e || t->rank < 0 || e->rank < 0) return shape_unknown(c, pair);
+    if (same_rank && t->rank != e->rank)
+      return Finding{c.release.display() + " requires both branches of an If with a runtime condition to produce "
+                                           "outputs of the same rank; " + pair + " has rank " +
+                         std::to_string(t->rank) + " vs " + std::to_string(e->rank),
+                     "Make both branches return tensors of the same rank (Reshape/Unsqueeze in the branch)", "",
+                     std::nullopt};
+    const std::size_t n = std::max(t->dims.size(), e->dims.size());
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::int64_t x = k < n - t->dims.size() ? 1 : t->dims[k - (n - t->dims.size())];
+      const std::int64_t y = k < n - e->dims.size() ? 1 : e->dims[k - (n - e->dims.size())];
+      if (x >= 0 && y >= 0 && x != y && x != 1 && y != 1)
+        return Finding{c.release.display() + " joins the then/else outputs of an If with a runtime condition, and "
+                                             "their static shapes disagree: " + pair + " is " + shape_text(*t) +
+                           " vs " + shape_text(*e),
+                       "Make both branches return the same shape", "", std::nullopt};
+    }
+  }
+  return std::nullopt;
+}
+
+// Loop-carried values: TensorRT's recurrence layer needs the value fed back by the body to have the shape of the
+// initial value (docs from 10.1: "The shape of Loop carried dependencies must be the same across all loop
+// iterations"); the parser queries the loop outputs' dimensions right after the Loop, so a static mismatch fails the
+// node while parsing.
+std::optional<Finding> loop_carried_shapes(const RuleContext& c) {
+  const auto* body = graph_attr(c, "body");
+  if (!body) return std::nullopt;
+  const int bs = body_scope(c, body);
+  if (bs < 0) return std::nullopt;
+  const int carried = std::max(0, c.proto().input_size() - 2);
+  for (int k = 0; k < carried && 1 + k < body->output_size(); ++k) {
+    const int in = 2 + k;
+    if (!c.present(in)) continue;
+    const TensorInfo* init = c.input(in);
+    const TensorInfo* next = c.index.find(bs, body->output(1 + k).name());
+    const std::string what = "loop-carried value " + std::to_string(k) + " (initial '" + c.input_name(in) +
+                             "', next '" + body->output(1 + k).name() + "')";
+    if (!init || !next || init->rank < 0 || next->rank < 0) return shape_unknown(c, what);
+    bool differs = init->rank != next->rank;
+    for (int d = 0; !differs && d < init->rank; ++d) {
+      const auto x = init->dims[static_cast<std::size_t>(d)], y = next->dims[static_cast<std::size_t>(d)];
+      differs = x >= 0 && y >= 0 && x != y;
+    }
+    if (differs)
+      return Finding{c.release.display() + " needs a Loop's carried values to keep their shape across iterations; " +
+                         what + " starts as " + shape_text(*init) + " but the body produces " + shape_text(*next),
+                     "Keep the carried value's shape fixed (e.g. preallocate the full buffer and write into it with "
+                     "ScatterND, or collect per-iteration values as scan outputs)",
+                     "", std::nullopt};
+  }
+  return std::nullopt;
+}
+
 TRTLENS_REGISTER_RULE("custom:if_branch_outputs", if_branch_outputs, "TRT_IF_BRANCH_OUTPUTS", false,
                       "If branches agree on their outputs");
 TRTLENS_REGISTER_RULE("custom:loop_scan_outputs", loop_scan_outputs, "TRT_LOOP_SCAN_OUTPUT_LENGTH", false,
                       "Loop scan outputs need a trip count");
+TRTLENS_REGISTER_RULE("custom:if_branch_shapes", if_branch_shapes, "TRT_IF_BRANCH_SHAPES", false,
+                      "If branch outputs agree in rank and static shape");
+TRTLENS_REGISTER_RULE("custom:loop_carried_shapes", loop_carried_shapes, "TRT_LOOP_CARRIED_SHAPE", false,
+                      "Loop-carried values keep their shape");
 
 }  // namespace
 }  // namespace trtlens

@@ -65,6 +65,81 @@ void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelF
   }
 }
 
+
+// What kind of value a graph input/output declares: the parser reads `type().tensor_type().elem_type()` of every
+// network input and output and maps it through convertDtype, so anything but a tensor with a known element type is
+// refused (ModelImporter.cpp importInput / importModel at release/7.2.1 .. release/10.1-GA and 10.15).
+std::string non_tensor_kind(const onnx::TypeProto& type) {
+  switch (type.value_case()) {
+    case onnx::TypeProto::kTensorType: return "";
+    case onnx::TypeProto::kSequenceType: return "a sequence";
+    case onnx::TypeProto::kMapType: return "a map";
+    case onnx::TypeProto::kOptionalType: return "an optional";
+    case onnx::TypeProto::kSparseTensorType: return "a sparse tensor";
+    case onnx::TypeProto::VALUE_NOT_SET: return "";
+    default: return "not a tensor";
+  }
+}
+
+// Graph inputs and outputs as the importer reads them (importer-rules.md A5, A9): non-tensor types, undeclared element
+// types, ranks beyond TensorRT's 8 dimensions, and inputs without a shape (imported as 0-D, not refused).
+void graph_boundary(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
+  const auto& g = index.proto().graph();
+  std::set<std::string> initializers;
+  for (const auto& init : g.initializer()) initializers.insert(init.name());
+  const std::string rel = r.display();
+  constexpr int max_rank = 8;  // nvinfer1::Dims::MAX_DIMS in every release
+  for (const auto& in : g.input()) {
+    if (initializers.count(in.name())) continue;
+    const std::string kind = non_tensor_kind(in.type());
+    if (!kind.empty()) {
+      out.push_back({true, "TRT_INPUT_NOT_TENSOR",
+                     "graph input '" + in.name() + "' is " + kind + ", but " + rel +
+                         " creates a TensorRT network input only from a tensor type (it reads the tensor element "
+                         "type, which this input does not have, and fails with \"Failed to convert ONNX date type\"). "
+                         "Fix: pass the values as separate tensor inputs, or move the sequence/optional handling "
+                         "out of the model"});
+      continue;
+    }
+    if (!in.type().has_tensor_type() || in.type().tensor_type().elem_type() == 0) {
+      out.push_back({true, "TRT_INPUT_TYPE_UNDECLARED",
+                     "graph input '" + in.name() + "' declares no element type; " + rel +
+                         " maps the declared type of every network input and refuses an undefined one. Fix: declare "
+                         "the element type in the model's input (e.g. re-export, or set it with onnx.helper)"});
+      continue;
+    }
+    const auto& tt = in.type().tensor_type();
+    if (!tt.has_shape()) {
+      if (!r.fact<bool>("unknown_rank_inputs_rejected", false))
+        out.push_back({false, "TRT_INPUT_UNKNOWN_RANK",
+                       "graph input '" + in.name() + "' has no shape (unknown rank); " + rel +
+                           " does not refuse it but creates a 0-D (scalar) network input, so nodes that need a "
+                           "higher rank fail. Fix: declare the input's rank (dims may stay symbolic)"});
+    } else if (tt.shape().dim_size() > max_rank) {
+      out.push_back({true, "TRT_INPUT_RANK_TOO_HIGH",
+                     "graph input '" + in.name() + "' has rank " + std::to_string(tt.shape().dim_size()) + "; " +
+                         rel + " network inputs have at most " + std::to_string(max_rank) +
+                         " dimensions. Fix: reshape the input to at most " + std::to_string(max_rank) +
+                         " dimensions outside the model"});
+    }
+  }
+  for (const auto& o : g.output()) {
+    const std::string kind = non_tensor_kind(o.type());
+    if (!kind.empty()) {
+      out.push_back({true, "TRT_OUTPUT_NOT_TENSOR",
+                     "graph output '" + o.name() + "' is " + kind + ", but " + rel +
+                         " marks only tensors as network outputs and refuses the declared type (\"Failed to convert "
+                         "ONNX date type\"). Fix: return the values as separate tensor outputs"});
+      continue;
+    }
+    if (o.type().has_tensor_type() && o.type().tensor_type().elem_type() == 0)
+      out.push_back({true, "TRT_OUTPUT_TYPE_UNDECLARED",
+                     "graph output '" + o.name() + "' declares a tensor type without an element type; " + rel +
+                         " sets every network output to its declared type and refuses an undefined one. Fix: declare "
+                         "the element type of the output"});
+  }
+}
+
 }  // namespace
 
 std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& r) {
@@ -87,6 +162,7 @@ std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release&
                            " needs the rank of every network input"});
     }
   }
+  graph_boundary(index, r, out);
 
   if (const int max_depth = r.fact<int>("max_nesting_depth", 0); max_depth > 0) {
     for (const auto& scope : index.scopes()) {
@@ -178,7 +254,7 @@ std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Rele
                           " casts INT64 weights to INT32 (values beyond ±2^31 are clamped)"});
   for (const auto& in : graph.input()) {
     const TensorInfo* t = index.find(0, in.name());
-    if (!t || t->initializer || t->dtype == 0) continue;
+    if (!t || t->initializer || t->dtype == 0 || !non_tensor_kind(in.type()).empty()) continue;
     const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
     if (!m.importable)
       issues.push_back({true, "TRT_INPUT_TYPE",
@@ -191,7 +267,7 @@ std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Rele
   }
   for (const auto& out : graph.output()) {
     const TensorInfo* t = index.find(0, out.name());
-    if (!t || t->dtype == 0) continue;
+    if (!t || t->dtype == 0 || !non_tensor_kind(out.type()).empty()) continue;
     const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
     if (!m.importable)
       issues.push_back({true, "TRT_OUTPUT_TYPE",

@@ -1,5 +1,5 @@
 // The analysis API (docs/api.md, "Analysis API"): releases, models, graph, analysis, per-node runtimes, op support.
-// A thin layer: every verdict comes from analyze() / node_across_releases() / op_support().
+// A thin layer: every verdict comes from analyze() / node_verdicts_across_releases() / op_support().
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -10,6 +10,7 @@
 #include "server/graph_json.h"
 #include "server/models.h"
 #include "server/routes.h"
+#include "verdict/across_releases.h"
 #include "verdict/analysis.h"
 
 namespace trtlens::server {
@@ -83,7 +84,7 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
   std::vector<ReleaseVerdict> verdicts;
   {
     std::lock_guard<std::mutex> lock(m->mutex);
-    verdicts = node_across_releases(*m->index, node, *target, kb);
+    verdicts = node_verdicts_across_releases(*m->index, node, *target, kb);
   }
   nlohmann::json releases = nlohmann::json::array();
   for (auto it = verdicts.rbegin(); it != verdicts.rend(); ++it) {  // newest first, like /api/releases
@@ -97,7 +98,8 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
       reasons.push_back({{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}});
     entry["node"] = {{"status", status_name(v.status)},
                      {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
-                     {"reasons", reasons}};
+                     {"reasons", reasons},
+                     {"warnings", v.warnings.size()}};
     releases.push_back(std::move(entry));
   }
   nlohmann::json precisions = nlohmann::json::array();

@@ -477,38 +477,61 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
 
   // Upgrade hints: the first newer release in which the node imports.
   if (options.upgrade_hints) {
+    const auto newer = [&](const Release& rel) { return rel.major > r.major || (rel.major == r.major && rel.minor > r.minor); };
+    const auto add_hint = [&](NodeVerdict& v) {
+      if (!v.first_release.empty())
+        for (auto& reason : v.reasons)
+          reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
+                         kb.find(v.first_release)->version + ", the first release that imports this node";
+    };
     // Exact for the first nodes; past that, nodes with the same op, type and reason codes share the answer so a
     // model with tens of thousands of unsupported nodes does not re-check each against every release.
     constexpr int kExactLimit = 2000;
     int exact = 0;
     std::unordered_map<std::string, std::string> shared;
+    std::vector<NodeVerdict*> parents;
     for (auto& v : a.nodes) {
       if (v.status != Status::kUnsupported) continue;
+      if (!nodes[static_cast<std::size_t>(v.index)].children.empty()) {
+        parents.push_back(&v);
+        continue;
+      }
       std::string key = nodes[static_cast<std::size_t>(v.index)].op_type + "|" + v.compute_type;
       for (const auto& reason : v.reasons) key += "|" + reason.code;
       if (exact >= kExactLimit) {
         if (auto it = shared.find(key); it != shared.end()) {
           v.first_release = it->second;
-          goto hint;
+          add_hint(v);
+          continue;
         }
       }
       ++exact;
       for (const auto& rel : kb.releases()) {
-        if (!(rel.major > r.major || (rel.major == r.major && rel.minor > r.minor))) continue;
-        Target t = target_for_release(target, rel);
-        t.strict = target.strict;
-        NodeVerdict other = evaluate_full(index, t, kb, v.index);
+        if (!newer(rel)) continue;
+        NodeVerdict other = evaluate_full(index, target_for_release(target, rel), kb, v.index);
         if (other.status != Status::kUnsupported) {
           v.first_release = rel.name;
           break;
         }
       }
       shared.emplace(key, v.first_release);
-    hint:
-      if (!v.first_release.empty())
-        for (auto& reason : v.reasons)
-          reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
-                         kb.find(v.first_release)->version + ", the first release that imports this node";
+      add_hint(v);
+    }
+    // A control-flow parent imports only when its bodies do: its first release is the first whose whole analysis
+    // (bodies, skipped branches and all) no longer fails it, not the first that imports the parent alone.
+    AnalyzeOptions inner = options;
+    inner.upgrade_hints = false;
+    inner.progress = nullptr;
+    for (const auto& rel : kb.releases()) {
+      if (parents.empty()) break;
+      if (!newer(rel)) continue;
+      const Analysis other = analyze(index, target_for_release(target, rel), kb, inner);
+      std::erase_if(parents, [&](NodeVerdict* v) {
+        if (other.nodes[static_cast<std::size_t>(v->index)].status == Status::kUnsupported) return false;
+        v->first_release = rel.name;
+        add_hint(*v);
+        return true;
+      });
     }
   }
 

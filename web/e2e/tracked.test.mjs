@@ -125,7 +125,9 @@ describe("tracked models", () => {
     await page.fill("#tracked-name", "junk");
     await page.click("#tracked-add");
     await page.waitForSelector('#tracked-message[data-kind="error"]');
-    assert.match(await page.textContent("#tracked-message"), /^Cannot add junk\.onnx: \S/);
+    const refused = await page.textContent("#tracked-message");
+    assert.match(refused, /^Cannot add junk\.onnx: junk\.onnx is not a valid ONNX/);
+    assert.ok(!refused.includes("/tmp/") && !refused.includes("model.onnx"), `no server path in "${refused}"`);
     assert.equal((await homeRows(page)).length, before, "nothing stored");
     assert.equal(track("list", "--trt", "8.6").models.some((m) => m.name === "junk"), false);
     assert.deepEqual(errors, []);

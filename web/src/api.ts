@@ -34,7 +34,7 @@ export interface Analysis {
 }
 export interface RuntimeRow extends ReleaseInfo {
   op?: { importer: boolean; precisions: string[]; types: string[] };
-  node: { status: Status; runs_in: string | null; reasons: Reason[] };
+  node: { status: Status; runs_in: string | null; reasons: Reason[]; warnings?: number };
 }
 export interface Runtimes { node: { index: number; name: string; op_type: string }; precisions: string[]; releases: RuntimeRow[] }
 

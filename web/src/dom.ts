@@ -24,12 +24,18 @@ export function clear(el: Element): void {
 export const STATUS_MARK: Record<string, string> = { convertible: "✓", fallback: "↓", unsupported: "✗" };
 export const STATUS_TITLE: Record<string, string> = {
   convertible: "Convertible",
-  fallback: "Fallback: runs in FP32 (wider than the desired precision)",
+  fallback: "Fallback: runs in a wider precision than the desired one",
   unsupported: "Unsupported",
 };
 
-export function badge(status: string | undefined, extra = ""): HTMLSpanElement {
+// A verdict badge; `warnings` > 0 adds a "!" marker (data-warnings) so warnings are seen without opening the drawer.
+export function badge(status: string | undefined, title?: string, warnings = 0): HTMLSpanElement {
   const s = status ?? "unknown";
-  return h("span", { class: `badge ${s}`, "data-status": s, title: (STATUS_TITLE[s] ?? "Not analysed") + extra },
+  const el = h("span", { class: `badge ${s}`, "data-status": s, title: title ?? STATUS_TITLE[s] ?? "Not analysed" },
     "TRT ", STATUS_MARK[s] ?? "?");
+  if (warnings > 0) {
+    el.dataset.warnings = String(warnings);
+    el.append(h("span", { class: "warn-mark", "aria-label": `${warnings} warning${warnings > 1 ? "s" : ""}` }, "!"));
+  }
+  return el;
 }

@@ -12,6 +12,7 @@ export interface DrawerContext {
   analysis?: Analysis;
   precision: string;
   strict: boolean;
+  release: string;               // the selected release: its row is marked and scrolled into view
 }
 
 export class Drawer {
@@ -48,6 +49,9 @@ export class Drawer {
 
   get isOpen(): boolean { return !this.el.hidden; }
 
+  // Keyboard users land in the drawer when it opens (Esc closes it and returns to the node).
+  focus(): void { this.title.focus({ preventScroll: true }); }
+
   select(tab: Tab): void {
     this.tab = tab;
     for (const button of this.el.querySelectorAll<HTMLButtonElement>("[data-tab]"))
@@ -65,8 +69,9 @@ export class Drawer {
     try {
       const data = await api.runtimes(ctx.modelId, node.index, ctx.precision, ctx.strict);
       if (this.node !== node || this.tab !== "runtimes") return;
-      holder.replaceChildren(runtimeTable(data, ctx.precision));
+      holder.replaceChildren(runtimeTable(data, ctx.precision, ctx.release));
       holder.removeAttribute("data-loading");
+      holder.querySelector("tr.selected")?.scrollIntoView({ block: "center" });
     } catch (e) {
       holder.replaceChildren(h("p", { class: "error-text" }, (e as Error).message));
     }
@@ -80,7 +85,7 @@ function tensorText(t: Tensor | undefined): string {
 }
 
 function tensorRows(names: string[], graph: ModelGraph, scope: string): HTMLElement {
-  const table = h("table", { class: "kv" });
+  const table = h("table", { class: "kv tensors" });
   const scopes = new Map(graph.graphs.map((g) => [g.path, g]));
   names.forEach((name, i) => {
     let t: Tensor | undefined;
@@ -125,12 +130,15 @@ function issues(node: GraphNode, analysis: Analysis | undefined): HTMLElement {
   return box;
 }
 
-function runtimeTable(data: Runtimes, precision: string): HTMLElement {
+// Rows: releases, newest first; columns: whether the operator has a kernel in each precision, the element types it
+// takes, and this node's own verdict (from the same analysis as its badge: a control-flow parent includes its bodies).
+function runtimeTable(data: Runtimes, precision: string, selected: string): HTMLElement {
   const all = new Set<string>();
   for (const r of data.releases) for (const p of r.precisions) all.add(p);
   const columns = PRECISION_ORDER.filter((p) => all.has(p));
   const table = h("table", { class: "runtime-table" });
   table.append(h("thead", {}, h("tr", {}, h("th", {}, "Release"), ...columns.map((p) => h("th", {}, p.toUpperCase())),
+    h("th", { title: "element types the operator accepts in this release" }, "Types"),
     h("th", {}, `This node (${precision})`))));
   const body = h("tbody");
   for (const r of data.releases) {
@@ -139,9 +147,13 @@ function runtimeTable(data: Runtimes, precision: string): HTMLElement {
       const ok = !!r.op?.importer && (r.op?.precisions ?? []).includes(p);
       return h("td", { class: ok ? "yes" : "no", "data-precision": p, "data-supported": ok ? "1" : "0" }, ok ? "✓" : "✗");
     });
-    const mine = h("td", { class: "node-verdict", "data-status": r.node.status, title: r.node.reasons.map((x) => x.message).join("\n") },
-      badge(r.node.status), r.node.runs_in ? ` ${r.node.runs_in}` : "");
-    body.append(h("tr", { "data-release": r.release }, h("th", {}, r.display), ...cells, mine));
+    const types = h("td", { class: "types", "data-types": (r.op?.types ?? []).join(",") }, (r.op?.types ?? []).join(" ") || "—");
+    const why = r.node.reasons.map((x) => `${x.code}: ${x.message}`).join("\n");
+    const mine = h("td", { class: "node-verdict", "data-status": r.node.status, title: why || r.node.status },
+      badge(r.node.status, why || undefined, r.node.warnings ?? 0), r.node.runs_in ? ` ${r.node.runs_in}` : "");
+    const isSelected = r.release === selected;
+    body.append(h("tr", { "data-release": r.release, class: isSelected ? "selected" : undefined, "aria-current": isSelected ? "true" : undefined },
+      h("th", {}, r.display, isSelected ? h("span", { class: "current" }, " (selected)") : null), ...cells, types, mine));
   }
   table.append(body);
   return table;

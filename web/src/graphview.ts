@@ -6,10 +6,12 @@ import { h } from "./dom";
 
 const SVG = "http://www.w3.org/2000/svg";
 
-export function itemSize(item: Item): { width: number; height: number } {
+// `bodies`: an If/Loop/Scan node gets a row of body buttons under its title and name.
+export function itemSize(item: Item, bodies = 0): { width: number; height: number } {
   if (item.kind === "input" || item.kind === "output") return { width: Math.min(220, 40 + item.label.length * 7), height: 30 };
   if (item.kind === "group") return { width: Math.min(260, Math.max(160, 60 + item.label.length * 7)), height: 58 };
-  return { width: Math.min(240, Math.max(150, 40 + item.label.length * 6.5)), height: 54 };
+  const width = Math.min(240, Math.max(150, 40 + item.label.length * 6.5));
+  return bodies ? { width: Math.max(width, 40 + bodies * 100), height: 84 } : { width, height: 54 };
 }
 
 export class GraphView {
@@ -25,6 +27,8 @@ export class GraphView {
   positions = new Map<string, { x: number; y: number; width: number; height: number }>();
   elements = new Map<string, HTMLElement>();
   edgeLabels: SVGTextElement[] = [];
+  private pendingLabels?: () => void;
+  private columnWidth = Infinity;
 
   constructor(private viewport: HTMLElement) {
     this.stage = viewport.querySelector("#stage") as HTMLElement;
@@ -42,18 +46,23 @@ export class GraphView {
   }
 
   // Lays out and draws `view`; `render(item)` builds each item's element.
-  async show(view: LevelView, render: (item: Item) => HTMLElement, edgeLabel: (tensors: string[]) => string): Promise<void> {
+  async show(view: LevelView, render: (item: Item) => HTMLElement, edgeLabel: (tensors: string[]) => string,
+             size: (item: Item) => { width: number; height: number }): Promise<number> {
     const id = ++this.request;
+    const sizes = view.items.map(size);
     const req: LayoutRequest = {
       id,
-      nodes: view.items.map((it) => ({ id: it.id, ...itemSize(it) })),
+      nodes: view.items.map((it, i) => ({ id: it.id, ...sizes[i] })),
       edges: view.edges.map((e) => ({ from: e.from, to: e.to })),
+      aspect: this.viewport.clientWidth / Math.max(1, this.viewport.clientHeight),
+      viewHeight: this.viewport.clientHeight,
     };
     const result = await new Promise<LayoutResult>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage(req);
     });
-    if (id !== this.request) return;  // a newer level replaced this one while it was being laid out
+    if (id !== this.request) return -1;  // a newer level replaced this one while it was being laid out
+    const t0 = performance.now();
     this.canvas.replaceChildren(this.svg);
     this.svg.replaceChildren();
     this.positions.clear();
@@ -61,35 +70,43 @@ export class GraphView {
     this.edgeLabels = [];
     this.svg.setAttribute("width", String(result.width + 40));
     this.svg.setAttribute("height", String(result.height + 40));
-    const defs = document.createElementNS(SVG, "defs");
-    const marker = document.createElementNS(SVG, "marker");
-    for (const [k, v] of Object.entries({ id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto" }))
-      marker.setAttribute(k, v);
-    const tip = document.createElementNS(SVG, "path");
-    tip.setAttribute("d", "M0,0 L10,5 L0,10 z");
-    marker.append(tip);
-    defs.append(marker);
-    this.svg.append(defs);
+    // All edges are one path and all arrowheads another: thousands of SVG elements cost more to style and paint
+    // than the nodes themselves. Labels are made only when asked for (edge labels).
+    let lines = "", heads = "";
+    const labels: { x: number; y: number; tensors: string[] }[] = [];
     view.edges.forEach((edge, i) => {
       const pts = result.edges[i]?.points ?? [];
       if (pts.length < 2) return;
-      const path = document.createElementNS(SVG, "path");
-      path.setAttribute("d", "M" + pts.map((p) => `${p.x},${p.y}`).join(" L"));
-      path.setAttribute("marker-end", "url(#arrow)");
-      this.svg.append(path);
-      const label = document.createElementNS(SVG, "text");
+      lines += curve(pts);
+      const end = pts[pts.length - 1], before = pts[pts.length - 2];
+      const dir = end.y >= before.y ? 1 : -1;  // curves end vertically
+      heads += `M${end.x},${end.y}l-3.5,${-7 * dir}h7z`;
       const mid = pts[Math.floor(pts.length / 2)];
-      label.setAttribute("x", String(mid.x + 4));
-      label.setAttribute("y", String(mid.y));
-      label.classList.add("edge-label");
-      label.textContent = edgeLabel(edge.tensors);
-      this.svg.append(label);
-      this.edgeLabels.push(label);
+      labels.push({ x: mid.x + 4, y: mid.y, tensors: edge.tensors });
     });
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", lines);
+    path.classList.add("lines");
+    const arrows = document.createElementNS(SVG, "path");
+    arrows.setAttribute("d", heads);
+    arrows.classList.add("heads");
+    this.svg.append(path, arrows);
+    this.svg.dataset.edges = String(labels.length);
+    this.pendingLabels = () => {
+      for (const l of labels) {
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", String(l.x));
+        label.setAttribute("y", String(l.y));
+        label.classList.add("edge-label");
+        label.textContent = edgeLabel(l.tensors);
+        this.svg.append(label);
+        this.edgeLabels.push(label);
+      }
+    };
     const fragment = document.createDocumentFragment();
-    for (const item of view.items) {
+    for (const [i, item] of view.items.entries()) {
       const p = result.positions[item.id];
-      const size = itemSize(item);
+      const size = sizes[i];
       const el = render(item);
       el.style.left = `${p.x - size.width / 2}px`;
       el.style.top = `${p.y - size.height / 2}px`;
@@ -99,18 +116,53 @@ export class GraphView {
       this.elements.set(item.id, el);
       fragment.append(el);
     }
+    this.columnWidth = result.columns > 1 ? result.columnWidth : Infinity;
+    this.canvas.dataset.columns = String(result.columns);
+    const t1 = performance.now();
     this.canvas.append(fragment);
-    this.fit();
+    this.home();
+    document.body.dataset.renderMs = `${Math.round(t1 - t0)}+${Math.round(performance.now() - t1)}`;
+    return result.ms;
   }
 
+  // Nothing drawn (a model is loading): no stale graph under the loading note.
+  clear(): void {
+    ++this.request;
+    this.canvas.replaceChildren(this.svg);
+    this.svg.replaceChildren();
+    this.positions.clear();
+    this.elements.clear();
+    this.edgeLabels = [];
+    this.pendingLabels = undefined;
+  }
+
+  // The whole level in the viewport (the `f` key and the fit button), however small that makes it.
   fit(): void {
     const w = Number(this.svg.getAttribute("width")) || 1;
     const hgt = Number(this.svg.getAttribute("height")) || 1;
     const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
-    // A long chain fitted whole is an unreadable sliver: keep text legible and show its top; pan for the rest.
-    this.scale = Math.min(1.2, vw / w, Math.max(vh / hgt, 0.5));
+    this.scale = Math.max(0.005, Math.min(1.2, vw / w, vh / hgt));
     this.tx = (vw - w * this.scale) / 2;
-    this.ty = Math.max(10, (vh - hgt * this.scale) / 2);
+    this.ty = (vh - hgt * this.scale) / 2;
+    this.apply();
+  }
+
+  // The first view of a level: all of it when that stays legible, otherwise its top at a readable scale, the way
+  // Netron opens a long model (pan or press f for the rest).
+  home(): void {
+    const w = Number(this.svg.getAttribute("width")) || 1;
+    const hgt = Number(this.svg.getAttribute("height")) || 1;
+    const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
+    const whole = Math.min(1.2, vw / w, vh / hgt);
+    if (whole >= 0.6) return this.fit();
+    this.scale = Math.max(0.6, Math.min(1, vw / w));
+    // Centre on the items of the first rows rather than on the middle of a wide graph.
+    let top = Infinity, sum = 0, count = 0;
+    for (const p of this.positions.values()) if (p.x < this.columnWidth) top = Math.min(top, p.y);
+    for (const p of this.positions.values()) if (p.y < top + 200 && p.x < this.columnWidth) { sum += p.x; count++; }
+    const cx = count ? sum / count : w / 2;
+    this.tx = vw / 2 - cx * this.scale;
+    this.ty = 10;
     this.apply();
   }
 
@@ -126,14 +178,21 @@ export class GraphView {
     const p = this.positions.get(itemId);
     if (!p) return;
     if (this.scale < 0.6) this.scale = 1;
-    this.tx = this.viewport.clientWidth / 2 - p.x * this.scale;
+    // Centre in the part of the viewport the drawer leaves free.
+    const drawer = document.getElementById("drawer");
+    const covered = drawer && !drawer.hidden ? Math.min(drawer.offsetWidth, this.viewport.clientWidth / 2) : 0;
+    this.tx = (this.viewport.clientWidth - covered) / 2 - p.x * this.scale;
     this.ty = this.viewport.clientHeight / 2 - p.y * this.scale;
     this.apply();
   }
 
   showEdgeLabels(on: boolean): void {
+    if (on && this.pendingLabels) { this.pendingLabels(); this.pendingLabels = undefined; }
     this.svg.classList.toggle("with-labels", on);
   }
+
+  // Screen rectangle of an item (for tests and for keeping the selection in view).
+  get transform(): { scale: number; tx: number; ty: number } { return { scale: this.scale, tx: this.tx, ty: this.ty }; }
 
   private apply(): void {
     this.canvas.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.scale})`;
@@ -159,4 +218,18 @@ export class GraphView {
       this.zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
     }, { passive: false });
   }
+}
+
+// Edges as smooth vertical curves through the layout's points (Netron draws them the same way).
+function curve(pts: { x: number; y: number; move?: boolean }[]): string {
+  let d = `M${pts[0].x},${pts[0].y}`;
+  const last = pts.length - 1;
+  pts = pts.map((p, i) => (i === last ? { x: p.x, y: p.y - (p.y >= pts[i - 1].y ? 6 : -6) } : p));  // room for the head
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1], b = pts[i];
+    if (b.move) { d += ` M${b.x},${b.y}`; continue; }
+    const dy = (b.y - a.y) / 2;
+    d += ` C${a.x},${a.y + dy} ${b.x},${b.y - dy} ${b.x},${b.y}`;
+  }
+  return d;
 }

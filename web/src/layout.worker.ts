@@ -1,34 +1,28 @@
-// Lays out one level of the graph with dagre, off the main thread so the page stays responsive.
-import { Graph, layout } from "@dagrejs/dagre";
+// Lays out one level of the graph (layout.ts) off the main thread, so the page stays responsive.
+import { layered } from "./layout";
 
 export interface LayoutRequest {
   id: number;
   nodes: { id: string; width: number; height: number }[];
   edges: { from: string; to: string }[];
+  aspect: number;                // viewport width / height (layout.ts cuts a very tall graph into columns)
+  viewHeight: number;
 }
 export interface LayoutResult {
   id: number;
   positions: Record<string, { x: number; y: number }>;
-  edges: { from: string; to: string; points: { x: number; y: number }[] }[];
+  edges: { points: { x: number; y: number; move?: boolean }[] }[];
   width: number;
   height: number;
+  columns: number;
+  columnWidth: number;
+  ms: number;
 }
 
 self.onmessage = (event: MessageEvent<LayoutRequest>) => {
-  const { id, nodes, edges } = event.data;
-  const g = new Graph();
-  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, marginx: 20, marginy: 20 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: n.width, height: n.height });
-  for (const e of edges) g.setEdge(e.from, e.to);
-  layout(g);
-  const positions: LayoutResult["positions"] = {};
-  for (const n of nodes) {
-    const p = g.node(n.id) as { x: number; y: number };
-    positions[n.id] = { x: p.x, y: p.y };
-  }
-  const out = edges.map((e) => ({ ...e, points: ((g.edge(e.from, e.to) as { points?: { x: number; y: number }[] })?.points ?? []) }));
-  const size = g.graph() as { width?: number; height?: number };
-  const result: LayoutResult = { id, positions, edges: out, width: size.width ?? 0, height: size.height ?? 0 };
+  const { id, nodes, edges, aspect, viewHeight } = event.data;
+  const t0 = performance.now();
+  const layout = layered(nodes, edges, { aspect, viewHeight });
+  const result: LayoutResult = { id, ...layout, ms: Math.round(performance.now() - t0) };
   (self as unknown as Worker).postMessage(result);
 };

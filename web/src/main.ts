@@ -1,11 +1,11 @@
 // The visualizer: model picker, runtime selector (release, precision, strict), summary bar, graph levels, drawer.
 // It renders the server's JSON and knows nothing about the analysis itself.
 import "./style.css";
-import { api, tracked as trackedApi, type Analysis, type ModelGraph, type ReleaseInfo, type Status } from "./api";
+import { api, tracked as trackedApi, type Analysis, type GraphNode, type ModelGraph, type ReleaseInfo, type Status } from "./api";
 import { badge, clear, h, STATUS_MARK } from "./dom";
 import { Drawer } from "./drawer";
 import { parseRoute, TrackedPages } from "./tracked";
-import { GraphView } from "./graphview";
+import { GraphView, itemSize } from "./graphview";
 import { ModelViews, rollUp, type Item, type Level, type LevelView } from "./views";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -15,7 +15,7 @@ const ui = {
   precisionExtra: $<HTMLElement>("precision-extra"),
   error: $("error"), summary: $("summary"), breadcrumb: $("breadcrumb"), viewport: $("viewport"), empty: $("empty"),
   search: $<HTMLInputElement>("search"), results: $<HTMLUListElement>("search-results"), edgeLabels: $<HTMLInputElement>("edge-labels"),
-  drop: $("drop-overlay"), tracked: $("tracked"),
+  drop: $("drop-overlay"), tracked: $("tracked"), loading: $("loading"),
 };
 
 const state = {
@@ -78,6 +78,29 @@ function extraPrecisions(): string[] {
   return [...ui.precisionExtra.querySelectorAll<HTMLInputElement>("input[data-precision]")]
     .filter((b) => b.checked).map((b) => b.dataset.precision!);
 }
+// The target lives in the address (#model=1&trt=8.6&precision=fp16,int8&strict=1), so a reload or a link keeps it.
+function saveTarget(): void {
+  if (onTrackedPage()) return;
+  const q = new URLSearchParams(location.hash.slice(1));
+  q.set("trt", ui.release.value);
+  q.set("precision", precisions());
+  if (ui.strict.checked) q.set("strict", "1"); else q.delete("strict");
+  history.replaceState(null, "", `#${q.toString()}`);
+}
+
+function restoreTarget(q: URLSearchParams): void {
+  const trt = q.get("trt");
+  if (trt && state.releases.some((r) => r.release === trt) && trt !== ui.release.value) { ui.release.value = trt; fillPrecisions(); }
+  const [desired, ...extra] = (q.get("precision") ?? "").split(",").filter(Boolean);
+  if (desired && [...ui.precision.options].some((o) => o.value === desired)) {
+    ui.precision.value = desired;
+    fillExtraPrecisions(state.releases.find((r) => r.release === ui.release.value)?.precisions ?? []);
+  }
+  for (const box of ui.precisionExtra.querySelectorAll<HTMLInputElement>("input[data-precision]"))
+    box.checked = extra.includes(box.dataset.precision!);
+  if (q.has("trt")) ui.strict.checked = q.get("strict") === "1";
+}
+
 // "fp16" or "fp16,int8": the desired precision first, then the extra builder flags.
 function precisions(): string {
   return [ui.precision.value, ...extraPrecisions().filter((p) => p !== ui.precision.value)].join(",");
@@ -90,6 +113,14 @@ async function refreshAnalysis(): Promise<void> {
   const id = state.modelId;
   // Quick successive selector changes race: only the newest answer may paint.
   const request = ++analysisRequest;
+  const release = state.releases.find((r) => r.release === ui.release.value);
+  // Until the answer comes, the old counts must not pass for the new target's.
+  if (ui.summary.childElementCount) {
+    ui.summary.dataset.stale = "1";
+    const target = ui.summary.querySelector(".target");
+    if (target) target.textContent = `Analysing for ${release?.display ?? ui.release.value}, ${precisions()}${ui.strict.checked ? ", strict" : ""}…`;
+  }
+  saveTarget();
   const analysis = await api.analysis(id, ui.release.value, precisions(), ui.strict.checked);
   if (request !== analysisRequest || id !== state.modelId) return;
   state.analysis = analysis;
@@ -98,20 +129,74 @@ async function refreshAnalysis(): Promise<void> {
   updateBadges();
   renderSummary();
   drawer.refresh(drawerContext());
+  if (!state.firstPaint && !document.body.dataset.verdictsMs) markVerdicts();
+}
+
+// When the first badges of a model were painted (ms since navigation): with the first level, or when the analysis
+// arrives after it.
+function markVerdicts(): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.body.dataset.verdictsMs = String(Math.round(performance.now()));
+  }));
 }
 
 function drawerContext() {
-  return { modelId: state.modelId, graph: state.graph!, analysis: state.analysis, precision: precisions(), strict: ui.strict.checked };
+  return { modelId: state.modelId, graph: state.graph!, analysis: state.analysis, precision: precisions(), strict: ui.strict.checked,
+           release: ui.release.value };
 }
 
 // --- graph levels -----------------------------------------------------------------------------------------------
+type Verdict = Analysis["nodes"][number];
+// The badge's tooltip says what the user needs without opening the drawer: where a fallback runs, why a node fails.
+function verdictTitle(v: Verdict | undefined): string {
+  if (!v) return "Not analysed";
+  const warn = v.warnings.length ? `\n${v.warnings.length} warning(s): ${[...new Set(v.warnings.map((w) => w.code))].join(", ")}` : "";
+  if (v.status === "fallback")
+    return `Fallback: no ${state.analysis?.target.precisions[0]?.toUpperCase() ?? ""} kernel, runs in ${(v.runs_in ?? "?").toUpperCase()}${warn}`;
+  if (v.status === "unsupported") {
+    const r = v.reasons[0];
+    return `Unsupported: ${r ? `${r.code}: ${r.message}` : "see the Issues tab"}${v.reasons.length > 1 ? ` (+${v.reasons.length - 1} more)` : ""}${warn}`;
+  }
+  return `Convertible${v.runs_in ? `, runs in ${v.runs_in.toUpperCase()}` : ""}${warn}`;
+}
+
+function countText(counts: Record<Status, number>): string {
+  return `${counts.convertible} ✓, ${counts.fallback} ↓, ${counts.unsupported} ✗`;
+}
+
 function itemBadge(item: Item): HTMLElement {
   if (item.kind === "node") {
     const v = state.verdicts.get(item.nodes[0]);
-    return badge(state.status.get(item.nodes[0]), v?.status === "fallback" && v.runs_in ? `: runs in ${v.runs_in.toUpperCase()}` : "");
+    return badge(v?.status, verdictTitle(v), v?.warnings.length ?? 0);
   }
   const { worst, counts } = rollUp(item.nodes, state.status);
-  return badge(worst, ` (${counts.convertible} ✓, ${counts.fallback} ↓, ${counts.unsupported} ✗)`);
+  let warnings = 0;
+  for (const n of item.nodes) warnings += state.verdicts.get(n)?.warnings.length ?? 0;
+  return badge(worst, `${item.nodes.length} nodes: ${countText(counts)}${warnings ? `, ${warnings} warning(s)` : ""}`, warnings);
+}
+
+// An If/Loop/Scan node: a roll-up of everything in its bodies, and one per body on the body's button.
+function bodyRollUp(node: GraphNode): HTMLElement | null {
+  if (!node.bodies?.length || !state.views) return null;
+  const all = node.bodies.flatMap((b) => state.views!.bodyNodes(b));
+  const { worst, counts } = rollUp(all, state.status);
+  return h("span", { class: `body-rollup ${worst ?? "unknown"}`, "data-status": worst ?? "unknown",
+    "data-counts": `${counts.convertible},${counts.fallback},${counts.unsupported}`, title: `body nodes: ${countText(counts)}` },
+    `body ${countText(counts)}`);
+}
+
+function bodyButton(body: string): HTMLElement {
+  const nodes = state.views!.bodyNodes(body);
+  const { worst, counts } = rollUp(nodes, state.status);
+  const b = h("button", { class: `open-body ${worst ?? ""}`, "data-body": body, "data-status": worst ?? "unknown",
+    title: `open ${body}: ${nodes.length} nodes, ${countText(counts)}` },
+    h("span", { class: `dot ${worst ?? ""}` }), `${body.split("/").pop()} ▸`);
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    closeDrawer();
+    void showLevels([...state.levels, state.views!.root(body)]);
+  });
+  return b;
 }
 
 function renderItem(item: Item): HTMLElement {
@@ -122,40 +207,70 @@ function renderItem(item: Item): HTMLElement {
       title: item.boundary ? (item.kind === "input" ? "comes from outside this group" : "used outside this group") : `graph ${item.kind}` },
       item.label);
   if (item.kind === "group") {
-    const el = h("div", { class: "item group", "data-group-name": item.label, "data-item": item.id, tabindex: -1, title: "Double-click or Enter to open" },
+    const el = h("div", { class: "item group", "data-group-name": item.label, "data-item": item.id, tabindex: -1, role: "button",
+      "aria-label": `group ${item.label}, ${item.nodes.length} nodes`, title: "Double-click or Enter to open" },
       h("div", { class: "title" }, h("span", { class: "name" }, item.label), itemBadge(item)),
       h("div", { class: "meta" }, `${item.nodes.length} nodes ▸`));
+    el.dataset.problem = problemOf(item.nodes);
     el.addEventListener("click", () => select(item.id));
     el.addEventListener("dblclick", () => openItem(item));
     return el;
   }
   const node = g.nodes[item.nodes[0]];
-  const weights = node.inputs.filter((t) => g.graphs.find((s) => s.path === node.graph)?.tensors[t]?.kind === "initializer").length;
-  const el = h("div", { class: "item node", "data-node-name": node.name, "data-index": node.index, "data-item": item.id, tabindex: -1 },
+  const weights = state.views!.weightInputs(node.index);
+  const el = h("div", { class: "item node", "data-node-name": node.name, "data-index": node.index, "data-item": item.id, tabindex: -1,
+      role: "button", "aria-label": `${node.op_type} ${node.name}` },
     h("div", { class: "title" }, h("span", { class: "op" }, node.op_type), itemBadge(item)),
-    h("div", { class: "name" }, node.name),
-    weights ? h("span", { class: "weights", title: "initializer inputs (weights)" }, `⊞${weights}`) : null);
+    h("div", { class: "name", title: node.name }, middleEllipsis(node.name, 34)),
+    weights ? h("span", { class: "weights", title: "constant inputs (initializers and folded Constant nodes)" }, `⊞${weights}`) : null);
   if (node.bodies?.length) {
-    const bodies = h("div", { class: "bodies" });
-    for (const body of node.bodies) {
-      const b = h("button", { class: "open-body", "data-body": body, title: `open ${body}` }, `${body.split("/").pop()} ▸`);
-      b.addEventListener("click", (e) => { e.stopPropagation(); void showLevels([...state.levels, state.views!.root(body)]); });
-      bodies.append(b);
-    }
-    el.append(bodies);
-    el.style.minHeight = "70px";
+    el.append(bodyRollUp(node)!, h("div", { class: "bodies" }, ...node.bodies.map(bodyButton)));
+    el.classList.add("control-flow");
   }
-  el.addEventListener("click", () => { select(item.id); drawer.open(node, drawerContext()); });
+  el.dataset.problem = problemOf(item.nodes);
+  el.addEventListener("click", () => { select(item.id); openDrawer(node.index); });
   return el;
+}
+
+// Names of sibling nodes often differ only at the end ("…/conv2d_41.tmp_0"): keep both ends.
+function middleEllipsis(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.ceil((max - 1) * 0.6);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
+}
+
+function itemSizeOf(item: Item) {
+  const node = item.kind === "node" ? state.graph!.nodes[item.nodes[0]] : undefined;
+  return itemSize(item, node?.bodies?.length ?? 0);
 }
 
 function updateBadges(): void {
   if (!state.view) return;
   for (const item of state.view.items) {
     const el = graphView.elements.get(item.id);
-    const old = el?.querySelector(".badge");
+    const old = el?.querySelector(".title .badge");
     if (old) old.replaceWith(itemBadge(item));
+    if (!el || (item.kind !== "node" && item.kind !== "group")) continue;
+    el.dataset.problem = problemOf(item.nodes);
+    if (item.kind !== "node") continue;
+    const node = state.graph!.nodes[item.nodes[0]];
+    if (!node.bodies?.length) continue;
+    el.querySelector(".body-rollup")?.replaceWith(bodyRollUp(node)!);
+    el.querySelector(".bodies")?.replaceChildren(...node.bodies.map(bodyButton));
   }
+}
+
+// "unsupported", "fallback", "warning" or "" (the worst among `nodes`): what "problems only" keeps and n/p visit.
+function problemOf(nodes: number[]): string {
+  let worst = "";
+  for (const n of nodes) {
+    const v = state.verdicts.get(n);
+    if (!v) continue;
+    if (v.status === "unsupported") return "unsupported";
+    if (v.status === "fallback") worst = "fallback";
+    else if (!worst && v.warnings.length) worst = "warning";
+  }
+  return worst;
 }
 
 function edgeLabel(tensors: string[]): string {
@@ -169,15 +284,39 @@ async function showLevels(levels: Level[]): Promise<void> {
   state.levels = levels;
   state.view = state.views!.view(levels[levels.length - 1]);
   renderBreadcrumb();
-  await graphView.show(state.view, renderItem, edgeLabel);
+  const visible = state.view.items.filter((i) => i.kind === "node" || i.kind === "group").length;
+  setLoading(`Laying out ${visible} ${visible === 1 ? "item" : "items"}…`);
+  mark("level");
+  const ms = await graphView.show(state.view, renderItem, edgeLabel, itemSizeOf);
+  if (ms < 0) return;
+  mark("drawn");
+  document.body.dataset.layoutMs = String(ms);
+  setLoading("");
   graphView.showEdgeLabels(ui.edgeLabels.checked);
   if (state.firstPaint) {
     state.firstPaint = false;
     requestAnimationFrame(() => requestAnimationFrame(() => {
       document.body.dataset.firstPaintMs = String(Math.round(performance.now()));
+      mark("painted");
+      if (state.analysis) document.body.dataset.verdictsMs = document.body.dataset.firstPaintMs;
     }));
   }
   document.body.dataset.level = levels.map((l) => l.title).join(" > ");
+}
+
+// Milestones of the first paint (data, views, level, drawn, painted: ms since navigation) for the performance tests.
+const marks: Record<string, number> = {};
+function mark(name: string): void {
+  if (!state.firstPaint && name !== "painted") return;
+  marks[name] = Math.round(performance.now());
+  document.body.dataset.marks = JSON.stringify(marks);
+}
+
+// The loading state over the graph: loading the model, laying a level out. Empty text hides it.
+function setLoading(text: string): void {
+  ui.loading.textContent = text;
+  ui.loading.hidden = !text;
+  if (text) document.body.dataset.loading = "1"; else delete document.body.dataset.loading;
 }
 
 function renderBreadcrumb(): void {
@@ -188,11 +327,25 @@ function renderBreadcrumb(): void {
     if (i) ui.breadcrumb.append(" › ");
     ui.breadcrumb.append(crumb);
   });
+  if (state.levels.length > 1)
+    ui.breadcrumb.append(h("span", { class: "muted hint" }, "  (Esc or Backspace: up one level)"));
 }
 
 function openItem(item: Item): void {
   if (item.kind === "group" && item.level) void showLevels([...state.levels, item.level]);
-  else if (item.kind === "node") drawer.open(state.graph!.nodes[item.nodes[0]], drawerContext());
+  else if (item.kind === "node") openDrawer(item.nodes[0]);
+}
+
+function openDrawer(index: number, focus = true): void {
+  drawer.open(state.graph!.nodes[index], drawerContext());
+  document.body.classList.add("drawer-open");
+  if (focus) drawer.focus();
+}
+
+function closeDrawer(): void {
+  drawer.close();
+  document.body.classList.remove("drawer-open");
+  graphView.elements.get(state.selected)?.focus({ preventScroll: true });
 }
 
 function select(itemId: string): void {
@@ -205,45 +358,97 @@ function select(itemId: string): void {
 
 async function goToNode(index: number): Promise<void> {
   await showLevels(state.views!.path(index));
-  const id = `n${index}`;
+  const id = state.view?.itemOf.get(index) ?? `n${index}`;  // a folded Constant: the node that shows it
+  openDrawer(index, false);
   graphView.centre(id);
   select(id);
-  drawer.open(state.graph!.nodes[index], drawerContext());
+}
+
+// --- problems: next / previous (n, p), "problems only" ------------------------------------------------------------
+function problemNodes(): number[] {
+  return (state.analysis?.nodes ?? []).filter((v) => v.status !== "convertible").map((v) => v.index);
+}
+
+function stepProblem(direction: 1 | -1): void {
+  const list = problemNodes();
+  if (!list.length) return;
+  const current = drawer.node?.index ?? -1;
+  let k = list.findIndex((i) => (direction > 0 ? i > current : i >= current));
+  if (direction > 0) k = k < 0 ? 0 : k;
+  else k = (k < 0 ? list.length : k) - 1;
+  if (k < 0) k = list.length - 1;
+  void goToNode(list[k]);
 }
 
 // --- summary bar ------------------------------------------------------------------------------------------------
+function nodeLinks(nodes: number[], limit = 50): Node[] {
+  const out: Node[] = nodes.slice(0, limit).map((index) => {
+    const link = h("button", { class: "node-link", "data-index": index, title: state.graph!.nodes[index].name },
+      middleEllipsis(state.graph!.nodes[index].name, 48));
+    link.addEventListener("click", () => void goToNode(index));
+    return link;
+  });
+  if (nodes.length > limit) out.push(h("span", { class: "muted" }, `… ${nodes.length - limit} more (n / p visit them all)`));
+  return out;
+}
+
+function groupBy(nodes: Verdict[], key: (v: Verdict) => string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const v of nodes)
+    for (const k of key(v)) {
+      const list = out.get(k);
+      if (list) list.push(v.index); else out.set(k, [v.index]);
+    }
+  return out;
+}
+
 function renderSummary(): void {
   const a = state.analysis;
   clear(ui.summary);
+  delete ui.summary.dataset.stale;
   if (!a || !state.graph) return;  // loadModel paints it once the graph is there
   const s = a.summary;
-  const count = (status: Status, n: number) =>
-    h("span", { class: `count ${status}`, "data-status": status, "data-count": n }, `${STATUS_MARK[status]} ${n} ${status}`);
+  const total = s.convertible + s.fallback + s.unsupported;
+  const count = (status: string, n: number, mark: string) =>
+    h("span", { class: `count ${status}`, "data-status": status, "data-count": n }, `${mark} ${n} ${status}`);
+  const modelWarnings = a.model_issues.filter((m) => m.severity !== "error");
+  const share = total ? Math.round((100 * s.fallback) / total) : 0;
+  const verdict = !s.model_convertible ? h("span", { class: "verdict bad", "data-verdict": "bad" }, "model does not convert")
+    : s.fallback ? h("span", { class: "verdict warn", "data-verdict": "fallback" },
+        `model converts, but ${s.fallback} of ${total} nodes (${share} %) fall back to a wider precision`)
+    : h("span", { class: "verdict ok", "data-verdict": "ok" }, "model converts");
+  const problemsOnly = h("input", { type: "checkbox", id: "problems-only" }) as HTMLInputElement;
+  problemsOnly.checked = ui.viewport.classList.contains("problems-only");
+  problemsOnly.addEventListener("change", () => ui.viewport.classList.toggle("problems-only", problemsOnly.checked));
+  const prev = h("button", { class: "button", id: "prev-problem", title: "Previous problem (p)" }, "◀ p");
+  const next = h("button", { class: "button", id: "next-problem", title: "Next problem (n)" }, "n ▶");
+  prev.addEventListener("click", () => stepProblem(-1));
+  next.addEventListener("click", () => stepProblem(1));
   ui.summary.append(
     h("span", { class: "target" }, `${state.graph?.name ?? ""} on TensorRT ${a.target.tensorrt_version} (${a.target.precisions.join(",")}${a.target.strict ? ", strict" : ""})`),
-    count("convertible", s.convertible), count("fallback", s.fallback), count("unsupported", s.unsupported),
-    h("span", { class: `verdict ${s.model_convertible ? "ok" : "bad"}` }, s.model_convertible ? "model converts" : "model does not convert"));
-  const byReason = new Map<string, number[]>();
-  for (const n of a.nodes) {
-    if (n.status !== "unsupported") continue;
-    const code = n.reasons[0]?.code ?? "UNKNOWN";
-    byReason.set(code, [...(byReason.get(code) ?? []), n.index]);
-  }
-  if (byReason.size === 0) return;
-  const list = h("div", { class: "unsupported-list" });
-  for (const [code, nodes] of byReason) {
-    const group = h("div", { class: "reason-group", "data-code": code }, h("span", { class: "code" }, `${code} (${nodes.length})`));
-    for (const index of nodes.slice(0, 50)) {
-      const link = h("button", { class: "node-link", "data-index": index }, state.graph!.nodes[index].name);
-      link.addEventListener("click", () => void goToNode(index));
-      group.append(link);
-    }
-    if (nodes.length > 50) group.append(h("span", { class: "muted" }, `… ${nodes.length - 50} more`));
-    list.append(group);
-  }
-  for (const issue of a.model_issues.filter((m) => m.severity === "error"))
-    list.append(h("div", { class: "model-issue", "data-code": issue.code }, `${issue.code}: ${issue.message}`));
-  ui.summary.append(list);
+    count("convertible", s.convertible, STATUS_MARK.convertible), count("fallback", s.fallback, STATUS_MARK.fallback),
+    count("unsupported", s.unsupported, STATUS_MARK.unsupported), count("warnings", s.warnings + modelWarnings.length, "!"),
+    verdict,
+    h("label", { class: "field check", title: "Dim the nodes that convert without warnings" }, problemsOnly, " problems only"),
+    h("span", { class: "problem-nav" }, prev, next));
+  const lists = h("div", { class: "problem-lists" });
+  for (const issue of a.model_issues)
+    lists.append(h("div", { class: `model-issue ${issue.severity}`, "data-code": issue.code, "data-severity": issue.severity },
+      h("span", { class: "code" }, issue.code), ` ${issue.message}`));
+  const section = (name: string, title: string, groups: Map<string, number[]>, open: boolean) => {
+    if (!groups.size) return;
+    let n = 0;
+    for (const g of groups.values()) n += g.length;
+    const box = h("details", { class: `problem-list ${name}`, "data-list": name }, h("summary", {}, `${title} (${n})`));
+    box.open = open;
+    for (const [code, nodes] of groups)
+      box.append(h("div", { class: "reason-group", "data-code": code }, h("span", { class: "code" }, `${code} (${nodes.length})`), ...nodeLinks(nodes)));
+    lists.append(box);
+  };
+  section("unsupported", "Unsupported", groupBy(a.nodes.filter((v) => v.status === "unsupported"), (v) => [v.reasons[0]?.code ?? "UNKNOWN"]), true);
+  section("fallback", "Fallback", groupBy(a.nodes.filter((v) => v.status === "fallback"), (v) => [`runs in ${(v.runs_in ?? "?").toUpperCase()}`]), s.unsupported === 0);
+  section("warnings", "Warnings", groupBy(a.nodes.filter((v) => v.warnings.length), (v) => [...new Set(v.warnings.map((w) => w.code))]), false);
+  if (lists.childElementCount) ui.summary.append(lists);
 }
 
 // --- models -----------------------------------------------------------------------------------------------------
@@ -263,18 +468,30 @@ async function loadModels(select?: string): Promise<void> {
 
 async function loadModel(id: string): Promise<void> {
   clearError();
-  drawer.close();
+  closeDrawer();
+  clear(ui.summary);
+  graphView.clear();
+  setLoading(`Loading ${ui.model.selectedOptions[0]?.textContent ?? "the model"}…`);
   state.modelId = id;
   // The previous model's graph must not label this model's verdicts (indices differ) while both requests run.
   state.graph = undefined;
   state.views = undefined;
   state.view = undefined;
-  const [graph] = await Promise.all([api.graph(id), refreshAnalysis()]);
+  state.analysis = undefined;
+  state.status = new Map();
+  state.verdicts = new Map();
+  // The graph is drawn as soon as it is here; the badges colour in when the analysis arrives (on a 100k-node model
+  // the analysis JSON is the bigger download).
+  const analysed = refreshAnalysis();
+  const graph = await (takePrefetched(id) ?? api.graph(id)).catch((e) => { setLoading(""); throw e; });
   if (id !== state.modelId) return;
+  mark("data");
   state.graph = graph;
   state.views = new ModelViews(graph);
+  mark("views");
   renderSummary();
   await showLevels([state.views.root()]);
+  await analysed;
 }
 
 async function upload(file: File): Promise<void> {
@@ -289,18 +506,42 @@ async function upload(file: File): Promise<void> {
 }
 
 // --- search and keyboard ----------------------------------------------------------------------------------------
+// Node names, op types and tensor names (a node matches when one of its inputs or outputs does); the list shows the
+// first 50 with the total, and is walked with the arrow keys.
+const SEARCH_LIMIT = 50;
 function runSearch(): void {
   const q = ui.search.value.trim().toLowerCase();
   clear(ui.results);
   ui.results.hidden = !q || !state.graph;
   if (!q || !state.graph) return;
-  const hits = state.graph.nodes.filter((n) => n.name.toLowerCase().includes(q) || n.op_type.toLowerCase().includes(q)).slice(0, 30);
-  for (const n of hits) {
-    const li = h("li", { "data-index": n.index, tabindex: -1 }, h("b", {}, n.op_type), " ", n.name);
+  const hits: { node: GraphNode; tensor?: string }[] = [];
+  let total = 0;
+  for (const n of state.graph.nodes) {
+    let tensor: string | undefined;
+    const hit = n.name.toLowerCase().includes(q) || n.op_type.toLowerCase().includes(q) ||
+      !!(tensor = n.outputs.find((t) => t.toLowerCase().includes(q)) ?? n.inputs.find((t) => t.toLowerCase().includes(q)));
+    if (!hit) continue;
+    if (++total <= SEARCH_LIMIT) hits.push({ node: n, tensor });
+  }
+  for (const { node: n, tensor } of hits) {
+    const li = h("li", { "data-index": n.index, tabindex: -1, role: "option" }, h("b", {}, n.op_type), " ", n.name,
+      tensor ? h("span", { class: "muted" }, ` · ${tensor}`) : null);
     li.addEventListener("mousedown", (e) => { e.preventDefault(); ui.results.hidden = true; void goToNode(n.index); });
     ui.results.append(li);
   }
-  if (!hits.length) ui.results.append(h("li", { class: "muted" }, "no match"));
+  ui.results.append(h("li", { class: "muted total", "data-total": total },
+    total === 0 ? "no match" : total > SEARCH_LIMIT ? `${SEARCH_LIMIT} of ${total} matches` : `${total} match${total > 1 ? "es" : ""}`));
+  ui.search.setAttribute("aria-activedescendant", "");
+}
+
+function moveSearchHighlight(step: number): void {
+  const items = [...ui.results.querySelectorAll<HTMLElement>("li[data-index]")];
+  if (!items.length) return;
+  const current = items.findIndex((li) => li.classList.contains("active"));
+  items[current]?.classList.remove("active");
+  const next = items[(current + step + items.length) % items.length];
+  next.classList.add("active");
+  next.scrollIntoView({ block: "nearest" });
 }
 
 function moveSelection(dx: number, dy: number): void {
@@ -318,11 +559,16 @@ function moveSelection(dx: number, dy: number): void {
 }
 
 function onKey(e: KeyboardEvent): void {
-  const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
+  const typing = (e.target instanceof HTMLInputElement && e.target.type !== "checkbox") || e.target instanceof HTMLSelectElement;
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === "/" && !typing) { e.preventDefault(); ui.search.focus(); return; }
   if (typing) {
+    if (e.target === ui.search && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      e.preventDefault();
+      moveSearchHighlight(e.key === "ArrowDown" ? 1 : -1);
+    }
     if (e.target === ui.search && e.key === "Enter") {
-      const first = ui.results.querySelector<HTMLElement>("li[data-index]");
+      const first = ui.results.querySelector<HTMLElement>("li.active[data-index]") ?? ui.results.querySelector<HTMLElement>("li[data-index]");
       if (first) { ui.results.hidden = true; void goToNode(Number(first.dataset.index)); }
     }
     if (e.key === "Escape") (e.target as HTMLElement).blur();
@@ -331,7 +577,9 @@ function onKey(e: KeyboardEvent): void {
   const moves: Record<string, [number, number]> = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
   if (moves[e.key]) { e.preventDefault(); moveSelection(...moves[e.key]); }
   else if (e.key === "Enter") { const item = state.view?.items.find((i) => i.id === state.selected); if (item) openItem(item); }
-  else if (e.key === "Escape") { if (drawer.isOpen) drawer.close(); else if (state.levels.length > 1) void showLevels(state.levels.slice(0, -1)); }
+  else if (e.key === "Escape") { if (drawer.isOpen) closeDrawer(); else if (state.levels.length > 1) void showLevels(state.levels.slice(0, -1)); }
+  else if (e.key === "n") stepProblem(1);
+  else if (e.key === "p") stepProblem(-1);
   else if (e.key === "Backspace" && state.levels.length > 1) void showLevels(state.levels.slice(0, -1));
   else if (e.key === "f") graphView.fit();
   else if (e.key === "+" || e.key === "=") graphView.zoom(1.2);
@@ -355,9 +603,13 @@ function wire(): void {
   ui.search.addEventListener("blur", () => setTimeout(() => (ui.results.hidden = true), 150));
   ui.edgeLabels.addEventListener("change", () => graphView.showEdgeLabels(ui.edgeLabels.checked));
   $("fit").addEventListener("click", () => graphView.fit());
+  $("drawer-close").addEventListener("click", () => closeDrawer());
   $("zoom-in").addEventListener("click", () => graphView.zoom(1.2));
   $("zoom-out").addEventListener("click", () => graphView.zoom(1 / 1.2));
   document.addEventListener("keydown", onKey);
+  // The top bar wraps on narrow windows; the drawer starts under it whatever its height.
+  const topbar = $("topbar");
+  new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
   let depth = 0;
   window.addEventListener("dragenter", (e) => { e.preventDefault(); depth++; ui.drop.hidden = false; });
   window.addEventListener("dragleave", () => { if (--depth <= 0) { depth = 0; ui.drop.hidden = true; } });
@@ -380,11 +632,12 @@ async function route(): Promise<void> {
   document.body.dataset.page = tracked ? "tracked" : "visualizer";
   ui.tracked.hidden = !tracked;
   if (tracked) {
-    drawer.close();
+    closeDrawer();
     await pages.show(tracked);
     return;
   }
   const q = new URLSearchParams(location.hash.slice(1));
+  restoreTarget(q);
   await loadModels();
   const node = q.get("node");
   if (node !== null && state.graph) {
@@ -395,16 +648,29 @@ async function route(): Promise<void> {
   }
 }
 
+// A link or reload names its model (#model=ID): its graph is requested at once, not after the release and model
+// lists (three round trips less before the first paint on a busy server).
+const prefetch = (() => {
+  const id = new URLSearchParams(location.hash.slice(1)).get("model");
+  return id && /^[0-9]+$/.test(id) ? { id, graph: api.graph(id) } : undefined;
+})();
+prefetch?.graph.catch(() => undefined);  // a failure is reported by loadModel's own request
+function takePrefetched(id: string): Promise<ModelGraph> | undefined {
+  if (!prefetch || prefetch.id !== id || prefetchUsed) return undefined;
+  prefetchUsed = true;
+  return prefetch.graph;
+}
+let prefetchUsed = false;
+
 async function main(): Promise<void> {
   wire();
-  state.releases = await api.releases();
+  const landing = !location.hash || location.hash === "#";
+  const [releases, models] = await Promise.all([api.releases(), landing ? api.models() : Promise.resolve(undefined)]);
+  state.releases = releases;
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
   // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
-  if (!location.hash || location.hash === "#") {
-    const models = await api.models();
-    if (!models.length) history.replaceState(null, "", "#/");
-  }
+  if (models && !models.length) history.replaceState(null, "", "#/");
   await route();
 }
 

@@ -185,7 +185,7 @@ export class TrackedPages {
         : r.new_version ? `Added version ${r.version.number} of ${name}.` : `${name}: unchanged (same bytes as version ${r.version.number}).` };
       await this.render();
     } catch (e) {
-      this.say("error", `Cannot add ${file.name}: ${(e as Error).message}`);
+      this.say("error", `Cannot add ${file.name}: ${withoutServerPath((e as Error).message, file.name)}`);
     }
   }
 
@@ -378,4 +378,10 @@ export class TrackedPages {
 function statusText(s: string | null): HTMLElement {
   if (s === null) return h("span", { class: "muted" }, "absent");
   return h("span", { class: `badge ${s}`, "data-status": s }, `${STATUS_MARK[s] ?? "?"} ${s}`);
+}
+
+// The store names the staged copy ("/home/u/.local/share/trtlens/tmp/123-0-456/model.onnx") in loader messages; the
+// user knows the file by the name they picked.
+export function withoutServerPath(message: string, fileName: string): string {
+  return message.replace(/(?:\/[^\s/:'"]+)+\/model\.onnx/g, fileName);
 }

@@ -1,11 +1,12 @@
-// What one level of the graph shows. Big graphs are never laid out whole (no layout library handles 10k nodes
-// quickly): a level shows the nodes of one name scope ("layer12/attn/…"), sub-scopes collapsed into groups, and
-// contiguous runs of groups bucketed when a level still has too many items. Graph inputs/outputs appear at the
-// root level of each (sub)graph.
+// What one level of the graph shows. A level is one (sub)graph, or one name scope of it ("encoder/layer.0/…"):
+// it shows every node when that is at most FLAT_LIMIT nodes, the way Netron shows a whole model; only a bigger level
+// collapses its real name scopes (the "/"-separated prefixes of node names) into groups, and only when even those are
+// too many items are contiguous runs of them bucketed. Constant nodes are folded into the node that reads them (its
+// ⊞N counts them with the initializers). Graph inputs/outputs appear at the root level of each (sub)graph.
 import type { GraphNode, ModelGraph, Status } from "./api";
 
-export const FLAT_LIMIT = 250;   // a level with at most this many nodes shows them all
-export const MAX_ITEMS = 150;    // more items than this on a level are bucketed in file order
+export const FLAT_LIMIT = 2000;  // a level with at most this many (unfolded) nodes shows them all
+export const MAX_ITEMS = 250;    // more items than this on a grouped level are bucketed (runs of whole scopes)
 export const MAX_BOUNDARY = 40;  // tensors crossing a group's border drawn one by one; the rest share one stub
 
 export interface Level {
@@ -32,6 +33,9 @@ export class ModelViews {
   readonly producer = new Map<string, Map<string, number>>();  // scope -> tensor -> node
   readonly consumers = new Map<string, Map<string, number[]>>();  // scope -> tensor -> nodes reading it
   readonly segments: string[][];
+  readonly scopes = new Map<string, ModelGraph["graphs"][number]>();
+  readonly folded = new Map<number, number>();  // folded Constant node -> the node that shows it
+  private bodyCache = new Map<string, number[]>();
 
   constructor(readonly graph: ModelGraph) {
     this.segments = graph.nodes.map((n) => splitName(n.name));
@@ -51,6 +55,47 @@ export class ModelViews {
         if (list) list.push(n.index); else read.set(t, [n.index]);
       }
     }
+    for (const s of graph.graphs) this.scopes.set(s.path, s);
+    // A Constant feeding nodes of its own graph is drawn as part of its first reader (Netron shows weights the same
+    // way); one that is a graph output, or read only inside a body, stays a node.
+    for (const n of graph.nodes) {
+      if (n.op_type !== "Constant" || (n.domain !== "" && n.domain !== "ai.onnx") || n.bodies?.length) continue;
+      const scope = this.scopes.get(n.graph);
+      if (!scope || n.outputs.some((t) => scope.outputs.includes(t))) continue;
+      const readers = n.outputs.flatMap((t) => this.consumers.get(n.graph)?.get(t) ?? []);
+      if (readers.length) this.folded.set(n.index, Math.min(...readers));
+    }
+  }
+
+  // Nodes of a body and of the bodies nested in it: what the body's roll-up counts.
+  bodyNodes(path: string): number[] {
+    let list = this.bodyCache.get(path);
+    if (list) return list;
+    list = [...(this.byScope.get(path) ?? [])];
+    for (const s of this.graph.graphs) if (s.parent === path) list.push(...this.bodyNodes(s.path));
+    this.bodyCache.set(path, list);
+    return list;
+  }
+
+  // Constant inputs drawn inside `index` (folded Constant nodes and initializers).
+  weightInputs(index: number): number {
+    const node = this.graph.nodes[index];
+    let count = 0;
+    for (const t of node.inputs) {
+      if (!t) continue;
+      const kind = this.tensor(node.graph, t)?.kind;
+      if (kind === "initializer") count++;
+      else if (kind === "constant") { const p = this.producer.get(node.graph)?.get(t); if (p !== undefined && this.folded.has(p)) count++; }
+    }
+    return count;
+  }
+
+  tensor(scope: string, name: string): ModelGraph["graphs"][number]["tensors"][string] | undefined {
+    for (let s = this.scopes.get(scope); s; s = s.parent === null ? undefined : this.scopes.get(s.parent)) {
+      const t = s.tensors[name];
+      if (t) return t;
+    }
+    return undefined;
   }
 
   root(scope = ""): Level {
@@ -59,32 +104,47 @@ export class ModelViews {
 
   view(level: Level): LevelView {
     const candidates = level.members ?? (this.byScope.get(level.scope) ?? []);
-    const inLevel = candidates.filter((i) => startsWith(this.segments[i], level.prefix));
+    const inScope = candidates.filter((i) => startsWith(this.segments[i], level.prefix));
+    const inLevel = inScope.filter((i) => !this.folded.has(i));
     const flat = inLevel.length <= FLAT_LIMIT;
     let items: Item[] = [];
     const groups = new Map<string, Item>();
-    for (const i of inLevel) {
-      const seg = this.segments[i];
-      if (flat || seg.length <= level.prefix.length + 1) {
-        items.push({ id: `n${i}`, kind: "node", label: this.graph.nodes[i].name, nodes: [i] });
-        continue;
+    const nodeItem = (i: number): Item => ({ id: `n${i}`, kind: "node", label: this.graph.nodes[i].name, nodes: [i] });
+    if (flat) items = inLevel.map(nodeItem);
+    else {
+      // Only real name scopes become groups: a node without a deeper scope stays a node, and so does a scope of one.
+      const count = new Map<string, number>();
+      for (const i of inLevel) {
+        const seg = this.segments[i];
+        if (seg.length > level.prefix.length + 1) count.set(seg[level.prefix.length], (count.get(seg[level.prefix.length]) ?? 0) + 1);
       }
-      const key = seg[level.prefix.length];
-      let g = groups.get(key);
-      if (!g) {
-        const prefix = [...level.prefix, key];
-        g = { id: `g:${key}`, kind: "group", label: key, nodes: [],
-              level: { scope: level.scope, prefix, title: prefix.join("/") } };
-        groups.set(key, g);
-        items.push(g);
+      for (const i of inLevel) {
+        const seg = this.segments[i];
+        const key = seg.length > level.prefix.length + 1 ? seg[level.prefix.length] : undefined;
+        if (key === undefined || count.get(key)! < 2) { items.push(nodeItem(i)); continue; }
+        let g = groups.get(key);
+        if (!g) {
+          const prefix = [...level.prefix, key];
+          g = { id: `g:${key}`, kind: "group", label: key, nodes: [],
+                level: { scope: level.scope, prefix, title: prefix.join("/") } };
+          groups.set(key, g);
+          items.push(g);
+        }
+        g.nodes.push(i);
       }
-      g.nodes.push(i);
+      if (items.length > MAX_ITEMS) items = bucket(items, level);
     }
-    if (items.length > MAX_ITEMS) items = bucket(items, level);
     const itemOf = new Map<number, string>();
     for (const item of items) for (const n of item.nodes) itemOf.set(n, item.id);
+    // A folded Constant belongs to the item of the node that shows it (search and links land there).
+    for (const i of inScope) {
+      const host = this.folded.get(i);
+      if (host === undefined) continue;
+      const id = itemOf.get(host);
+      if (id) itemOf.set(i, id);
+    }
     const atRoot = level.prefix.length === 0 && !level.members;
-    const scope = this.graph.graphs.find((g) => g.path === level.scope);
+    const scope = this.scopes.get(level.scope);
     if (atRoot && scope) {
       for (const name of scope.inputs) {
         if (scope.tensors[name]?.kind === "initializer") continue;
@@ -117,6 +177,7 @@ export class ModelViews {
       for (const t of node.inputs) {
         if (!t) continue;
         const p = produced.get(t);
+        if (p !== undefined && this.folded.has(p)) continue;
         if (p !== undefined ? !members.has(p) : graphInputs.has(t)) note(entering, t, itemOf.get(i)!);
       }
       for (const t of node.outputs) {
@@ -147,7 +208,7 @@ export class ModelViews {
 
   private edges(level: Level, nodes: number[], itemOf: Map<number, string>, atRoot: boolean): Edge[] {
     const produced = this.producer.get(level.scope) ?? new Map<string, number>();
-    const scope = this.graph.graphs.find((g) => g.path === level.scope);
+    const scope = this.scopes.get(level.scope);
     const inputs = new Set(atRoot ? scope?.inputs ?? [] : []);
     const edges = new Map<string, Edge>();
     const add = (from: string, to: string, tensor: string) => {
@@ -162,6 +223,7 @@ export class ModelViews {
       for (const t of this.graph.nodes[i].inputs) {
         if (!t) continue;
         const p = produced.get(t);
+        if (p !== undefined && this.folded.has(p)) continue;
         const from = p !== undefined ? itemOf.get(p) : inputs.has(t) ? `in:${t}` : undefined;
         if (from) add(from, to, t);
       }
@@ -171,10 +233,12 @@ export class ModelViews {
     return [...edges.values()];
   }
 
-  // The chain of levels from the scope root down to the level whose view shows node `index` as a node item.
+  // The chain of levels from the main graph down to the level whose view shows node `index` (a body node's chain
+  // goes through the level that shows its control-flow parent, so the breadcrumb and Esc lead back out).
   path(index: number): Level[] {
     const node = this.graph.nodes[index];
-    const levels: Level[] = [];
+    const scope = this.scopes.get(node.graph);
+    const levels: Level[] = scope && scope.owner >= 0 && node.graph !== "" ? this.path(scope.owner) : [];
     let level = this.root(node.graph);
     for (let depth = 0; depth < 64; depth++) {
       levels.push(level);
