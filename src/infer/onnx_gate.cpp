@@ -233,6 +233,22 @@ class Gate {
       const auto* pooled = find_attr(n, "pooled_shape");
       if (!pooled || pooled->ints_size() != 2) return refuse(n, "pooled_shape must hold 2 values");
     }
+    // Window attributes: ONNX's convPoolShapeInference divides by strides (found by fuzzing: MaxPool strides [0, 2]
+    // was a SIGFPE) and multiplies by dilations; kernel sizes and pads must be sane too.
+    static const std::unordered_map<std::string, bool> kWindowOps = {
+        {"Conv", true}, {"ConvInteger", true}, {"QLinearConv", true}, {"ConvTranspose", true}, {"MaxPool", true},
+        {"AveragePool", true}, {"LpPool", true}, {"MaxUnpool", true}, {"DeformConv", true}};
+    if (kWindowOps.count(op)) {
+      constexpr std::int64_t kSane = std::int64_t{1} << 30;
+      for (const char* name : {"strides", "dilations", "kernel_shape"})
+        if (const auto* a = find_attr(n, name))
+          for (auto v : a->ints())
+            if (v <= 0 || v > kSane) return refuse(n, std::string(name) + " must be positive");
+      for (const char* name : {"pads", "output_padding", "output_shape"})
+        if (const auto* a = find_attr(n, name))
+          for (auto v : a->ints())
+            if (v < 0 || v > kSane) return refuse(n, std::string(name) + " out of range");
+    }
     static const std::unordered_map<std::string, int> kWeightInput = {
         {"Conv", 1}, {"ConvInteger", 1}, {"ConvTranspose", 1}, {"QLinearConv", 3}, {"DeformConv", 1}};
     if (auto w = kWeightInput.find(op); w != kWeightInput.end()) {

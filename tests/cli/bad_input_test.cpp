@@ -188,6 +188,18 @@ TEST(HostileInput, ConvIntegerWithMismatchedInputRanks) {
   expect_verdict(b.save(dir / "conv.onnx"));
 }
 
+TEST(HostileInput, PoolingWithAZeroStride) {
+  // Found by fuzz/fuzz_check: ONNX's shape inference divided by the stride (SIGFPE).
+  TempDir dir;
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  auto& pool = b.node("MaxPool", {"x"}, {"y"}, "pool");
+  set_attr(pool, "kernel_shape", std::vector<std::int64_t>{2, 2});
+  set_attr(pool, "strides", std::vector<std::int64_t>{0, 2});
+  b.output("y", kFloat);
+  expect_verdict(b.save(dir / "pool.onnx"));
+}
+
 // A model calling local:f0, whose body calls f1, ... up to f<depth-1>, whose body is one Relu. `calls` calls of the
 // next function per body (2 makes the expansion double per level).
 ModelBuilder function_chain(int depth, int calls = 1, bool last_calls_first = false) {
