@@ -333,10 +333,15 @@ TEST_F(ApiTest, CompressedRequestBodiesAreRefusedBeforeDecoding) {
 
 TEST_F(ApiTest, NonUploadRoutesTakeSmallBodiesOnly) {
   auto c = client();
+  // The server answers 413 from the headers and closes without reading the body: the client either reads that
+  // answer or fails to write the rest of its megabyte first. Never a 2xx/4xx from a handler that read the body.
   auto r = c.Patch("/api/tracked/models/x", std::string(kMaxRequestBodyBytes + 1, ' '), "application/json");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 413) << r->body;
-  EXPECT_EQ(body(r)["error"]["code"], "E_TOO_LARGE");
+  if (r) {
+    EXPECT_EQ(r->status, 413) << r->body;
+    EXPECT_EQ(body(r)["error"]["code"], "E_TOO_LARGE");
+  } else {
+    EXPECT_TRUE(r.error() == httplib::Error::Write || r.error() == httplib::Error::Read) << httplib::to_string(r.error());
+  }
   // The upload route itself still takes a model up to --max-upload-mb (on a fresh connection: the 413 closed it).
   r = client().Post("/api/models", test::relu_model().bytes(), "application/octet-stream");
   ASSERT_TRUE(r);
