@@ -11,8 +11,9 @@ BUILD_NPM_DIRS=(web)
 
 # Only the tests (README's second command): GoogleTest, ONNX's test models, the browser for the UI tests, zsh to
 # syntax-check the generated completions, xmllint for JUnit reports, python3 for the knowledge-base generator,
-# dpkg-dev for the package's dependencies (dpkg-shlibdeps).
-TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata chromium python3 libxml2-utils zsh dpkg-dev)
+# dpkg-dev for the package's dependencies (dpkg-shlibdeps), clang for the libFuzzer smoke run (scripts/fuzz.sh).
+TEST_PACKAGES=(libgtest-dev libgmock-dev libbenchmark-dev libonnx-testdata chromium python3 libxml2-utils zsh dpkg-dev
+  clang)
 # npm projects only the tests use: Playwright for the browser tests, Microsoft's SARIF validator.
 TEST_NPM_DIRS=(web/e2e tests/report/sarif-validator)
 

@@ -12,6 +12,8 @@ if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then
 fi
 echo "== packaging: setup split, completions, man page, .deb installed into a scratch root"
 bash scripts/test-packaging.sh
+echo "== fuzz smoke run (libFuzzer, ASan+UBSan; docs/fuzzing.md)"
+bash scripts/fuzz.sh smoke
 if [ -f tools/kbgen/kbgen.py ]; then
   echo "== knowledge base is in sync with its generator"
   python3 tools/kbgen/kbgen.py --check

@@ -1,4 +1,5 @@
 #include "onnx/external_data.h"
+#include "onnx/tensor_bytes.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -31,7 +32,7 @@ namespace {
 int open_beneath(int dirfd, const std::string& relative) {
 #ifdef SYS_openat2
   struct open_how how {};
-  how.flags = O_RDONLY | O_CLOEXEC;
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;  // a FIFO must not block the open (refused below)
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   long fd = syscall(SYS_openat2, dirfd, relative.c_str(), &how, sizeof how);
   if (fd >= 0 || errno != ENOSYS) return static_cast<int>(fd);
@@ -59,8 +60,6 @@ class FileDescriptor {
 
 }  // namespace
 
-namespace {
-// Bytes a tensor's values take (0 when not fixed-size, e.g. STRING, or when the count does not fit).
 std::uint64_t bytes_needed(const onnx::TensorProto& tensor) {
   const std::int64_t count = element_count(tensor);
   if (count < 0 || count > (std::int64_t{1} << 58)) return 0;
@@ -78,7 +77,6 @@ std::uint64_t bytes_needed(const onnx::TensorProto& tensor) {
     default: return 0;
   }
 }
-}  // namespace
 
 Result<ExternalRef> ExternalData::resolve(const onnx::TensorProto& tensor, const std::filesystem::path& folder) {
   ExternalRef ref;
@@ -120,7 +118,7 @@ Result<ExternalRef> ExternalData::resolve(const onnx::TensorProto& tensor, const
     if (ec || b != base.end())
       return make_error("E_EXTERNAL_PATH",
                         who + ": external-data location '" + location + "' resolves outside the model's folder");
-    fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   } else if (fd < 0 && (errno == EXDEV || errno == ELOOP)) {
     return make_error("E_EXTERNAL_PATH",
                       who + ": external-data location '" + location + "' resolves outside the model's folder");
@@ -208,7 +206,7 @@ Result<bool> ExternalData::visit_bytes(const onnx::TensorProto& tensor,
   }
   auto ref = resolve(tensor, folder_);
   if (!ref) return ref.error();
-  int fd = ::open(ref->file.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(ref->file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return make_error("E_EXTERNAL_MISSING", "cannot open " + ref->file.string());
   FileDescriptor file(fd);
   const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));

@@ -1,7 +1,6 @@
 #include "onnx/graph.h"
 
 #include <onnx/defs/schema.h>
-#include <onnx/shape_inference/implementation.h>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -12,9 +11,11 @@
 #include <thread>
 #include <unordered_set>
 
+#include "infer/onnx_gate.h"
 #include "infer/shapes.h"
 #include "infer/types.h"
 #include "onnx/dtype.h"
+#include "onnx/tensor_bytes.h"
 #include "util/parallel.h"
 
 namespace trtlens {
@@ -70,18 +71,32 @@ std::vector<int> ModelIndex::consumers(int scope, std::string_view name) const {
 
 namespace {
 
-void read_type(const onnx::TypeProto& type, TensorInfo& t) {
+// Element types are numbers in the file; anything outside ONNX's list must never index a per-type table.
+bool valid_dtype(std::int64_t dtype) { return dtype >= 0 && dtype < kDTypeCount; }
+
+Error invalid_dtype(const std::string& what, std::int64_t dtype, const std::string& where) {
+  return make_error("E_INVALID_TYPE", what + " has element type " + std::to_string(dtype) + where +
+                                          ", which is not an ONNX element type (0-" + std::to_string(kDTypeCount - 1) +
+                                          ")");
+}
+
+// The element type a declared type names; 0 when it names none. `bad` gets an element type outside ONNX's list.
+void read_type(const onnx::TypeProto& type, TensorInfo& t, std::int64_t* bad = nullptr) {
   const onnx::TypeProto_Tensor* tensor = nullptr;
   if (type.has_tensor_type()) tensor = &type.tensor_type();
   else if (type.has_sparse_tensor_type()) tensor = nullptr;
   else if (type.has_sequence_type() && type.sequence_type().elem_type().has_tensor_type())
     tensor = &type.sequence_type().elem_type().tensor_type();
   else if (type.has_optional_type()) {  // optional(tensor) and optional(sequence(tensor)) carry an element type too
-    read_type(type.optional_type().elem_type(), t);
+    read_type(type.optional_type().elem_type(), t, bad);
     return;
   }
   if (!tensor) return;
-  if (tensor->elem_type() != 0) t.dtype = tensor->elem_type();
+  if (!valid_dtype(tensor->elem_type())) {
+    if (bad) *bad = tensor->elem_type();
+  } else if (tensor->elem_type() != 0) {
+    t.dtype = tensor->elem_type();
+  }
   if (tensor->has_shape() && t.rank < 0) {
     t.rank = tensor->shape().dim_size();
     t.dims.clear();
@@ -89,8 +104,19 @@ void read_type(const onnx::TypeProto& type, TensorInfo& t) {
   }
 }
 
+// A tensor stored in the file: a known element type, and embedded raw bytes that cover its shape (the same rule
+// external data follows).
+Result<bool> check_stored_tensor(const onnx::TensorProto& value, const std::string& what, const std::string& where) {
+  if (!valid_dtype(value.data_type())) return invalid_dtype(what, value.data_type(), where);
+  if (value.data_location() != onnx::TensorProto::EXTERNAL && !value.raw_data().empty())
+    if (const std::uint64_t needed = bytes_needed(value); needed > value.raw_data().size())
+      return make_error("E_TENSOR_DATA", what + where + " holds " + std::to_string(value.raw_data().size()) +
+                                             " bytes of raw data, but its shape needs " + std::to_string(needed));
+  return true;
+}
+
 void read_tensor_shape(const onnx::TensorProto& value, TensorInfo& t) {
-  t.dtype = value.data_type();
+  t.dtype = valid_dtype(value.data_type()) ? value.data_type() : 0;
   t.rank = value.dims_size();
   t.dims.assign(value.dims().begin(), value.dims().end());
 }
@@ -152,6 +178,8 @@ class IndexBuilder {
       if (!fresh) return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + init.name() + "': two initializers" + where);
       t->initializer = &init;
       t->scope = id;
+      if (auto stored = check_stored_tensor(init, "initializer '" + init.name() + "'", where); !stored)
+        return stored.error();
       read_tensor_shape(init, *t);
       if (init.data_location() == onnx::TensorProto::EXTERNAL) {
         auto ref = ExternalData::resolve(init, ix_.model().folder());
@@ -166,7 +194,9 @@ class IndexBuilder {
         return make_error("E_DUPLICATE_NAME", "duplicate tensor name '" + in.name() + "': two graph inputs" + where);
       t.graph_input = true;
       t.scope = id;
-      if (in.has_type()) read_type(in.type(), t);
+      std::int64_t bad = 0;
+      if (in.has_type()) read_type(in.type(), t, &bad);
+      if (bad) return invalid_dtype("graph input '" + in.name() + "'", bad, where);
     }
     // Nodes: register outputs first so an input may name a tensor produced later in file order (the parser sorts).
     // NodeRefs (and which nodes own bodies) are made on a second thread while this one fills the tensor table: the
@@ -230,6 +260,9 @@ class IndexBuilder {
           if (const auto* value = constant_value(node)) {
             TensorInfo& t = *scope.tensors.try_emplace(node.output(0)).first;
             t.constant = value;
+            if (auto stored = check_stored_tensor(*value, "the value of Constant '" + node.output(0) + "'", where);
+                !stored)
+              return stored.error();
             read_tensor_shape(*value, t);
             if (value->data_location() == onnx::TensorProto::EXTERNAL) {
               auto ref = ExternalData::resolve(*value, ix_.model().folder());
@@ -245,7 +278,7 @@ class IndexBuilder {
     if (!registered) return registered.error();
     for (const auto& vi : graph.value_info()) {
       TensorInfo* t = scope.tensors.find(vi.name());
-      if (t && vi.has_type() && !t->is_constant()) read_type(vi.type(), *t);
+      if (t && vi.has_type() && !t->is_constant()) read_type(vi.type(), *t);  // a bad element type: unknown
     }
     for (const auto& out : graph.output()) {
       TensorInfo* t = scope.tensors.find(out.name());
@@ -255,7 +288,9 @@ class IndexBuilder {
         continue;  // a body output forwarding an outer tensor
       }
       t->graph_output = true;
-      if (out.has_type() && !t->is_constant()) read_type(out.type(), *t);
+      std::int64_t bad = 0;
+      if (out.has_type() && !t->is_constant()) read_type(out.type(), *t, &bad);
+      if (bad) return invalid_dtype("graph output '" + out.name() + "'", bad, where);
     }
     // Names, inputs, attributes, then bodies (depth-first, so nested paths follow their parents).
     for (int k = 0; k < count; ++k) {
@@ -315,6 +350,14 @@ class IndexBuilder {
   Result<int> add_function_scope(const onnx::FunctionProto& fn, int caller, int scope_id, std::string path) {
     for (const auto* active : active_functions_)
       if (active == &fn) return -1;
+    // check_function_calls bounds both already; these keep the builder itself bounded whatever calls it.
+    if (static_cast<int>(active_functions_.size()) >= kMaxFunctionDepth)
+      return make_error("E_TOO_DEEP", "model-local function '" + fn.name() + "' nests calls more than " +
+                                          std::to_string(kMaxFunctionDepth) + " levels deep");
+    expanded_function_nodes_ += fn.node_size();
+    if (expanded_function_nodes_ > kMaxExpandedFunctionNodes)
+      return make_error("E_TOO_LARGE", "calls of model-local functions expand to more than " +
+                                           std::to_string(kMaxExpandedFunctionNodes) + " nodes once inlined");
     auto body = std::make_unique<onnx::GraphProto>();
     body->set_name(fn.name());
     for (const auto& in : fn.input()) body->add_input()->set_name(in);
@@ -414,7 +457,8 @@ class IndexBuilder {
     parallel_chunks(count, ParallelOptions{}, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const NodeRef& n = ix_.nodes_[i];
-        const TensorInfo** slot = &ix_.io_[ix_.io_begin_[i]];
+        // data() + offset, not &io_[offset]: a node without inputs and outputs may sit at the end (or io_ be empty).
+        const TensorInfo** slot = ix_.io_.data() + ix_.io_begin_[i];
         for (const auto& in : n.proto->input()) {
           const TensorInfo* t = in.empty() ? nullptr : ix_.find(n.scope, in);
           if (!t && !in.empty()) {
@@ -534,7 +578,7 @@ class IndexBuilder {
         if (!found || found->scope != id || found->producer != index) continue;
         TensorInfo& t = const_cast<TensorInfo&>(*found);  // the builder owns the index it fills
         const auto k = static_cast<std::size_t>(i);
-        if (t.dtype == 0 && k < types.size()) t.dtype = types[k];
+        if (t.dtype == 0 && k < types.size() && valid_dtype(types[k])) t.dtype = types[k];  // Cast to=1000: unknown
         if (t.dtype == 0 && n.function && !n.children.empty()) {  // a call takes its types from the inlined body
           const Scope& body = *ix_.scopes_[static_cast<std::size_t>(n.children.back())];
           if (body.function && i < body.graph->output_size())
@@ -579,6 +623,7 @@ class IndexBuilder {
   std::vector<TensorInfo*> outs_;          // every node's output tensors, recorded as they are registered
   std::vector<std::uint32_t> out_begin_;   // per global node index, into outs_
   std::vector<const onnx::FunctionProto*> active_functions_;
+  std::int64_t expanded_function_nodes_ = 0;
 };
 
 namespace {
@@ -611,18 +656,10 @@ Result<std::unique_ptr<ModelIndex>> ModelIndex::build(std::unique_ptr<LoadedMode
   bool schemas_known = true;
   for (const auto& op : index->proto().opset_import())
     if ((op.domain().empty() || op.domain() == "ai.onnx") && op.version() > 17) schemas_known = false;
-  if (schemas_known && static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes) {
-    try {
-      onnx::ShapeInferenceOptions si;
-      si.check_type = false;
-      si.error_mode = 0;
-      si.enable_data_propagation = false;
-      onnx::shape_inference::InferShapes(index->model_->mutable_proto(), onnx::OpSchemaRegistry::Instance(), si);
-      index->shape_inference_ran_ = true;
-    } catch (const std::exception&) {
-      // Shape inference is best effort: our own type rules still run.
-    }
-  }
+  // Function call cycles and runaway expansion are refused before anything (ONNX's inference included) follows calls.
+  if (auto calls = check_function_calls(index->proto()); !calls) return one_line(calls.error());
+  if (schemas_known && static_cast<std::size_t>(graph.node_size()) <= options.shape_inference_max_nodes)
+    index->shape_inference_ran_ = run_onnx_shape_inference(index->model_->mutable_proto());
   std::optional<Result<bool>> built;
   {
     std::jthread prefetch;  // joined at the end of this block, exceptions included

@@ -25,7 +25,8 @@ class MappedFile {
     if (fd_ >= 0) close(fd_);
   }
   Result<bool> open(const std::filesystem::path& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; it is refused below.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd_ < 0) {
       if (errno == ENOENT) return make_error("E_NOT_FOUND", "no such file: " + path.string());
       return make_error("E_IO", "cannot open " + path.string() + ": " + std::strerror(errno));
@@ -49,6 +50,17 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// Protobuf message nesting the loader accepts: every walk over the model (ours and ONNX's) recurses per level.
+constexpr int kMaxMessageDepth = 200;
+constexpr int kProbeMessageDepth = 4000;
+
+bool parse_with_depth(onnx::ModelProto& proto, const void* data, std::size_t size, int depth) {
+  google::protobuf::io::CodedInputStream stream(static_cast<const std::uint8_t*>(data), static_cast<int>(size));
+  stream.SetTotalBytesLimit(INT_MAX);
+  stream.SetRecursionLimit(depth);
+  return proto.ParseFromCodedStream(&stream) && stream.ConsumedEntireMessage();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LoadedModel>> load_model_bytes(const void* data, std::size_t size,
@@ -66,11 +78,16 @@ Result<std::unique_ptr<LoadedModel>> load_model_bytes(const void* data, std::siz
   arena_options.max_block_size = 16 << 20;
   model->arena_ = std::make_unique<google::protobuf::Arena>(arena_options);
   model->proto_ = google::protobuf::Arena::CreateMessage<onnx::ModelProto>(model->arena_.get());
-  google::protobuf::io::CodedInputStream stream(static_cast<const std::uint8_t*>(data), static_cast<int>(size));
-  stream.SetTotalBytesLimit(INT_MAX);
-  stream.SetRecursionLimit(200);
-  if (!model->proto_->ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
+  if (!parse_with_depth(*model->proto_, data, size, kMaxMessageDepth)) {
+    // Nesting deeper than the limit fails the parse like a corrupt file does; tell the two apart (a rare, failing
+    // path, so the second parse costs nothing in normal use). Each nested If/Loop/Scan body takes three levels.
+    onnx::ModelProto probe;
+    if (parse_with_depth(probe, data, size, kProbeMessageDepth))
+      return make_error("E_TOO_DEEP", name + " nests graphs more than " + std::to_string(kMaxMessageDepth / 3) +
+                                          " levels deep (If/Loop/Scan bodies inside bodies); trtlens refuses deeper "
+                                          "nesting to keep its analysis bounded");
     return make_error("E_PARSE", name + " is not a valid ONNX protobuf (truncated or corrupt file)");
+  }
   const auto& proto = *model->proto_;
   if (!proto.has_graph() || (proto.graph().node_size() == 0 && proto.graph().input_size() == 0 &&
                              proto.graph().output_size() == 0))

@@ -1,5 +1,6 @@
 #include "server/http.h"
 
+#include <cstdlib>
 #include <exception>
 
 namespace trtlens::server {
@@ -7,6 +8,17 @@ namespace trtlens::server {
 namespace {
 bool is_loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; }
 bool is_mutating(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Routes that take a model as the body (streamed to disk, capped by --max-upload-mb); every other body is small.
+bool is_upload(const httplib::Request& req) {
+  return req.method == "POST" &&
+         (req.path == "/api/models" || (starts_with(req.path, "/api/tracked/models/") && ends_with(req.path, "/versions")));
+}
 }  // namespace
 
 bool host_allowed(const ServerConfig& config, const std::string& host_header) {
@@ -21,13 +33,39 @@ bool host_allowed(const ServerConfig& config, const std::string& host_header) {
 void harden(httplib::Server& server, ServerContext& context) {
   server.set_tcp_nodelay(true);  // without it one keep-alive connection manages a few dozen requests per second
   server.set_payload_max_length(context.config.max_upload_bytes);
-  server.set_read_timeout(30, 0);
+  // A worker serves one connection at a time: a client trickling bytes holds one until a read times out. Workers are
+  // threads mostly waiting on sockets, so many cost little and a handful of slow clients cannot starve the rest.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kServerWorkers); };
+  server.set_read_timeout(kReadTimeoutSeconds, 0);
   server.set_write_timeout(60, 0);
+  server.set_keep_alive_timeout(5);
   server.set_keep_alive_max_count(1000);
 
   server.set_pre_routing_handler([&context](const httplib::Request& req, httplib::Response& res) {
     // Debian's build Brotli-compresses on the fly, which takes seconds for multi-megabyte JSON: never negotiate it.
     const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+    // Bodies: never decoded (a few KB of Brotli can inflate to gigabytes past any cap on the bytes received), and
+    // small everywhere but on the upload routes. Checked before httplib reads any of the body.
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      res.set_header("Connection", "close");
+      send_error(res, 415, "E_ENCODING", "compressed request bodies are not accepted (Content-Encoding: " +
+                                             encoding.substr(0, 40) + "); send the body uncompressed");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!is_upload(req)) {
+      if (req.has_header("Transfer-Encoding")) {
+        res.set_header("Connection", "close");
+        send_error(res, 411, "E_LENGTH", "this route takes a body with a Content-Length, not a chunked one");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > kMaxRequestBodyBytes) {
+        res.set_header("Connection", "close");
+        send_error(res, 413, "E_TOO_LARGE", "request body exceeds " + std::to_string(kMaxRequestBodyBytes >> 10) +
+                                                " KiB; only model uploads may be larger");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
     // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us.
     if (!host_allowed(context.config, req.get_header_value("Host"))) {
       send_error(res, 403, "E_HOST", "request Host is not this server's address");

@@ -1,10 +1,16 @@
-// Server core: hardening every route shares (Host/Origin checks, no on-the-fly Brotli, payload cap, JSON errors).
+// Server core: hardening every route shares (Host/Origin checks, no on-the-fly Brotli, no compressed or oversize
+// request bodies, many workers and read timeouts against slow clients, JSON errors).
 #pragma once
 #include <httplib.h>
 
 #include "server/routes.h"
 
 namespace trtlens::server {
+
+// Every body but a model upload's is at most this big (JSON edits of names and tags).
+constexpr std::size_t kMaxRequestBodyBytes = std::size_t{1} << 20;
+constexpr int kServerWorkers = 64;
+constexpr int kReadTimeoutSeconds = 10;
 
 // Applies the settings and guards every trtlens server needs. `context` must outlive `server`; its config.port is
 // read on every request so a server bound to an ephemeral port can update it after binding.

@@ -20,6 +20,7 @@ struct ServedModel {
   std::string name;                 // file name shown in the UI
   std::filesystem::path path;
   std::uint64_t bytes = 0;
+  bool uploaded = false;            // stored below the registry's upload folder (evicted oldest first)
   std::unique_ptr<ModelIndex> index;
   // analyze() reads external data lazily through one mapping: one analysis at a time per model.
   std::mutex mutex;
@@ -27,9 +28,15 @@ struct ServedModel {
   std::shared_ptr<const std::string> graph;                            // graph_json() text
 };
 
+// A session keeps at most this many uploads (and bytes of them); a new upload evicts the oldest beyond either.
+constexpr std::size_t kMaxUploadsKept = 16;
+constexpr std::uint64_t kMaxUploadBytesKept = std::uint64_t{2} << 30;
+
 class ModelRegistry {
  public:
-  // Uploads are written below `upload_root` (created, and removed with the registry).
+  // Uploads are written below `upload_root` (created, and removed with the registry). Upload folders that a server
+  // killed before it could clean up left next to it ("trtlens-serve-<pid>-*" of a process that no longer runs) are
+  // removed here.
   explicit ModelRegistry(std::filesystem::path upload_root);
   ~ModelRegistry();
   ModelRegistry(const ModelRegistry&) = delete;
@@ -41,6 +48,7 @@ class ModelRegistry {
   // A fresh private folder for one upload; external-data references of an uploaded model resolve inside it only.
   std::filesystem::path new_upload_dir();
   void remove_upload_dir(const std::filesystem::path& dir);
+  const std::filesystem::path& upload_root() const { return upload_root_; }
 
   std::vector<std::string> startup_errors;  // command-line models that failed to load
 

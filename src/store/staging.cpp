@@ -1,6 +1,7 @@
 #include "store/staging.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <unistd.h>
@@ -144,8 +145,13 @@ Result<bool> Staging::finish_model() {
 }
 
 Result<bool> Staging::copy_file(const fs::path& from, const fs::path& to, Sha256* hash, std::uint64_t* size) {
-  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block the open
   if (in < 0) return io_error("cannot read", from);
+  struct stat st {};
+  if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(in);
+    return make_error("E_NOT_A_FILE", from.string() + " is not a regular file");
+  }
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -312,6 +318,29 @@ std::string Staging::digest() const {
   return sha256_hex(text);
 }
 
+namespace {
+// Whether a library folder holds every file of a version, at the sizes the version was staged with. A folder that
+// lost files (a removal killed half-way, before removals moved folders aside first) must not stand in for a new copy.
+bool folder_complete(const fs::path& folder, std::uint64_t model_size, const std::vector<ExternalFile>& external) {
+  std::error_code ec;
+  auto regular_of_size = [&](const fs::path& p, std::uint64_t size) {
+    const auto status = fs::symlink_status(p, ec);
+    return !ec && fs::is_regular_file(status) && fs::file_size(p, ec) == size && !ec;
+  };
+  if (!regular_of_size(folder / "model.onnx", model_size)) return false;
+  for (const auto& f : external)
+    if (!regular_of_size(folder / f.location, f.size)) return false;
+  return true;
+}
+}  // namespace
+
+fs::path trash_path(const fs::path& tmp_root, const std::string& what) {
+  static std::atomic<unsigned> counter{0};
+  std::random_device rd;
+  return tmp_root / (std::to_string(::getpid()) + "-removing-" + what + "-" + std::to_string(counter++) + "-" +
+                     std::to_string(rd()));
+}
+
 Result<bool> Staging::publish(const fs::path& destination) {
   fsync_dir(dir_);
   std::error_code ec;
@@ -321,8 +350,17 @@ Result<bool> Staging::publish(const fs::path& destination) {
     dir_.clear();
     return true;
   }
-  if (errno == EEXIST || errno == ENOTEMPTY) return false;  // same content already in the library
-  return io_error("cannot move a staged model to", destination);
+  if (errno != EEXIST && errno != ENOTEMPTY) return io_error("cannot move a staged model to", destination);
+  if (folder_complete(destination, model_size_, external_)) return false;  // same content already in the library
+  // An incomplete folder of the same digest: move it aside (one atomic rename, so the library never shows a
+  // half-deleted folder), put the staged copy in its place, then delete the old one.
+  const fs::path aside = trash_path(dir_.parent_path(), destination.filename().string());
+  if (::rename(destination.c_str(), aside.c_str()) != 0) return io_error("cannot move aside", destination);
+  if (::rename(dir_.c_str(), destination.c_str()) != 0) return io_error("cannot move a staged model to", destination);
+  fsync_dir(destination.parent_path());
+  dir_.clear();
+  fs::remove_all(aside, ec);
+  return true;
 }
 
 }  // namespace trtlens::store

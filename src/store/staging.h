@@ -70,8 +70,9 @@ class Staging {
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path model_path() const { return dir_ / "model.onnx"; }
 
-  // Moves the folder to `destination` (fsyncing the parent). If `destination` exists it already holds the same
-  // content (it is named by the digest) and the staged copy is dropped. Returns false in that case.
+  // Moves the folder to `destination` (fsyncing the parent). If `destination` exists and holds every file of this
+  // version it has the same content (it is named by the digest) and the staged copy is dropped (returns false); an
+  // incomplete one is replaced. Callers serialise publishing and removal across processes (the store's write lock).
   Result<bool> publish(const std::filesystem::path& destination);
 
  private:
@@ -89,6 +90,9 @@ class Staging {
   std::unique_ptr<Sha256> external_hash_;
 };
 
+// A fresh name under tmp_root for a folder on its way out: tmp_root/<pid>-removing-<what>-<unique>, so that a
+// process killed while deleting it leaves something remove_abandoned_staging() finishes.
+std::filesystem::path trash_path(const std::filesystem::path& tmp_root, const std::string& what);
 // Makes a rename or a new file in `dir` durable.
 void fsync_dir(const std::filesystem::path& dir);
 // Removes tmp_root/<pid>-* folders whose process is gone (an upload killed mid-way).

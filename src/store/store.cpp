@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <stdio.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -76,6 +78,46 @@ std::int64_t model_id(Db& db, const std::string& name) {
   return q.step() ? q.integer(0) : 0;
 }
 
+// Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF (names end up in JSON and in SQLite TEXT).
+bool valid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int extra = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      extra = 1, cp = c & 0x1f, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2, cp = c & 0x0f, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      extra = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(extra) >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+// A file name as recorded with a version: kept as given when it is UTF-8, else with every non-ASCII byte as '?'.
+std::string recorded_file_name(const std::string& name) {
+  if (valid_utf8(name)) return name;
+  std::string out = name;
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  return out;
+}
+
 Counts counts_of(const Summary& s) {
   return Counts{s.convertible, s.fallback, s.unsupported, s.warnings, s.model_convertible};
 }
@@ -112,6 +154,9 @@ std::string Store::builtin_kb_hash() {
 
 Result<bool> Store::check_name(const std::string& name) {
   if (name.empty() || name.size() > 200) return make_error("E_NAME", "a name must have 1 to 200 characters");
+  if (!valid_utf8(name))
+    return make_error("E_NAME", "a name or tag must be valid UTF-8 (this one is not: was the file name in another "
+                                "encoding? give a name with --name)");
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f || c == '/' || c == '\\')
       return make_error("E_NAME", "name '" + name + "' has a control character or a slash");
@@ -194,12 +239,14 @@ Result<AddResult> Store::commit(Staging& staged, const std::string& name, const 
 
   std::lock_guard<std::mutex> lock(mutex_);
   return guarded([&]() -> Result<AddResult> {
-    // Files first (complete, fsynced, renamed into place), then the row: a crash in between leaves an unreferenced
-    // folder that a later add of the same content reuses, never a row without its file.
+    // The write lock first (BEGIN IMMEDIATE: held across processes, so a CLI and a server on one data directory
+    // take turns), then the files (complete, fsynced, renamed into place), then the row. A removal deletes folders
+    // only under the same lock, so the folder this row names cannot vanish in between; a crash after publishing
+    // leaves an unreferenced folder that a later add of the same content reuses, never a row without its file.
+    Transaction t(*db_);
     auto published = staged.publish(dir_ / "models" / digest);
     if (!published) return published.error();
     AddResult result;
-    Transaction t(*db_);
     std::int64_t id = model_id(*db_, name);
     if (id == 0) {
       Stmt ins(*db_, "INSERT INTO models(name) VALUES (?)");
@@ -218,7 +265,8 @@ Result<AddResult> Store::commit(Staging& staged, const std::string& name, const 
       next.bind_all(id).step();
       number = static_cast<int>(next.integer(0));
       Stmt ins(*db_, "INSERT INTO versions(model_id, number, digest, sha256, size, file_name) VALUES (?,?,?,?,?,?)");
-      ins.bind_all(id, number, digest, staged.model_sha256(), static_cast<std::int64_t>(staged.model_size()), file_name)
+      ins.bind_all(id, number, digest, staged.model_sha256(), static_cast<std::int64_t>(staged.model_size()),
+                   recorded_file_name(file_name))
           .run();
       const std::int64_t version_id = db_->last_insert_id();
       for (const auto& f : staged.external_files())
@@ -303,14 +351,27 @@ Result<bool> Store::set_tags(const std::string& name, const std::vector<std::str
   });
 }
 
-// Called with the mutex held, after the rows are gone: a folder is deleted only when no version names it.
+// Called with the mutex held, after the rows are gone (committed): a folder is deleted only when no version names
+// it. Under the write lock, so no other process commits a version of the same digest in between; each folder leaves
+// the library in one rename (into tmp/, where a removal killed half-way is finished by the next Store::open), so
+// models/ never holds a half-deleted version that a later add could mistake for a complete one.
 void Store::remove_unreferenced(const std::vector<std::string>& digests) {
-  for (const auto& digest : digests) {
-    Stmt q(*db_, "SELECT 1 FROM versions WHERE digest = ? LIMIT 1");
-    q.bind_all(digest);
-    if (q.step()) continue;
+  std::vector<fs::path> aside;
+  {
+    Transaction t(*db_);
+    for (const auto& digest : digests) {
+      Stmt q(*db_, "SELECT 1 FROM versions WHERE digest = ? LIMIT 1");
+      q.bind_all(digest);
+      if (q.step()) continue;
+      const fs::path folder = dir_ / "models" / digest;
+      const fs::path trash = trash_path(dir_ / "tmp", digest.substr(0, 16));
+      if (::rename(folder.c_str(), trash.c_str()) == 0) aside.push_back(trash);
+    }
+    t.commit();
+  }
+  for (const auto& trash : aside) {
     std::error_code ec;
-    fs::remove_all(dir_ / "models" / digest, ec);
+    fs::remove_all(trash, ec);
   }
 }
 

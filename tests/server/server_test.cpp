@@ -2,6 +2,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "kb/kb.h"
@@ -280,6 +290,171 @@ TEST(HostAllowed, LoopbackNamesOnlyWhenBoundToLoopback) {
   EXPECT_FALSE(host_allowed(config, ""));
   config.host = "0.0.0.0";
   EXPECT_TRUE(host_allowed(config, "machine.lan:8080"));
+}
+
+// --- Hostile requests (issue 16) --------------------------------------------------------------------------------
+
+// Tiny models that once crashed ONNX's shape inference or the engine, taking the whole server down.
+std::vector<std::string> hostile_models() {
+  std::vector<std::string> out;
+  {
+    ModelBuilder b(8, 8);
+    b.node("Scan", {}, {}, "scan");
+    out.push_back(b.bytes());
+  }
+  {
+    ModelBuilder b(13);
+    b.input("x", 1000, {4});
+    b.node("Relu", {"x"}, {"y"}, "relu");
+    b.output("y", 1);
+    out.push_back(b.bytes());
+  }
+  {
+    ModelBuilder b(13);
+    b.opset("local", 1);
+    b.input("x", 1, {4});
+    auto& fn = *b.proto().add_functions();
+    fn.set_name("f"), fn.set_domain("local"), fn.add_input("a"), fn.add_output("b");
+    auto* call = fn.add_node();
+    call->set_op_type("f"), call->set_domain("local"), call->add_input("a"), call->add_output("b");
+    b.node("f", {"x"}, {"y"}, "call").set_domain("local");
+    b.output("y", 1);
+    out.push_back(b.bytes());
+  }
+  return out;
+}
+
+TEST_F(ApiTest, HostileUploadsAre422AndTheServerStaysUp) {
+  auto c = client();
+  for (const auto& bytes : hostile_models()) {
+    auto r = c.Post("/api/models", httplib::Headers{{"X-Filename", "tiny.onnx"}}, bytes, "application/octet-stream");
+    ASSERT_TRUE(r) << "the server went down";
+    EXPECT_EQ(r->status, 422) << r->body;
+  }
+  auto r = c.Get("/api/models");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(body(r).size(), 1u);  // only the command-line model
+}
+
+TEST_F(ApiTest, CompressedRequestBodiesAreRefusedBeforeDecoding) {
+  // A few KB of Brotli once inflated to 1 GiB on a non-upload route; no body is ever decoded now.
+  auto c = client();
+  for (const char* encoding : {"br", "gzip", "deflate"}) {
+    auto r = c.Patch("/api/tracked/models/x", httplib::Headers{{"Content-Encoding", encoding}}, std::string(64, '\x1b'),
+                     "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 415) << encoding << ": " << r->body;
+    EXPECT_EQ(body(r)["error"]["code"], "E_ENCODING");
+    r = c.Post("/api/models", httplib::Headers{{"Content-Encoding", encoding}}, std::string(64, '\x1b'),
+               "application/octet-stream");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 415) << encoding;
+  }
+}
+
+TEST_F(ApiTest, NonUploadRoutesTakeSmallBodiesOnly) {
+  auto c = client();
+  // The server answers 413 from the headers and closes without reading the body: the client either reads that
+  // answer or fails to write the rest of its megabyte first. Never a 2xx/4xx from a handler that read the body.
+  auto r = c.Patch("/api/tracked/models/x", std::string(kMaxRequestBodyBytes + 1, ' '), "application/json");
+  if (r) {
+    EXPECT_EQ(r->status, 413) << r->body;
+    EXPECT_EQ(body(r)["error"]["code"], "E_TOO_LARGE");
+  } else {
+    EXPECT_TRUE(r.error() == httplib::Error::Write || r.error() == httplib::Error::Read) << httplib::to_string(r.error());
+  }
+  // The upload route itself still takes a model up to --max-upload-mb (on a fresh connection: the 413 closed it).
+  r = client().Post("/api/models", test::relu_model().bytes(), "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+}
+
+// A client that sends a request's headers one byte at a time and never finishes them.
+class SlowClient {
+ public:
+  explicit SlowClient(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    const std::string start = "GET /api/releases HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nX-Slow: ";
+    if (connected_) (void)::send(fd_, start.data(), start.size(), MSG_NOSIGNAL);
+  }
+  ~SlowClient() { ::close(fd_); }
+  void trickle() {
+    if (connected_) (void)::send(fd_, "a", 1, MSG_NOSIGNAL);
+  }
+  bool connected() const { return connected_; }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+TEST_F(ApiTest, EightSlowClientsDoNotStarveOthers) {
+  std::vector<std::unique_ptr<SlowClient>> slow;
+  for (int i = 0; i < 8; ++i) slow.push_back(std::make_unique<SlowClient>(port_));
+  for (const auto& s : slow) ASSERT_TRUE(s->connected());
+  std::atomic<bool> done{false};
+  std::thread trickler([&] {
+    for (int round = 0; round < 60 && !done; ++round) {  // bounded: at most ~6 s
+      for (auto& s : slow) s->trickle();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the slow clients hold their workers now
+  for (int i = 0; i < 5; ++i) {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(2, 0);
+    c.set_connection_timeout(2, 0);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = c.Get("/api/releases");
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_TRUE(r && r->status == 200) << "request " << i << " was starved";
+    EXPECT_LT(took, std::chrono::milliseconds(1500));
+  }
+  done = true;
+  trickler.join();
+}
+
+TEST_F(ApiTest, UploadsKeptPerSessionAreBounded) {
+  auto c = client();
+  auto* registry = static_cast<ModelRegistry*>(context_.extension("models"));
+  ASSERT_NE(registry, nullptr);
+  for (std::size_t i = 0; i < kMaxUploadsKept + 4; ++i) {
+    auto r = c.Post("/api/models", httplib::Headers{{"X-Filename", "m" + std::to_string(i) + ".onnx"}},
+                    test::relu_model().bytes(), "application/octet-stream");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  auto list = body(c.Get("/api/models"));
+  EXPECT_EQ(list.size(), kMaxUploadsKept + 1);  // the newest uploads plus the command-line model
+  EXPECT_EQ(list.back()["name"], "m" + std::to_string(kMaxUploadsKept + 3) + ".onnx");
+  std::size_t folders = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(registry->upload_root())) ++folders;
+  EXPECT_EQ(folders, kMaxUploadsKept);
+}
+
+TEST(UploadFolders, LeftoversOfAKilledServerAreRemovedOnStart) {
+  // A process that has exited: its pid no longer runs.
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const auto tmp = std::filesystem::temp_directory_path();
+  const auto stale = tmp / ("trtlens-serve-" + std::to_string(dead) + "-77");
+  const auto live = tmp / ("trtlens-serve-" + std::to_string(getppid()) + "-77");  // our parent still runs
+  std::filesystem::create_directories(stale / "upload-1");
+  std::filesystem::create_directories(live / "upload-1");
+  std::ofstream(stale / "upload-1" / "m.onnx") << "model bytes";
+  {
+    ModelRegistry registry(tmp / ("trtlens-serve-" + std::to_string(getpid()) + "-1"));
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_TRUE(std::filesystem::exists(live));
+  }
+  std::filesystem::remove_all(live);
+  std::filesystem::remove_all(stale);
 }
 
 }  // namespace

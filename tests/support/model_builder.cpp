@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -259,6 +260,7 @@ RunResult run_trtlens(const std::vector<std::string>& args) {
     (void)e;
     std::vector<char*> argv;
     std::string bin = TRTLENS_BINARY;
+    if (const char* other = std::getenv("TRTLENS_TEST_BINARY")) bin = other;  // e.g. to show a test fails on main
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
