@@ -86,6 +86,8 @@ struct CheckOptions {
   std::string color = "auto";
   std::string fail_on = "unsupported";
   bool timings = false;
+  std::string gpu;
+  bool dla = false, no_gpu_fallback = false;
 };
 
 // Wall time of each phase, printed to stderr with --timings (where a big model's check spends its time).
@@ -120,6 +122,11 @@ int run_check(const CheckOptions& o) {
   std::jthread kb_thread([&] {  // joins even if loading throws
     kb_ptr = &KnowledgeBase::builtin();
     target_result.emplace(make_target(*kb_ptr, o.trt, o.precision, o.strict, o.plugins));
+    if (target_result->ok()) {
+      auto hw = HardwareKb::builtin().make_target(o.gpu, o.dla, !o.no_gpu_fallback);
+      if (hw) target_result->value().hardware = hw.value();
+      else target_result.emplace(hw.error());
+    }
     if (target_result->ok()) (void)target_result->value().release->ops();
     warm_schema_registry();  // ONNX builds its whole operator registry on first use (~5 ms)
   });
@@ -209,6 +216,9 @@ Runner add_check(CLI::App& app) {
       ->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  cmd->add_option("--gpu", o->gpu, "GPU you build for: compute capability (sm_87, 8.7) or product (Orin, T4, A100, H100, ...)");
+  cmd->add_flag("--dla", o->dla, "Build for the GPU's DLA cores (Xavier, Orin): each node on the DLA or falling back to the GPU");
+  cmd->add_flag("--no-gpu-fallback", o->no_gpu_fallback, "With --dla: a node the DLA cannot run is unsupported");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");

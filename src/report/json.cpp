@@ -99,6 +99,18 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   w.StartArray();
   for (const auto& p : a.target.plugins) str(w, p.text());
   w.EndArray();
+  if (const HardwareTarget& hw = a.target.hardware; hw.has_gpu) {
+    str(w, "hardware");
+    w.StartObject();
+    str(w, "gpu"); str(w, "sm_" + hw.gpu.sm.substr(0, hw.gpu.sm.find('.')) + hw.gpu.sm.substr(hw.gpu.sm.find('.') + 1));
+    str(w, "compute_capability"); str(w, hw.gpu.sm);
+    str(w, "product");
+    if (hw.gpu.product.empty()) w.Null(); else str(w, hw.gpu.product);
+    str(w, "family"); str(w, hw.gpu.family);
+    str(w, "dla"); w.Bool(hw.dla);
+    str(w, "gpu_fallback"); w.Bool(hw.gpu_fallback);
+    w.EndObject();
+  }
   w.EndObject();
 
   str(w, "summary");
@@ -108,6 +120,11 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   str(w, "unsupported"); w.Int(a.summary.unsupported);
   str(w, "warnings"); w.Int(a.summary.warnings);
   str(w, "model_convertible"); w.Bool(a.summary.model_convertible);
+  if (a.target.hardware.dla) {
+    str(w, "dla_nodes"); w.Int(a.summary.dla_nodes);
+    str(w, "gpu_nodes"); w.Int(a.summary.gpu_nodes);
+    str(w, "gpu_dla_transitions"); w.Int(a.summary.gpu_dla_transitions);
+  }
   w.EndObject();
 
   str(w, "model_issues");
@@ -117,6 +134,12 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     str(w, "severity"); str(w, m.error ? "error" : "warning");
     str(w, "code"); str(w, m.code);
     str(w, "message"); str(w, m.message);
+    if (!m.hint.empty()) {
+      str(w, "hint"); str(w, m.hint);
+    }
+    if (!m.confidence.empty()) {
+      str(w, "confidence"); str(w, m.confidence);
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -166,6 +189,9 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     w.EndArray();
     if (!v.first_release.empty()) {
       str(w, "first_supported_release"); str(w, v.first_release);
+    }
+    if (!v.device.empty()) {
+      str(w, "device"); str(w, v.device);
     }
     w.EndObject();
   }

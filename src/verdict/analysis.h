@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "hw/hardware.h"
 #include "kb/kb.h"
 #include "onnx/graph.h"
 
@@ -34,6 +35,7 @@ struct Target {
   std::vector<Precision> precisions;  // builder flags; fp32 implied
   bool strict = false;
   std::vector<PluginSpec> plugins;
+  HardwareTarget hardware;            // no GPU named: answers do not depend on hardware
 };
 
 struct NodeVerdict {
@@ -45,17 +47,22 @@ struct NodeVerdict {
   std::vector<Reason> reasons;
   std::vector<Warning> warnings;
   std::string first_release;          // for unsupported nodes: the first newer release that imports it ("" if none)
+  std::string device;                 // with a DLA target: "dla" or "gpu" ("" for nodes that build no layer)
 };
 
 struct ModelIssue {
   bool error = false;
   std::string code, message;
+  std::string hint = {};              // what to do about it ("" when nothing to say)
+  std::string confidence = {};        // hardware facts: code / doc / report / uncertain ("" for parser facts)
 };
 
 struct Summary {
   int convertible = 0, fallback = 0, unsupported = 0;
   int warnings = 0;
   bool model_convertible = true;
+  // With a DLA target: nodes placed on each device and the tensors that cross between them (each costs a reformat).
+  int dla_nodes = 0, gpu_nodes = 0, gpu_dla_transitions = 0;
 };
 
 struct Analysis {

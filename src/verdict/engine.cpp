@@ -11,6 +11,7 @@
 #include "util/parallel.h"
 #include "verdict/analysis.h"
 #include "verdict/dispatch.h"
+#include "verdict/hardware_pass.h"
 
 namespace trtlens {
 
@@ -512,6 +513,7 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     }
   }
 
+  apply_hardware(index, a);  // after the upgrade hints: they are about importing, not about the hardware
   for (const auto& v : a.nodes) {
     switch (v.status) {
       case Status::kConvertible: ++a.summary.convertible; break;
