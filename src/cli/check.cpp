@@ -91,6 +91,8 @@ struct CheckOptions {
   bool timings = false;
   std::vector<std::string> models;  // several, a folder or a glob: src/cli/batch.cpp
   int jobs = 0;
+  std::string gpu;
+  bool dla = false, no_gpu_fallback = false;
 };
 
 // Wall time of each phase, printed to stderr with --timings (where a big model's check spends its time).
@@ -117,6 +119,18 @@ class PhaseClock {
   std::vector<std::pair<const char*, double>> lines_;
 };
 
+// The whole target of a check: release, precisions, strict, plugins, strong typing and hardware.
+Result<Target> check_target(const KnowledgeBase& kb, const CheckOptions& o) {
+  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
+  if (!target) return target;
+  auto typed = with_strong_typing(std::move(target.value()), o.strongly_typed);
+  if (!typed) return typed;
+  auto hw = HardwareKb::builtin().make_target(o.gpu, o.dla, !o.no_gpu_fallback);
+  if (!hw) return hw.error();
+  typed.value().hardware = hw.value();
+  return typed;
+}
+
 int run_check(const CheckOptions& o) {
   // The knowledge base (and the chosen release's operator table) is read while the model parses: on a 100k-node
   // model the two take about as long, and they share nothing.
@@ -124,8 +138,7 @@ int run_check(const CheckOptions& o) {
   std::optional<Result<Target>> target_result;
   std::jthread kb_thread([&] {  // joins even if loading throws
     kb_ptr = &KnowledgeBase::builtin();
-    target_result.emplace(make_target(*kb_ptr, o.trt, o.precision, o.strict, o.plugins));
-    if (*target_result) *target_result = with_strong_typing(std::move(target_result->value()), o.strongly_typed);
+    target_result.emplace(check_target(*kb_ptr, o));
     if (target_result->ok()) (void)target_result->value().release->ops();
     warm_schema_registry();  // ONNX builds its whole operator registry on first use (~5 ms)
   });
@@ -219,6 +232,9 @@ Runner add_check(CLI::App& app) {
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  cmd->add_option("--gpu", o->gpu, "GPU you build for: compute capability (sm_87, 8.7) or product (Orin, T4, A100, H100, ...)");
+  cmd->add_flag("--dla", o->dla, "Build for the GPU's DLA cores (Xavier, Orin): each node on the DLA or falling back to the GPU");
+  cmd->add_flag("--no-gpu-fallback", o->no_gpu_fallback, "With --dla: a node the DLA cannot run is unsupported");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html", "model-explorer"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");
@@ -229,7 +245,7 @@ Runner add_check(CLI::App& app) {
   return [o] {
     if (is_batch(o->models, o->jobs))
       return run_batch({o->models, std::max(o->jobs, 1), o->format, o->output, o->fail_on, [o](const KnowledgeBase& kb) {
-                          return make_target(kb, o->trt, o->precision, o->strict, o->plugins);
+                          return check_target(kb, *o);
                         }});
     o->model = o->models.front();
     return run_check(*o);

@@ -13,5 +13,6 @@ struct EmbeddedFile {
 };
 
 const std::vector<EmbeddedFile>& embedded_kb_files();
+const std::vector<EmbeddedFile>& embedded_hw_files();  // data/hardware/hardware.json
 
 }  // namespace trtlens

@@ -101,6 +101,18 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   w.StartArray();
   for (const auto& p : a.target.plugins) str(w, p.text());
   w.EndArray();
+  if (const HardwareTarget& hw = a.target.hardware; hw.has_gpu) {
+    str(w, "hardware");
+    w.StartObject();
+    str(w, "gpu"); str(w, "sm_" + hw.gpu.sm.substr(0, hw.gpu.sm.find('.')) + hw.gpu.sm.substr(hw.gpu.sm.find('.') + 1));
+    str(w, "compute_capability"); str(w, hw.gpu.sm);
+    str(w, "product");
+    if (hw.gpu.product.empty()) w.Null(); else str(w, hw.gpu.product);
+    str(w, "family"); str(w, hw.gpu.family);
+    str(w, "dla"); w.Bool(hw.dla);
+    str(w, "gpu_fallback"); w.Bool(hw.gpu_fallback);
+    w.EndObject();
+  }
   w.EndObject();
 
   str(w, "summary");
@@ -113,6 +125,11 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
   str(w, "quantization"); str(w, a.summary.quantization);
   str(w, "quantized_nodes"); w.Int(a.summary.quantized_nodes);
   str(w, "qdq_nodes"); w.Int(a.summary.qdq_nodes);
+  if (a.target.hardware.dla) {
+    str(w, "dla_nodes"); w.Int(a.summary.dla_nodes);
+    str(w, "gpu_nodes"); w.Int(a.summary.gpu_nodes);
+    str(w, "gpu_dla_transitions"); w.Int(a.summary.gpu_dla_transitions);
+  }
   w.EndObject();
 
   str(w, "model_issues");
@@ -122,6 +139,9 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     str(w, "severity"); str(w, m.error ? "error" : "warning");
     str(w, "code"); str(w, m.code);
     str(w, "message"); str(w, m.message);
+    if (!m.hint.empty()) {
+      str(w, "hint"); str(w, m.hint);
+    }
     if (!m.confidence.empty()) {
       str(w, "confidence"); str(w, m.confidence);
     }
@@ -198,6 +218,9 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     }
     if (!v.first_release.empty()) {
       str(w, "first_supported_release"); str(w, v.first_release);
+    }
+    if (!v.device.empty()) {
+      str(w, "device"); str(w, v.device);
     }
     w.EndObject();
   }

@@ -59,12 +59,21 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
       << c.amber << s.fallback << " fallback" << c.reset << ", " << c.red << s.unsupported << " unsupported" << c.reset
       << ", " << s.warnings << " warnings\n";
   if (const std::string q = quantization_summary(a); !q.empty()) out << q << "\n";
+  if (const auto& hw = a.target.hardware; hw.has_gpu) {
+    out << "Hardware: " << hw.text();
+    if (hw.dla)
+      out << " - " << s.dla_nodes << " nodes on the DLA, " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
+          << " GPU/DLA transitions";
+    out << "\n";
+  }
 
   if (!a.model_issues.empty()) {
     out << "\nModel issues:\n";
-    for (const auto& m : a.model_issues)
+    for (const auto& m : a.model_issues) {
       out << "  " << (m.error ? c.red : c.amber) << (m.error ? "error  " : "warning") << c.reset << " " << m.code << ": "
           << m.message << "\n";
+      if (!m.hint.empty()) out << "          " << c.dim << "hint: " << m.hint << c.reset << "\n";
+    }
   }
 
   // Counts per op type and status.
@@ -143,6 +152,13 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
       << s.convertible << " convertible, " << s.fallback << " fallback, " << s.unsupported << " unsupported, "
       << s.warnings << " warnings.\n\n";
   if (const std::string q = quantization_summary(a); !q.empty()) out << esc(q) << ".\n\n";
+  if (const auto& hw = a.target.hardware; hw.has_gpu) {
+    out << "Hardware: " << esc(hw.text());
+    if (hw.dla)
+      out << ": " << s.dla_nodes << " nodes on the DLA, " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
+          << " GPU/DLA transitions";
+    out << ".\n\n";
+  }
   if (!a.model_issues.empty()) {
     out << "### Model issues\n\n| severity | code | message |\n|---|---|---|\n";
     for (const auto& m : a.model_issues)

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "hw/hardware.h"
 #include "kb/kb.h"
 #include "onnx/graph.h"
 
@@ -53,6 +54,7 @@ struct Target {
   bool strict = false;
   std::vector<PluginSpec> plugins;
   bool strongly_typed = false;        // kSTRONGLY_TYPED network: node precisions come from the ONNX types
+  HardwareTarget hardware;            // no GPU named: answers do not depend on hardware
 };
 
 struct NodeVerdict {
@@ -65,6 +67,7 @@ struct NodeVerdict {
   std::vector<Warning> warnings;
   std::string first_release;          // for unsupported nodes: the first newer release that imports it ("" if none)
   PrecisionNote precision;            // empty code: no quantization mode applies
+  std::string device;                 // with a DLA target: "dla" or "gpu" ("" for nodes that build no layer)
 };
 
 struct ModelIssue {
@@ -73,7 +76,9 @@ struct ModelIssue {
       : error(error_), code(std::move(code_)), message(std::move(message_)), confidence(std::move(confidence_)) {}
   bool error = false;
   std::string code, message;
-  std::string confidence;             // "inferred" when the rule behind it is (docs/quantization.md)
+  std::string confidence;             // "inferred" (quantization rules, docs/quantization.md); hardware facts: code /
+                                      // doc / report / uncertain (docs/hardware.md); "" for parser facts
+  std::string hint;                   // what to do about it ("" when nothing to say)
 };
 
 struct Summary {
@@ -83,6 +88,8 @@ struct Summary {
   std::string quantization = "none";  // none, implicit, explicit, strongly_typed (docs/quantization.md)
   int quantized_nodes = 0;            // nodes whose runs_in is int8, fp8, int4 or fp4
   int qdq_nodes = 0;
+  // With a DLA target: nodes placed on each device and the tensors that cross between them (each costs a reformat).
+  int dla_nodes = 0, gpu_nodes = 0, gpu_dla_transitions = 0;
 };
 
 struct Analysis {

@@ -12,6 +12,7 @@
 #include "verdict/analysis.h"
 #include "verdict/dispatch.h"
 #include "verdict/quantization.h"
+#include "verdict/hardware_pass.h"
 
 namespace trtlens {
 
@@ -581,6 +582,7 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     }
   }
 
+  apply_hardware(index, a);  // after the upgrade hints: they are about importing, not about the hardware
   for (const auto& v : a.nodes) {
     switch (v.status) {
       case Status::kConvertible: ++a.summary.convertible; break;

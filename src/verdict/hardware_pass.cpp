@@ -1,0 +1,117 @@
+// The hardware layer of a verdict (after import and precision): whether the release runs on the chosen GPU, what
+// the GPU does with the requested precisions, and, for a DLA target, where each node's layers run.
+#include <algorithm>
+#include <set>
+
+#include "hw/release_ranges.h"
+#include "verdict/analysis.h"
+#include "verdict/hardware_pass.h"
+
+namespace trtlens {
+
+namespace {
+
+bool builds_no_layer(const NodeRef& n) {
+  // Constants are folded into the layers that use them; TensorRT places no layer for them on either device.
+  return n.op_type == "Constant";
+}
+
+bool dla_precision_requested(const Target& t) {
+  return std::any_of(t.precisions.begin(), t.precisions.end(),
+                     [](Precision p) { return p == Precision::FP16 || p == Precision::INT8; });
+}
+
+void place_on_gpu(NodeVerdict& v, const HardwareTarget& hw, const DlaCheck& why) {
+  v.device = "gpu";
+  const std::string hint = "Change the node to fit the DLA's limits, or accept it on the GPU (each GPU/DLA switch "
+                           "costs a reformat)";
+  if (hw.gpu_fallback) {
+    if (v.status == Status::kConvertible) v.status = Status::kFallback;
+    v.reasons.push_back({why.code, "runs on the GPU, not the DLA: " + why.message, hint});
+  } else {
+    v.status = Status::kUnsupported;
+    v.runs_in.clear();
+    v.reasons.push_back({why.code, "cannot run on the DLA and GPU fallback is off: " + why.message,
+                         "Allow GPU fallback (drop --no-gpu-fallback), or " + hint.substr(0, 44)});
+  }
+}
+
+int count_transitions(const ModelIndex& index, const std::vector<NodeVerdict>& nodes) {
+  int transitions = 0;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const NodeVerdict& v = nodes[i];
+    if (v.device.empty()) continue;
+    const NodeRef& n = index.nodes()[i];
+    for (const auto& out : n.proto->output()) {
+      if (out.empty()) continue;
+      std::set<std::string> other;
+      for (int c : index.consumers(n.scope, out)) {
+        const std::string& d = nodes[static_cast<std::size_t>(c)].device;
+        if (!d.empty() && d != v.device) other.insert(d);
+      }
+      transitions += static_cast<int>(other.size());
+    }
+  }
+  return transitions;
+}
+
+}  // namespace
+
+void apply_hardware(const ModelIndex& index, Analysis& a) {
+  const HardwareTarget& hw = a.target.hardware;
+  if (!hw.has_gpu) return;
+  const HardwareKb& facts = HardwareKb::builtin();
+  const Release& r = *a.target.release;
+  bool gpu_runs = true;
+  for (auto& issue : facts.model_issues(r, hw, a.target.precisions, quantized_types(index))) {
+    if (issue.code == "TRT_GPU_UNSUPPORTED") {
+      const auto& kb = KnowledgeBase::builtin();
+      const auto runs = facts.releases_for(kb, hw.gpu);
+      issue.hint = runs.empty() ? "No release in the knowledge base runs on " + hw.gpu.label()
+                                : "Releases that run on " + hw.gpu.label() + ": " + release_ranges(runs, kb);
+      gpu_runs = false;
+    }
+    ModelIssue m(issue.error, issue.code, issue.message, issue.confidence);
+    m.hint = issue.hint;
+    a.model_issues.push_back(std::move(m));
+  }
+  if (!hw.dla) return;
+
+  const bool dla_usable = gpu_runs && facts.dla_available(r, hw, nullptr, nullptr) && dla_precision_requested(a.target);
+  const auto& nodes = index.nodes();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    NodeVerdict& v = a.nodes[i];
+    const NodeRef& n = nodes[i];
+    if (v.status == Status::kUnsupported || builds_no_layer(n)) continue;
+    if (!dla_usable) {  // the model-level issue says why; every layer is on the GPU
+      v.device = "gpu";
+      continue;
+    }
+    if (n.scope != 0 || !n.children.empty()) {
+      place_on_gpu(v, hw, {"TRT_DLA_LAYER_UNSUPPORTED", "control flow (If, Loop, Scan and their bodies) runs on the GPU", "doc"});
+      continue;
+    }
+    if (v.runs_in == "plugin") {
+      place_on_gpu(v, hw, {"TRT_DLA_LAYER_UNSUPPORTED", "plugins run on the GPU", "doc"});
+      continue;
+    }
+    const DlaCheck c = facts.dla_node(index, static_cast<int>(i), r, hw, v.runs_in);
+    if (!c.ok()) {
+      place_on_gpu(v, hw, c);
+      continue;
+    }
+    v.device = "dla";
+    if (c.confidence == "uncertain")
+      v.warnings.push_back({"TRT_DLA_UNCERTAIN",
+                            "placed on the DLA, but this is uncertain: " +
+                                (c.message.empty() ? "the layer's DLA support in " + r.display() + " is not documented" : c.message),
+                            {}});
+  }
+  for (const auto& v : a.nodes) {
+    if (v.device == "dla") ++a.summary.dla_nodes;
+    if (v.device == "gpu") ++a.summary.gpu_nodes;
+  }
+  a.summary.gpu_dla_transitions = count_transitions(index, a.nodes);
+}
+
+}  // namespace trtlens
