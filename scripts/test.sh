@@ -17,4 +17,5 @@ bash scripts/fuzz.sh smoke
 if [ -f tools/kbgen/kbgen.py ]; then
   echo "== knowledge base is in sync with its generator"
   python3 tools/kbgen/kbgen.py --check
+  python3 tools/kbgen/hwgen.py --check
 fi

@@ -150,7 +150,7 @@ Result<GpuTarget> HardwareKb::find_gpu(std::string_view spec) const {
     for (const auto& p : g.value("products", nlohmann::json::array()))
       if (normalize_name(p.get<std::string>()) == key) return gpu_from(g, p.get<std::string>());
   // A compute capability: sm_87, sm87, 8.7, 87, 12.0, 120.
-  static const std::regex cc(R"(^\s*(?:sm_?|compute_?)?(\d{1,2})(?:\.(\d))?\s*$)", std::regex::icase);
+  static const std::regex cc(R"(^\s*(?:sm_?|compute_?)?(\d{1,3})(?:\.(\d))?\s*$)", std::regex::icase);
   std::cmatch m;
   const std::string s(spec);
   if (std::regex_match(s.c_str(), m, cc)) {

@@ -55,7 +55,14 @@ void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib:
                             plugins_of(req));
   if (target) target = with_strong_typing(std::move(target.value()), flag(req, "strongly_typed"));
   if (!target) return send_error(res, 400, target.error().code, target.error().message);
+  // Hardware (docs/hardware.md): ?gpu=orin&dla=1&gpu_fallback=0; no gpu, no hardware answers.
+  const std::string fallback = req.get_param_value("gpu_fallback");
+  auto hw = HardwareKb::builtin().make_target(req.get_param_value("gpu"), flag(req, "dla"),
+                                             !(fallback == "0" || fallback == "false"));
+  if (!hw) return send_error(res, 400, hw.error().code, hw.error().message);
+  target->hardware = hw.value();
   std::string key = target->release->name + "|" + (target->strict ? "s" : "-") + (target->strongly_typed ? "t" : "-");
+  if (hw->has_gpu) key += "|hw:" + hw->gpu.sm + "/" + hw->gpu.product + (hw->dla ? "/dla" : "") + (hw->gpu_fallback ? "" : "/nofb");
   for (auto p : target->precisions) key += "|" + std::string(precision_name(p));
   for (const auto& p : target->plugins) key += "|plugin:" + p.text();
   std::shared_ptr<const std::string> body;
@@ -183,6 +190,17 @@ void install(httplib::Server& server, ServerContext& context) {
     const auto& releases = KnowledgeBase::builtin().releases();
     nlohmann::json out = nlohmann::json::array();
     for (auto it = releases.rbegin(); it != releases.rend(); ++it) out.push_back(release_summary(*it));
+    send_json(res, 200, out.dump());
+  });
+  server.Get("/api/gpus", [](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json out = nlohmann::json::array();
+    const auto& hw = HardwareKb::builtin();
+    for (const auto& name : hw.product_names()) {
+      auto g = hw.find_gpu(name);
+      if (!g) continue;
+      out.push_back({{"name", name}, {"compute_capability", g->sm}, {"family", g->family}, {"dla", g->dla_cores > 0},
+                     {"releases", hw.releases_for(KnowledgeBase::builtin(), g.value())}});
+    }
     send_json(res, 200, out.dump());
   });
   server.Get("/api/models", [registry](const httplib::Request&, httplib::Response& res) {

@@ -50,7 +50,7 @@ TEST(HardwareCli, NoGpuFallbackExitsOne) {
                                    "--dla", "--no-gpu-fallback"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("TRT_DLA_LAYER_UNSUPPORTED"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Orin"), std::string::npos) << r.out;  // the table names the hardware
+  EXPECT_NE(r.out.find("Hardware: SM 8.7, DLA only (no GPU fallback)"), std::string::npos) << r.out;  // the table names it
 }
 
 TEST(HardwareCli, ReleaseThatDoesNotRunOnTheGpuExitsOneAndNamesReleasesThatDo) {

@@ -7,6 +7,7 @@ export interface ReleaseInfo {
   display: string;
   precisions: string[];
   opset: { min: number; max: number };
+  strongly_typed?: boolean;
 }
 export interface ModelEntry { id: string; name: string; path: string; node_count: number }
 export interface Attribute { name: string; type: string; value: string }
@@ -21,14 +22,20 @@ export interface GraphScope {
 }
 export interface ModelGraph { id: string; name: string; graph_name: string; node_count: number; nodes: GraphNode[]; graphs: GraphScope[] }
 export interface Reason { code: string; message: string; hint: string }
+export interface PrecisionNote { code: string; message: string; rule?: string; confidence?: string }
 export interface NodeVerdict {
   index: number; name: string; op_type: string; graph: string; status: Status; runs_in: string | null;
   supported_types: string[]; reasons: Reason[]; warnings: ({ code: string; message: string } & Record<string, unknown>)[];
   first_supported_release?: string;
+  precision?: PrecisionNote;      // why runs_in (quantization modes, docs/quantization.md)
+  device?: "dla" | "gpu";         // with a DLA target (docs/hardware.md)
 }
+export interface HardwareInfo { gpu: string; compute_capability: string; product: string | null; family: string; dla: boolean; gpu_fallback: boolean }
 export interface Analysis {
-  target: { tensorrt: string; tensorrt_version: string; precisions: string[]; strict: boolean };
-  summary: { convertible: number; fallback: number; unsupported: number; warnings: number; model_convertible: boolean };
+  target: { tensorrt: string; tensorrt_version: string; precisions: string[]; strict: boolean; strongly_typed?: boolean;
+            quantization?: string; hardware?: HardwareInfo };
+  summary: { convertible: number; fallback: number; unsupported: number; warnings: number; model_convertible: boolean;
+             quantization?: string; quantized_nodes?: number; dla_nodes?: number; gpu_nodes?: number; gpu_dla_transitions?: number };
   model_issues: { severity: string; code: string; message: string }[];
   nodes: NodeVerdict[];
 }
@@ -57,10 +64,11 @@ async function json<T>(response: Response): Promise<T> {
 
 export const api = {
   releases: () => fetch("/api/releases").then((r) => json<ReleaseInfo[]>(r)),
+  gpus: () => fetch("/api/gpus").then((r) => json<{ name: string; compute_capability: string; dla: boolean }[]>(r)),
   models: () => fetch("/api/models").then((r) => json<ModelEntry[]>(r)),
   graph: (id: string) => fetch(`/api/models/${encodeURIComponent(id)}/graph`).then((r) => json<ModelGraph>(r)),
-  analysis: (id: string, trt: string, precision: string, strict: boolean) =>
-    fetch(`/api/models/${encodeURIComponent(id)}/analysis?${new URLSearchParams({ trt, precision, strict: strict ? "1" : "0" })}`)
+  analysis: (id: string, trt: string, precision: string, strict: boolean, extra: Record<string, string> = {}) =>
+    fetch(`/api/models/${encodeURIComponent(id)}/analysis?${new URLSearchParams({ trt, precision, strict: strict ? "1" : "0", ...extra })}`)
       .then((r) => json<Analysis>(r)),
   runtimes: (id: string, node: number, precision: string, strict: boolean) =>
     fetch(`/api/models/${encodeURIComponent(id)}/nodes/${node}/runtimes?${new URLSearchParams({ precision, strict: strict ? "1" : "0" })}`)

@@ -120,7 +120,13 @@ function issues(node: GraphNode, analysis: Analysis | undefined): HTMLElement {
   const box = h("div", { class: "issues" });
   if (!v) return h("p", { class: "muted" }, "No verdict yet.");
   box.append(h("p", {}, badge(v.status), ` ${v.status}`, v.runs_in ? ` · runs in ${v.runs_in}` : "",
-    v.first_supported_release ? ` · first supported in TensorRT ${v.first_supported_release}` : ""));
+    v.first_supported_release ? ` · first supported in TensorRT ${v.first_supported_release}` : "",
+    v.device ? ` · on the ${v.device.toUpperCase()}` : ""));
+  if (v.precision?.message)
+    box.append(h("div", { class: "issue precision", "data-code": v.precision.code },
+      h("div", { class: "code" }, `Why ${v.runs_in ?? "this precision"}`),
+      h("div", {}, v.precision.message),
+      h("div", { class: "muted" }, [v.precision.rule ? `rule ${v.precision.rule}` : "", v.precision.confidence ?? ""].filter(Boolean).join(" · "))));
   if (!v.reasons.length && !v.warnings.length) box.append(h("p", { class: "muted" }, "No issues for this node."));
   for (const r of v.reasons)
     box.append(h("div", { class: "issue reason", "data-code": r.code }, h("div", { class: "code" }, r.code),

@@ -13,6 +13,8 @@ const ui = {
   model: $<HTMLSelectElement>("model-select"), file: $<HTMLInputElement>("file-input"),
   release: $<HTMLSelectElement>("runtime-type"), precision: $<HTMLSelectElement>("precision"), strict: $<HTMLInputElement>("strict"),
   precisionExtra: $<HTMLElement>("precision-extra"),
+  stronglyTyped: $<HTMLInputElement>("strongly-typed"), stronglyTypedField: $<HTMLElement>("strongly-typed-field"),
+  gpu: $<HTMLInputElement>("gpu"), gpuList: $<HTMLDataListElement>("gpu-list"), dla: $<HTMLInputElement>("dla"),
   error: $("error"), summary: $("summary"), breadcrumb: $("breadcrumb"), viewport: $("viewport"), empty: $("empty"),
   search: $<HTMLInputElement>("search"), results: $<HTMLUListElement>("search-results"), edgeLabels: $<HTMLInputElement>("edge-labels"),
   drop: $("drop-overlay"), tracked: $("tracked"), loading: $("loading"),
@@ -85,6 +87,8 @@ function saveTarget(): void {
   q.set("trt", ui.release.value);
   q.set("precision", precisions());
   if (ui.strict.checked) q.set("strict", "1"); else q.delete("strict");
+  const extra = targetExtras();
+  for (const key of ["strongly_typed", "gpu", "dla"]) if (extra[key]) q.set(key, extra[key]); else q.delete(key);
   history.replaceState(null, "", `#${q.toString()}`);
 }
 
@@ -99,6 +103,30 @@ function restoreTarget(q: URLSearchParams): void {
   for (const box of ui.precisionExtra.querySelectorAll<HTMLInputElement>("input[data-precision]"))
     box.checked = extra.includes(box.dataset.precision!);
   if (q.has("trt")) ui.strict.checked = q.get("strict") === "1";
+  showStrongTyping();
+  if (q.has("trt")) {
+    ui.stronglyTyped.checked = q.get("strongly_typed") === "1";
+    ui.gpu.value = q.get("gpu") ?? "";
+    ui.dla.checked = q.get("dla") === "1";
+  }
+}
+
+// Strong typing (shown only for releases that have it) and the hardware target, as analysis parameters.
+function targetExtras(): Record<string, string> {
+  const extra: Record<string, string> = {};
+  if (!ui.stronglyTypedField.hidden && ui.stronglyTyped.checked) extra.strongly_typed = "1";
+  const gpu = ui.gpu.value.trim();
+  if (gpu) extra.gpu = gpu;
+  if (gpu && ui.dla.checked) extra.dla = "1";
+  return extra;
+}
+function extrasText(): string {
+  const e = targetExtras();
+  return `${e.strongly_typed ? ", strongly typed" : ""}${e.gpu ? `, ${e.gpu}${e.dla ? " DLA" : ""}` : ""}`;
+}
+function showStrongTyping(): void {
+  const release = state.releases.find((r) => r.release === ui.release.value);
+  ui.stronglyTypedField.hidden = !release?.strongly_typed;
 }
 
 // "fp16" or "fp16,int8": the desired precision first, then the extra builder flags.
@@ -118,10 +146,10 @@ async function refreshAnalysis(): Promise<void> {
   if (ui.summary.childElementCount) {
     ui.summary.dataset.stale = "1";
     const target = ui.summary.querySelector(".target");
-    if (target) target.textContent = `Analysing for ${release?.display ?? ui.release.value}, ${precisions()}${ui.strict.checked ? ", strict" : ""}…`;
+    if (target) target.textContent = `Analysing for ${release?.display ?? ui.release.value}, ${precisions()}${ui.strict.checked ? ", strict" : ""}${extrasText()}…`;
   }
   saveTarget();
-  const analysis = await api.analysis(id, ui.release.value, precisions(), ui.strict.checked);
+  const analysis = await api.analysis(id, ui.release.value, precisions(), ui.strict.checked, targetExtras());
   if (request !== analysisRequest || id !== state.modelId) return;
   state.analysis = analysis;
   state.status = new Map(analysis.nodes.map((n) => [n.index, n.status]));
@@ -151,13 +179,15 @@ type Verdict = Analysis["nodes"][number];
 function verdictTitle(v: Verdict | undefined): string {
   if (!v) return "Not analysed";
   const warn = v.warnings.length ? `\n${v.warnings.length} warning(s): ${[...new Set(v.warnings.map((w) => w.code))].join(", ")}` : "";
+  const why = v.precision?.message ? `\nWhy ${v.runs_in ?? ""}: ${v.precision.message}` : "";
+  const where = v.device ? `\nDevice: ${v.device.toUpperCase()}` : "";
   if (v.status === "fallback")
-    return `Fallback: no ${state.analysis?.target.precisions[0]?.toUpperCase() ?? ""} kernel, runs in ${(v.runs_in ?? "?").toUpperCase()}${warn}`;
+    return `Fallback: ${v.reasons[0]?.message ?? `no ${state.analysis?.target.precisions[0]?.toUpperCase() ?? ""} kernel`}, runs in ${(v.runs_in ?? "?").toUpperCase()}${why}${where}${warn}`;
   if (v.status === "unsupported") {
     const r = v.reasons[0];
     return `Unsupported: ${r ? `${r.code}: ${r.message}` : "see the Issues tab"}${v.reasons.length > 1 ? ` (+${v.reasons.length - 1} more)` : ""}${warn}`;
   }
-  return `Convertible${v.runs_in ? `, runs in ${v.runs_in.toUpperCase()}` : ""}${warn}`;
+  return `Convertible${v.runs_in ? `, runs in ${v.runs_in.toUpperCase()}` : ""}${why}${where}${warn}`;
 }
 
 function countText(counts: Record<Status, number>): string {
@@ -167,7 +197,10 @@ function countText(counts: Record<Status, number>): string {
 function itemBadge(item: Item): HTMLElement {
   if (item.kind === "node") {
     const v = state.verdicts.get(item.nodes[0]);
-    return badge(v?.status, verdictTitle(v), v?.warnings.length ?? 0);
+    const el = badge(v?.status, verdictTitle(v), v?.warnings.length ?? 0);
+    if (v?.runs_in) el.append(h("span", { class: "runs-in", "data-runs-in": v.runs_in }, v.runs_in));
+    if (v?.device) el.append(h("span", { class: `device ${v.device}`, "data-device": v.device }, v.device.toUpperCase()));
+    return el;
   }
   const { worst, counts } = rollUp(item.nodes, state.status);
   let warnings = 0;
@@ -426,6 +459,16 @@ function renderSummary(): void {
   next.addEventListener("click", () => stepProblem(1));
   ui.summary.append(
     h("span", { class: "target" }, `${state.graph?.name ?? ""} on TensorRT ${a.target.tensorrt_version} (${a.target.precisions.join(",")}${a.target.strict ? ", strict" : ""})`),
+    s.quantization && s.quantization !== "none"
+      ? h("span", { class: "quant-mode", "data-mode": s.quantization, title: "Quantization mode (docs/quantization.md)" },
+          `${s.quantization.replace("_", " ")} quantization${s.quantized_nodes ? `, ${s.quantized_nodes} quantized` : ""}`)
+      : "",
+    a.target.hardware
+      ? h("span", { class: "hardware", "data-gpu": a.target.hardware.compute_capability,
+          title: "Hardware target (docs/hardware.md)" },
+          `${a.target.hardware.product ?? `SM ${a.target.hardware.compute_capability}`}${a.target.hardware.dla
+            ? ` · DLA ${s.dla_nodes ?? 0} / GPU ${s.gpu_nodes ?? 0} · ${s.gpu_dla_transitions ?? 0} transitions` : ""}`)
+      : "",
     count("convertible", s.convertible, STATUS_MARK.convertible), count("fallback", s.fallback, STATUS_MARK.fallback),
     count("unsupported", s.unsupported, STATUS_MARK.unsupported), count("warnings", s.warnings + modelWarnings.length, "!"),
     verdict,
@@ -590,7 +633,10 @@ function onKey(e: KeyboardEvent): void {
 function wire(): void {
   const onTarget = () => (onTrackedPage() ? pages.refresh() : refreshAnalysis()).catch((e) => showError((e as Error).message));
   onTargetChange = onTarget;
-  ui.release.addEventListener("change", () => { fillPrecisions(); void onTarget(); });
+  ui.release.addEventListener("change", () => { fillPrecisions(); showStrongTyping(); void onTarget(); });
+  ui.stronglyTyped.addEventListener("change", () => void onTarget());
+  ui.gpu.addEventListener("change", () => void onTarget());
+  ui.dla.addEventListener("change", () => void onTarget());
   ui.precision.addEventListener("change", () => {
     fillExtraPrecisions(state.releases.find((r) => r.release === ui.release.value)?.precisions ?? []);
     void onTarget();
@@ -669,6 +715,9 @@ async function main(): Promise<void> {
   state.releases = releases;
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
+  showStrongTyping();
+  api.gpus().then((gpus) => ui.gpuList.replaceChildren(...gpus.map((g) =>
+    h("option", { value: g.name }, `SM ${g.compute_capability}${g.dla ? ", DLA" : ""}`)))).catch(() => {});
   // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
   if (models && !models.length) history.replaceState(null, "", "#/");
   await route();
