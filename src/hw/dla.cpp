@@ -129,7 +129,8 @@ DlaCheck check_deconv(const NodeView& n, const nlohmann::json& lim, const Releas
   const std::string conf = lim.value("confidence", "code");
   if (auto c = check_rank2(n, "deconvolution", conf); !c.ok()) return c;
   const auto kernel = kernel_of(n);
-  const auto [lo, hi] = range_of(lim, "kernel");
+  const auto kernel_range = range_of(lim, "kernel");  // plain variables: the lambda below captures them
+  const std::int64_t lo = kernel_range.first, hi = kernel_range.second;
   const auto longs = lim.at("kernel_long").get<std::vector<std::int64_t>>();
   const auto in_range = [&](std::int64_t v) { return v >= lo && v <= hi; };
   const bool ok_kernel = kernel.size() != 2 || (in_range(kernel[0]) && in_range(kernel[1])) ||
