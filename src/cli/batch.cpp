@@ -197,19 +197,6 @@ void write_json_lines(std::ostream& out, const std::vector<ModelResult>& results
   }
 }
 
-std::string uri_of(const std::string& path) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') out += static_cast<char>(c);
-    else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return !out.empty() && out[0] == '/' ? "file://" + out : out;
-}
 
 // One SARIF run for the set: artifacts in input order, rules merged by id (ruleIndex and artifact indices
 // renumbered), each model's summary under run.properties.models.
@@ -229,7 +216,7 @@ void write_sarif_run(std::ostream& out, const std::vector<ModelResult>& results,
   for (const auto& r : results) {
     const int artifact = static_cast<int>(artifacts.size());
     if (r.failed()) {
-      const std::string uri = uri_of(r.path);
+      const std::string uri = sarif_uri(r.path);
       artifacts.push_back({{"location", {{"uri", uri}}}});
       const int ri = rule_for({{"id", r.error_code}, {"shortDescription", {{"text", r.error_code}}},
                                {"defaultConfiguration", {{"level", "error"}}}});

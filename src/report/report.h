@@ -26,6 +26,8 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
 // SARIF 2.1.0 for code-scanning tools: one result per unsupported node, fallback node, warning and model issue;
 // rule ids are the reason/warning codes (docs/reports.md).
 void write_sarif(std::ostream& out, const ModelIndex& index, const Analysis& a);
+// A SARIF artifact URI for a path: unreserved characters and '/' kept, the rest percent-encoded; absolute -> file:.
+std::string sarif_uri(const std::string& path);
 // JUnit XML for CI: one test case per node, a <failure> for each unsupported node.
 void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a);
 // One self-contained HTML page (inline CSS, no scripts, no external URLs): summary, per-op table, node list.

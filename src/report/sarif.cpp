@@ -7,10 +7,9 @@
 #include "report/report.h"
 
 namespace trtlens {
-namespace {
 
 // Artifact URIs are URI references: keep unreserved characters and '/', percent-encode the rest.
-std::string uri_of(const std::string& path) {
+std::string sarif_uri(const std::string& path) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : path) {
@@ -25,9 +24,11 @@ std::string uri_of(const std::string& path) {
   return !out.empty() && out[0] == '/' ? "file://" + out : out;
 }
 
+namespace {
+
 class SarifBuilder {
  public:
-  SarifBuilder(const ModelIndex& index) : index_(index), uri_(uri_of(index.model().path().string())) {}
+  SarifBuilder(const ModelIndex& index) : index_(index), uri_(sarif_uri(index.model().path().string())) {}
 
   void add(const std::string& code, const char* level, std::string text, const std::string& hint, int node,
            nlohmann::json properties) {
