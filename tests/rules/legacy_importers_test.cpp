@@ -80,3 +80,38 @@ TEST(LegacyImporters, ThreeDDeconvolutionNeedsSymmetricPadsUntil82) {
 
 }  // namespace
 }  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+ModelBuilder reverse_sequence(std::int64_t batch, std::int64_t lens) {
+  ModelBuilder m(13);
+  auto dim_input = [&m](const std::string& name, int type, std::vector<std::int64_t> dims) {
+    auto vi = value_info(name, type, {});
+    auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+      if (dims[i] < 0) shape->add_dim()->set_dim_param(name + std::to_string(i));
+      else shape->add_dim()->set_dim_value(dims[i]);
+    }
+    *m.graph().add_input() = vi;
+  };
+  dim_input("x", kFloat, {4, batch, 3});
+  dim_input("l", kInt64, {lens});
+  auto& n = m.node("ReverseSequence", {"x", "l"}, {"y"}, "n");
+  set_attr(n, "batch_axis", std::int64_t{1});
+  set_attr(n, "time_axis", std::int64_t{0});
+  m.output("y");
+  return m;
+}
+
+TEST(LegacyImporters, ReverseSequenceNeedsItsBatchSizeFrom80To85) {
+  const char* code = "TRT_REVERSESEQUENCE_DYNAMIC_BATCH";
+  expect_node(reverse_sequence(-1, -1), "n",
+              {{"8.0", NO, code}, {"8.2", NO, code}, {"8.5", NO, code}, {"8.6", OK, code, false}, {"10.15", OK, code, false}});
+  // Either size being static is enough.
+  expect_node(reverse_sequence(2, -1), "n", {{"8.5", OK, code, false}});
+  expect_node(reverse_sequence(-1, 2), "n", {{"8.5", OK, code, false}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
