@@ -681,6 +681,114 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"8.0", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#2534: a ParSeq export on 8.5: "Error[3]: /ArgMax: at least 2 dimensions are required for
+      // input" (TensorRT's TopK layer needs rank >= 2; the parser reshapes 1-D inputs for TopK but not for ArgMax).
+      {"argmax-1d-8.5",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {16});
+         auto& n = b.node("ArgMax", {"x"}, {"y"}, "n");
+         set_attr(n, "axis", std::int64_t{-1});
+         set_attr(n, "keepdims", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"8.5", NO, "TRT_ARGMAX_1D_INPUT"}}},
+
+      // onnx/onnx-tensorrt#803 (maintainer, 2022-02): ArgMin over axis 0 of a 5-D tensor fails "computing output
+      // extent": TensorRT's TopK layer reduces only one of the last four dimensions.
+      {"argmin-5d-axis0-8.2",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {2, 3, 4, 5, 6});
+         set_attr(b.node("ArgMin", {"x"}, {"y"}, "n"), "axis", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_ARGMIN_AXIS_NOT_LAST_FOUR"}}},
+
+      // onnx/onnx-tensorrt#786: on 8.2.1 the parser still asserts that ArgMax/ArgMin input is not INT32; 8.6-GA
+      // computes INT32 input in FP32 (code).
+      {"argmax-int32-8.2",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kInt32, {2, 16});
+         set_attr(b.node("ArgMax", {"x"}, {"y"}, "n"), "axis", std::int64_t{1});
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_ARGMAX_INT32_INPUT"}, {"8.6", OK}}},
+
+      // onnx/onnx-tensorrt#455 (maintainer, 2020-12): "In function importTopK: Assertion failed:
+      // inputs.at(1).is_weights()"; TensorRT takes only a constant K (7.x).
+      {"topk-runtime-k-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {2, 16});
+         b.input("k", kInt64, {1});
+         b.node("TopK", {"x", "k"}, {"v", "i"}, "n");
+         b.output("v");
+         b.output("i");
+         return b;
+       },
+       {{"7.2", NO}}},
+
+      // NVIDIA/TensorRT#439 (Release: 7.x): nn.ConstantPad2d exported at opset 11 with computed pads: "In function
+      // importPad: Assertion failed: inputs.at(1).is_weights()"; the 8.2-GA importer accepts computed pads.
+      {"pad-runtime-pads-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.input("pads", kInt64, {8});
+         b.node("Pad", {"x", "pads"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_PADS_NOT_CONSTANT"}, {"8.2", OK}}},
+
+      // NVIDIA/TensorRT#1019 (7.1) and onnx/onnx-tensorrt#321 (maintainer: non-zero constant padding from 8.2):
+      // "This version of TensorRT only supports constant 0 padding!" for a PyTorch reflection pad.
+      {"pad-reflect-before-8.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+         set_attr(b.node("Pad", {"x", "pads"}, {"y"}, "n"), "mode", "reflect");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_MODE"}, {"8.0", NO, "TRT_PAD_MODE"}, {"8.2", OK}}},
+
+      // onnx/onnx-tensorrt#378 (comment, 2021-02, a TensorFlow NHWC export): "This version of TensorRT only supports
+      // padding on the outer two dimensions!" when H and W (dims 1 and 2) are padded; 8.0 transposes two padded
+      // dimensions to the end (code).
+      {"pad-nhwc-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 8, 8, 3});
+         b.initializer("pads", kInt64, {8}, {0, 1, 1, 0, 0, 1, 1, 0});
+         b.node("Pad", {"x", "pads"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_DIMS"}, {"8.0", OK}}},
+
+      // onnx/onnx-tensorrt#599 (TensorRT 7.2.1, CTPN; maintainer: dynamic ReverseSequence dimensions are not
+      // supported). 7.2.1 has no ReverseSequence importer at all; 8.0 .. 8.5 refuse it when the batch size is
+      // dynamic (code), 8.6 accepts it.
+      {"reversesequence-dynamic",
+       [] {
+         ModelBuilder b(10);
+         dynamic_input(b, "x", kFloat, {-1, -1, 64});
+         dynamic_input(b, "len", kInt64, {-1});
+         auto& n = b.node("ReverseSequence", {"x", "len"}, {"y"}, "n");
+         set_attr(n, "batch_axis", std::int64_t{1});
+         set_attr(n, "time_axis", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.2", NO, "TRT_REVERSESEQUENCE_DYNAMIC_BATCH"}, {"8.6", OK}}},
   };
   return all;
 }
