@@ -50,8 +50,8 @@ std::optional<Finding> cast_target_type(const RuleContext& c) {
              std::string(dtype_name(target)) + ")";
   }
   if (target <= 0 || target >= 32) return std::nullopt;
-  const auto& table = carrier_constant ? c.release.initializer_types : c.release.tensor_types;
-  const TypeMapping& m = table[static_cast<std::size_t>(target)];
+  const TypeMapping m = carrier_constant ? c.release.initializer_as_input(target, c.ref().op_type)
+                                         : c.release.tensor_types[static_cast<std::size_t>(target)];
   const std::string rel = c.release.display(), op = c.ref().op_type;
   if (!m.importable)
     return Finding{rel + " cannot " + (op == "EyeLike" ? "produce" : "cast to") + " " + source + " in " + op +

@@ -38,25 +38,7 @@ struct Case {
 // (case id, release) rows that the engine gets wrong today, with what it gets wrong. Keep this list honest: a row
 // belongs here only when the thread's evidence was checked (and the importer source where it is readable) and the
 // engine disagrees with it.
-const std::map<std::string, std::string> kKnownGaps = {
-    {"range-float-dynamic-8.0@8.0",
-     "convertible; the 8.0 importer refuses a Range whose start is not INT32 unless all three inputs are float "
-     "initializers (float start with a run-time limit)"},
-    {"range-float-dynamic-8.2@8.2", "convertible; same Range INT32-only rule as 8.0 (lifted in 8.4-GA)"},
-    {"resize-cubic@8.4", "convertible; the 8.4-GA Resize importer refuses mode=cubic"},
-    {"if-branch-shapes-8.6@8.6",
-     "convertible; layer creation refuses an If on a run-time condition whose branch outputs differ in shape"},
-    {"scatterelements-indices-exceed-data-8.5@8.5",
-     "convertible; addScatterLayer (element mode) refuses indices or updates dimensions larger than the data's "
-     "where both are static, even along the scatter axis"},
-    {"scatterelements-indices-exceed-data-8.6@8.6", "convertible; same addScatterLayer dimension check in 8.6-GA"},
-    {"resize-linear-sizes-asymmetric-7.2@7.2",
-     "convertible; the 7.2.1 Resize importer, when output sizes are given, accepts only half_pixel, "
-     "pytorch_half_pixel and align_corners for linear mode"},
-    {"conv-runtime-weights@8.4",
-     "convertible; before 8.5 TensorRT refuses a Conv with run-time (tensor) weights outside explicit "
-     "quantization when the layer is created"},
-};
+const std::map<std::string, std::string> kKnownGaps = {};
 
 // An input whose negative dims are symbolic (dim_param), i.e. only known at run time.
 void dynamic_input(ModelBuilder& b, const std::string& name, int dtype, const std::vector<std::int64_t>& dims) {
