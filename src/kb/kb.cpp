@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "kb/embedded.h"
+#include "kb/initializers.h"
 #include "onnx/dtype.h"
 #include "rules/registry.h"
 
@@ -85,9 +86,9 @@ bool Release::has_precision(Precision p) const {
   return std::find(precisions.begin(), precisions.end(), precision_name(p)) != precisions.end();
 }
 
-TypeMapping Release::initializer_as_input(int dtype, std::string_view consumer_op) const {
-  if (dtype < 0 || dtype >= static_cast<int>(initializer_types.size())) return {};
-  TypeMapping m = initializer_types[static_cast<std::size_t>(dtype)];
+TypeMapping initializer_as_input(const Release& r, int dtype, std::string_view consumer_op) {
+  if (dtype < 0 || dtype >= static_cast<int>(r.initializer_types.size())) return {};
+  TypeMapping m = r.initializer_types[static_cast<std::size_t>(dtype)];
   if (dtype != kUint8 || !m.importable || m.as != TrtType::UINT8) return m;
   const bool keeps_uint8 = consumer_op == "QuantizeLinear" || consumer_op == "DequantizeLinear" ||
                            consumer_op == "TRT_MXFP8QuantizeLinear" || consumer_op == "TRT_MXFP8DequantizeLinear";

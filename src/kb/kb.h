@@ -89,10 +89,6 @@ struct Release {
   std::vector<RuleInstance> model_rules;
 
   bool has_precision(Precision p) const;
-  // How an initializer (or Constant output) of ONNX type `dtype` reaches the importer of `consumer_op`:
-  // `initializer_types`, except that a UINT8 weight kept as UINT8 at load (10.10+) is widened to INT32 for every
-  // consumer but QuantizeLinear/DequantizeLinear/TRT_MXFP8* (ModelImporter parseNode, 10.15 code).
-  TypeMapping initializer_as_input(int dtype, std::string_view consumer_op) const;
   const OpInfo* op(std::string_view op_type) const;  // nullptr: no entry (no importer)
   std::string display() const { return "TensorRT " + version; }
   bool at_least(int maj, int min) const { return major > maj || (major == maj && minor >= min); }

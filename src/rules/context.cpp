@@ -1,4 +1,5 @@
 #include "rules/context.h"
+#include "kb/initializers.h"
 
 #include "rules/registry.h"
 #include "onnx/dtype.h"
@@ -121,7 +122,7 @@ std::vector<std::string> RuleContext::param_strings(const char* key) const {
 int RuleContext::imported_input_type(int i) const {
   const int t = input_type(i);
   if (t != kUint8 || !is_constant(i)) return t;
-  const TypeMapping m = release.initializer_as_input(t, ref().op_type);
+  const TypeMapping m = initializer_as_input(release, t, ref().op_type);
   return m.importable && m.as == TrtType::INT32 ? kInt32 : t;
 }
 

@@ -1,4 +1,5 @@
 #include "rules/model_level.h"
+#include "kb/initializers.h"
 
 #include <algorithm>
 #include <set>
@@ -55,7 +56,7 @@ bool widened_uint8(const ModelIndex& index, const TensorInfo* t, bool widened_at
 // A9: "For INT32 tensors, the output type must also be INT32": a graph output declared UINT8 whose value TensorRT
 // holds as INT32 (a widened UINT8 weight) fails the whole parse.
 void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
-  const TypeMapping u8 = r.initializer_as_input(kUint8, "Identity");  // as an ordinary node's input
+  const TypeMapping u8 = initializer_as_input(r, kUint8, "Identity");  // as an ordinary node's input
   if (!u8.importable || u8.as != TrtType::INT32) return;
   const bool at_load = r.initializer_types[kUint8].as == TrtType::INT32;
   for (const auto& o : index.proto().graph().output()) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onnx/dtype.h"
+#include "kb/initializers.h"
 #include "rules/model_level.h"
 #include "rules/registry.h"
 #include "util/parallel.h"
@@ -270,7 +271,7 @@ class NodeEvaluator {
     v.compute_type = std::string(dtype_name(source->dtype));
     // A constant input is mapped as the importer receives it (UINT8 weights widened per node from 10.10).
     const bool constant_input = source->is_constant() && source != ix_.output(node, 0);
-    const TypeMapping m = constant_input ? r_.initializer_as_input(source->dtype, n.op_type)
+    const TypeMapping m = constant_input ? initializer_as_input(r_, source->dtype, n.op_type)
                           : source->is_constant() ? r_.initializer_types[static_cast<std::size_t>(source->dtype)]
                                                   : r_.tensor_types[static_cast<std::size_t>(source->dtype)];
     if (!m.importable) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kb/kb.h"
+#include "kb/initializers.h"
 #include "rules/rule_check.h"
 
 namespace trtlens::test {
@@ -70,12 +71,12 @@ TEST(Faithfulness, Uint8WeightsKeptAtLoadFrom10_10AndWidenedPerConsumer) {
   const auto& kb = KnowledgeBase::builtin();
   for (const char* rel : {"8.6", "10.1", "10.9"}) {
     EXPECT_EQ(kb.find(rel)->initializer_types[kUint8].as, TrtType::INT32) << rel;
-    EXPECT_EQ(kb.find(rel)->initializer_as_input(kUint8, "DequantizeLinear").as, TrtType::INT32) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "DequantizeLinear").as, TrtType::INT32) << rel;
   }
   for (const char* rel : {"10.10", "10.15"}) {
     EXPECT_EQ(kb.find(rel)->initializer_types[kUint8].as, TrtType::UINT8) << rel;
-    EXPECT_EQ(kb.find(rel)->initializer_as_input(kUint8, "DequantizeLinear").as, TrtType::UINT8) << rel;
-    EXPECT_EQ(kb.find(rel)->initializer_as_input(kUint8, "Gather").as, TrtType::INT32) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "DequantizeLinear").as, TrtType::UINT8) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "Gather").as, TrtType::INT32) << rel;
   }
   // A UINT8 initializer that is itself a graph output: INT32 inside TensorRT up to 10.9 (the output type check
   // fails), still UINT8 from 10.10.
