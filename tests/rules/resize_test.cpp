@@ -113,9 +113,7 @@ TEST(ResizeRules, CubicRefusedUpTo8_4) {
 
 // An unknown mode is imported as linear up to 8.4 (warning) and refused from 8.5.
 TEST(ResizeRules, UnknownModeLinearUpTo8_4RefusedFrom8_5) {
-  auto b = resize_at(13, "linear", false);
-  set_attr(*b.graph().mutable_node(0), "mode", "bilinear");
-  expect_node(b, "n", {{"8.4", OK, "TRT_RESIZE_MODE_UNKNOWN"}, {"8.5", NO, "TRT_RESIZE_MODE"}});
+  expect_node(resize_at(13, "bilinear", false), "n", {{"8.4", OK, "TRT_RESIZE_MODE_UNKNOWN"}, {"8.5", NO, "TRT_RESIZE_MODE"}});
 }
 
 // release/7.2.1 (opset 11+): the accepted coordinate modes depend on the mode and on whether output sizes are given,
