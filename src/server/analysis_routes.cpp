@@ -103,8 +103,12 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
     for (const auto& s : support["releases"])
       if (s.value("release", "") == r.name) entry["op"] = s;
     nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& reason : v.reasons)
-      reasons.push_back({{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}});
+    for (const auto& reason : v.reasons) {
+      nlohmann::json r{{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}};
+      if (!reason.source.empty()) r["source"] = reason.source;  // rule reasons: as in the engine's JSON
+      if (!reason.confidence.empty()) r["confidence"] = reason.confidence;
+      reasons.push_back(std::move(r));
+    }
     entry["node"] = {{"status", status_name(v.status)},
                      {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
                      {"reasons", reasons},

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onnx/dtype.h"
+#include "kb/initializers.h"
 #include "rules/model_level.h"
 #include "rules/registry.h"
 #include "util/parallel.h"
@@ -268,8 +269,11 @@ class NodeEvaluator {
     if (!source && n.proto->input_size() == 0) source = ix_.output(node, 0);
     if (!source || source->dtype == 0) return;
     v.compute_type = std::string(dtype_name(source->dtype));
-    const auto& mappings = source->is_constant() ? r_.initializer_types : r_.tensor_types;
-    const TypeMapping& m = mappings[static_cast<std::size_t>(source->dtype)];
+    // A constant input is mapped as the importer receives it (UINT8 weights widened per node from 10.10).
+    const bool constant_input = source->is_constant() && source != ix_.output(node, 0);
+    const TypeMapping m = constant_input ? initializer_as_input(r_, source->dtype, n.op_type)
+                          : source->is_constant() ? r_.initializer_types[static_cast<std::size_t>(source->dtype)]
+                                                  : r_.tensor_types[static_cast<std::size_t>(source->dtype)];
     if (!m.importable) {
       v.status = Status::kUnsupported;
       v.reasons.push_back({"TRT_TYPE_NOT_IMPORTABLE",

@@ -187,6 +187,37 @@ TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
   }
 }
 
+// Rule reasons in the runtimes route carry where the parser refuses and how sure that is, as in the engine's JSON.
+TEST_F(ApiTest, RuntimesReasonsCarrySourceAndConfidence) {
+  ModelBuilder b;
+  b.input("x", 6, {4});  // INT32: every release's unary path refuses Acos on it
+  b.node("Acos", {"x"}, {"y"}, "acos");
+  b.output("y", 6, {4});
+  auto c = client();
+  auto up = c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201);
+  const std::string id = body(up)["id"];
+  auto j = body(c.Get("/api/models/" + id + "/nodes/0/runtimes"));
+  int seen = 0;
+  for (const auto& rel : j["releases"]) {
+    const std::string name = rel["release"];
+    if (name != "8.6" && name != "10.3") continue;
+    ++seen;
+    ASSERT_EQ(rel["node"]["status"], "unsupported") << name;
+    const auto& reason = rel["node"]["reasons"][0];
+    EXPECT_EQ(reason["code"], "TRT_ACOS_INPUT_TYPE") << name;
+    if (name == "8.6") {
+      EXPECT_EQ(reason["confidence"], "code");
+      EXPECT_EQ(reason["source"].get<std::string>().rfind("tag release/8.6-GA", 0), 0u) << reason["source"];
+    } else {
+      EXPECT_EQ(reason["confidence"], "derived");
+      EXPECT_EQ(reason["source"].get<std::string>().rfind("derived from", 0), 0u) << reason["source"];
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
 TEST_F(ApiTest, OpSupportRoute) {
   auto c = client();
   auto j = body(c.Get("/api/ops/Gelu"));
