@@ -29,6 +29,7 @@ async function open(modelId = ids.small) {
   const { page, errors } = await newPage(browser);
   await page.goto(`${server.url}#model=${modelId}`);
   await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown]), [data-group-name] .badge:not([data-status=unknown])");
+  await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });  // boxes beyond the first view
   return { page, errors };
 }
 
@@ -220,6 +221,7 @@ describe("visualizer", () => {
     assert.deepEqual(await summaryCounts(page), { convertible: cli.summary.convertible, fallback: cli.summary.fallback, unsupported: cli.summary.unsupported });
     await page.locator("[data-group-name]").first().dispatchEvent("dblclick");
     await page.waitForSelector("[data-node-name] .badge[data-status]");
+    await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });
     // Inside a group, tensors crossing its border get stubs with edges, so the group's wiring stays visible.
     const stubs = await page.$$eval('[data-boundary="1"]', (els) => els.map((e) => ({ kind: e.classList.contains("input") ? "in" : "out", item: e.dataset.item })));
     assert.ok(stubs.some((s) => s.kind === "in"), `a tensor entering the group has a stub: ${JSON.stringify(stubs)}`);
