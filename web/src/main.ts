@@ -1,7 +1,7 @@
 // The visualizer: model picker, runtime selector (release, precision, strict), summary bar, graph levels, drawer.
 // It renders the server's JSON and knows nothing about the analysis itself.
 import "./style.css";
-import { api, json as jsonOf, tracked as trackedApi, type Analysis, type GraphNode, type ModelGraph, type ReleaseInfo, type Status, type Tensor } from "./api";
+import { api, json as jsonOf, tracked as trackedApi, type Analysis, type GraphNode, type ModelEntry, type ModelGraph, type ReleaseInfo, type Status, type Tensor } from "./api";
 import { badge, clear, h, STATUS_MARK } from "./dom";
 import { Drawer } from "./drawer";
 import { parseRoute, TrackedPages } from "./tracked";
@@ -524,7 +524,7 @@ function renderSummary(): void {
 
 // --- models -----------------------------------------------------------------------------------------------------
 async function loadModels(select?: string): Promise<void> {
-  const models = await api.models();
+  const models = await modelList();
   ui.model.replaceChildren(...models.map((m) => h("option", { value: m.id }, `${m.name} (${m.node_count} nodes)`)));
   ui.empty.hidden = models.length > 0;
   // #model=<id> picks the first model to show (links, tests).
@@ -724,9 +724,17 @@ async function route(): Promise<void> {
 
 // A link or reload names its model (#model=ID): public/prefetch.js, run before this bundle loads, has already asked
 // for its graph and for the release list (two round trips less before the first paint on a busy server).
-interface Prefetched { id?: string; graph?: Promise<Response>; releases?: Promise<Response> }
+interface Prefetched { id?: string; graph?: Promise<Response>; releases?: Promise<Response>; models?: Promise<Response> }
 const prefetched = (window as unknown as { __trtlensPrefetch?: Prefetched }).__trtlensPrefetch ?? {};
-for (const p of [prefetched.graph, prefetched.releases]) p?.catch(() => undefined);  // reported by the fallback request
+for (const p of [prefetched.graph, prefetched.releases, prefetched.models]) p?.catch(() => undefined);  // reported by the fallback request
+// The model list as the page opened (the landing check and the first loadModels share it); later calls ask again.
+let firstModels: Promise<ModelEntry[]> | undefined =
+  prefetched.models?.then((r) => jsonOf<ModelEntry[]>(r)).catch(() => api.models());
+function modelList(): Promise<ModelEntry[]> {
+  const list = firstModels ?? api.models();
+  firstModels = undefined;
+  return list;
+}
 function takePrefetched(id: string): Promise<ModelGraph> | undefined {
   const graph = prefetched.id === id ? prefetched.graph : undefined;
   prefetched.graph = undefined;
@@ -741,7 +749,7 @@ function prefetchedReleases(): Promise<ReleaseInfo[]> {
 async function main(): Promise<void> {
   wire();
   const landing = !location.hash || location.hash === "#";
-  const [releases, models] = await Promise.all([prefetchedReleases(), landing ? api.models() : Promise.resolve(undefined)]);
+  const [releases, models] = await Promise.all([prefetchedReleases(), landing ? modelList() : Promise.resolve(undefined)]);
   state.releases = releases;
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
@@ -751,6 +759,7 @@ async function main(): Promise<void> {
   // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
   if (models && !models.length) history.replaceState(null, "", "#/");
   await route();
+  firstModels = undefined;  // opened on a tracked page: the list is older than the versions opened from it later
 }
 
 main().catch((e) => showError((e as Error).message));
