@@ -434,6 +434,19 @@ def build(matrix_dir):
         for name in ops_doc["precision_agnostic"]:
             if ops.get(name, {}).get("importer"):
                 ops[name]["precision_agnostic"] = True
+        # Kernel types the release's matrix leaves out although the kernels exist (10.x tables list no quantized
+        # type for compute ops): added to "types" (precision fallback), the published list kept in "matrix_types".
+        for o in ops_doc.get("kernel_types", []):
+            if r not in ranges.match(o["releases"]):
+                continue
+            for name in (o["op"] if isinstance(o["op"], list) else [o["op"]]):
+                e = ops.get(name)
+                if not e or not e.get("importer") or "types" not in e:
+                    continue
+                added = [t for t in o["types"] if t not in e["types"]]
+                if added:
+                    e.setdefault("matrix_types", list(e["types"]))
+                    e["types"] = e["types"] + added
 
         # Rules
         for idx, names, rset, rule, where in rule_items:
