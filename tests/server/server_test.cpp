@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "kb/kb.h"
@@ -173,6 +174,79 @@ TEST_F(ApiTest, GraphHasNodesTensorKindsAndBodies) {
   EXPECT_EQ(tensors["y"]["kind"], "output");
   EXPECT_EQ(tensors["x"]["dtype"], "FLOAT");
   EXPECT_EQ(tensors["x"]["shape"], nlohmann::json::array({1, 4}));
+}
+
+// ?view=ui of /analysis: the same verdicts as the engine JSON, one letter and one runs_in index per node, details
+// only where a node has something to say.
+TEST_F(ApiTest, UiAnalysisViewCarriesTheEngineVerdicts) {
+  auto c = client();
+  for (const char* query : {"trt=8.6&precision=fp16,int8&strict=1", "trt=8.6&precision=int8", "trt=10.15&precision=fp16"}) {
+    auto full = body(c.Get(std::string("/api/models/1/analysis?") + query));
+    auto r = c.Get(std::string("/api/models/1/analysis?") + query + "&view=ui");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto ui = body(r);
+    EXPECT_EQ(ui["view"], "ui");
+    EXPECT_EQ(ui["target"], full["target"]) << query;
+    EXPECT_EQ(ui["summary"], full["summary"]) << query;
+    EXPECT_EQ(ui["model_issues"], full["model_issues"]) << query;
+    ASSERT_EQ(ui["node_count"], full["nodes"].size());
+    const std::string status = ui["status"];
+    ASSERT_EQ(status.size(), full["nodes"].size());
+    std::map<int, nlohmann::json> details;
+    for (const auto& d : ui["details"]) details[d["index"].get<int>()] = d;
+    for (const auto& n : full["nodes"]) {
+      const int i = n["index"];
+      const std::string s = n["status"];
+      EXPECT_EQ(status[static_cast<std::size_t>(i)], s[0]) << query << " node " << i;
+      const int k = ui["runs_in"][static_cast<std::size_t>(i)];
+      if (n["runs_in"].is_null()) EXPECT_EQ(k, -1);
+      else EXPECT_EQ(ui["runs_in_names"][static_cast<std::size_t>(k)], n["runs_in"]) << query << " node " << i;
+      const bool has = !n["reasons"].empty() || !n["warnings"].empty() || n.contains("precision") ||
+                       n.contains("first_supported_release");
+      ASSERT_EQ(details.count(i), has ? 1u : 0u) << query << " node " << i;
+      if (!has) continue;
+      EXPECT_EQ(details[i]["reasons"], n["reasons"]);
+      EXPECT_EQ(details[i]["warnings"], n["warnings"]);
+      EXPECT_EQ(details[i].value("precision", nlohmann::json()), n.value("precision", nlohmann::json()));
+    }
+    EXPECT_FALSE(ui.contains("nodes"));
+    EXPECT_LT(r->body.size(), c.Get(std::string("/api/models/1/analysis?") + query)->body.size());
+  }
+}
+
+// ?view=ui of /graph: what draws the graph, no attributes or tensor types; /nodes/{n} has those for one node.
+TEST_F(ApiTest, UiGraphViewAndNodeDetails) {
+  auto c = client();
+  auto ui = body(c.Get("/api/models/1/graph?view=ui"));
+  EXPECT_EQ(ui["view"], "ui");
+  ASSERT_EQ(ui["nodes"].size(), 5u);
+  EXPECT_EQ(ui["nodes"][0]["name"], "block/Add");
+  EXPECT_EQ(ui["nodes"][0]["inputs"], nlohmann::json::array({"x", "w"}));
+  EXPECT_EQ(ui["nodes"][0]["weights"], 1);  // w is an initializer
+  EXPECT_FALSE(ui["nodes"][1].contains("weights"));
+  EXPECT_FALSE(ui["nodes"][0].contains("attributes"));
+  EXPECT_FALSE(ui["nodes"][0].contains("domain"));  // the default domain is left out
+  EXPECT_EQ(ui["nodes"][2]["bodies"].size(), 2u);
+  EXPECT_EQ(ui["graphs"].size(), 3u);
+  EXPECT_FALSE(ui["graphs"][0].contains("tensors"));
+  EXPECT_EQ(ui["graphs"][0]["inputs"], nlohmann::json::array({"x"}));
+
+  auto add = body(c.Get("/api/models/1/nodes/0"));
+  EXPECT_EQ(add["node"]["name"], "block/Add");
+  EXPECT_EQ(add["node"]["domain"], "");
+  EXPECT_TRUE(add["node"]["attributes"].is_array());
+  EXPECT_EQ(add["tensors"]["x"]["kind"], "input");
+  EXPECT_EQ(add["tensors"]["x"]["shape"], nlohmann::json::array({1, 4}));
+  EXPECT_EQ(add["tensors"]["w"]["kind"], "initializer");
+  EXPECT_EQ(add["tensors"]["a"]["dtype"], "FLOAT");
+  // A body node sees the outer graph's tensors.
+  auto identity = body(c.Get("/api/models/1/nodes/3"));
+  EXPECT_EQ(identity["node"]["graph"], "block/If/then_branch");
+  EXPECT_EQ(identity["tensors"]["r"]["kind"], "intermediate");
+  EXPECT_EQ(c.Get("/api/models/1/nodes/5")->status, 404);
+  EXPECT_EQ(body(c.Get("/api/models/1/nodes/99999999999999"))["error"]["code"], "E_NO_NODE");
+  EXPECT_EQ(c.Get("/api/models/9/nodes/0")->status, 404);
 }
 
 TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
