@@ -191,8 +191,11 @@ describe("visualizer", () => {
     assert.match(await el.textContent(), /<img src=x onerror=alert\(1\)>/);
     assert.equal(await page.locator("#stage img, #stage script, #stage svg[onload]").count(), 0);
     await el.click();
+    // Attributes arrive with the node's details, fetched when the drawer opens: wait for them, then check them.
+    await page.locator("#drawer-body", { hasText: "<script>alert(3)</script>" }).waitFor({ timeout: 15000 });
     assert.match(await page.textContent("#drawer-body"), /<script>alert\(3\)<\/script>/);
     await page.click('[data-node-name="<script>alert(4)</script>"]');
+    await page.locator("#drawer-body", { hasText: "<img src=y onerror=alert(5)>" }).waitFor({ timeout: 15000 });
     assert.match(await page.textContent("#drawer-body"), /<img src=y onerror=alert\(5\)>/);
     // Give any injected handler its chance to run: two frames, not a fixed sleep.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
