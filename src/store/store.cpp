@@ -193,9 +193,13 @@ void Store::create_schema() {
   Transaction t(*db_);
   // Libraries from before hardware targets key their analyses without the hardware. The table is only a cache of
   // what `check` computes, so it is rebuilt rather than migrated.
-  Stmt old(*db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analyses' AND NOT EXISTS "
-                 "(SELECT 1 FROM pragma_table_info('analyses') WHERE name = 'hardware')");
-  if (old.step()) db_->exec("DROP TABLE analyses");
+  bool outdated = false;
+  {
+    Stmt old(*db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analyses' AND NOT EXISTS "
+                   "(SELECT 1 FROM pragma_table_info('analyses') WHERE name = 'hardware')");
+    outdated = old.step();
+  }  // finalized: a table being read cannot be dropped
+  if (outdated) db_->exec("DROP TABLE analyses");
   db_->exec(kSchema);
   t.commit();
 }
