@@ -47,7 +47,10 @@ NodeNote note_for(const NodeVerdict& v, const std::string& target) {
   if (!v.runs_in.empty()) doc += ", runs in " + v.runs_in;
   if (!v.device.empty()) doc += v.device == "dla" ? ", on the DLA" : ", on the GPU";
   for (const auto& r : v.reasons) {
-    reasons.push_back({{"code", r.code}, {"message", r.message}, {"hint", r.hint}});
+    nlohmann::json reason{{"code", r.code}, {"message", r.message}, {"hint", r.hint}};
+    if (!r.source.empty()) reason["source"] = r.source;  // rule reasons: as in the engine's JSON
+    if (!r.confidence.empty()) reason["confidence"] = r.confidence;
+    reasons.push_back(std::move(reason));
     doc += "\n- " + r.code + ": " + r.message + (r.hint.empty() ? "" : " (hint: " + r.hint + ")");
   }
   for (const auto& w : v.warnings) {

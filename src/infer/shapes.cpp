@@ -193,8 +193,9 @@ std::optional<InferredShape> conv_like(const onnx::NodeProto& node, const Tensor
   auto kernel = ints_attr(node, "kernel_shape");
   if (!kernel && known(w) && w->rank == x->rank) kernel = Dims(w->dims.begin() + 2, w->dims.end());
   if (family == Family::kPool) dims[1] = x->dims[1];
-  else if (family == Family::kConv && known(w)) dims[1] = w->dims[0];
-  else if (family == Family::kConvTranspose && known(w)) {
+  // W's rank is the file's claim: a scalar or vector W (invalid, but readable) must not be indexed past its dims.
+  else if (family == Family::kConv && known(w) && w->rank >= 1) dims[1] = w->dims[0];
+  else if (family == Family::kConvTranspose && known(w) && w->rank >= 2) {
     const std::int64_t group = int_attr(node, "group", 1);
     dims[1] = mul_dims(w->dims[1], group);
   }

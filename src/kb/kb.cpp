@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "kb/embedded.h"
+#include "kb/initializers.h"
 #include "onnx/dtype.h"
 #include "rules/registry.h"
 
@@ -83,6 +84,16 @@ TrtType precision_type(Precision p) {
 
 bool Release::has_precision(Precision p) const {
   return std::find(precisions.begin(), precisions.end(), precision_name(p)) != precisions.end();
+}
+
+TypeMapping initializer_as_input(const Release& r, int dtype, std::string_view consumer_op) {
+  if (dtype < 0 || dtype >= static_cast<int>(r.initializer_types.size())) return {};
+  TypeMapping m = r.initializer_types[static_cast<std::size_t>(dtype)];
+  if (dtype != kUint8 || !m.importable || m.as != TrtType::UINT8) return m;
+  const bool keeps_uint8 = consumer_op == "QuantizeLinear" || consumer_op == "DequantizeLinear" ||
+                           consumer_op == "TRT_MXFP8QuantizeLinear" || consumer_op == "TRT_MXFP8DequantizeLinear";
+  if (!keeps_uint8) m.as = TrtType::INT32;
+  return m;
 }
 
 const OpInfo* Release::op(std::string_view op_type) const {

@@ -1,6 +1,7 @@
 // Cast, CastLike, EyeLike target types and Constant/ConstantOfShape value tensors: every type must map through the
 // release's `convertDtype` (importer-rules.md A5/A6, B:Cast, B:CastLike, B:Constant, B:ConstantOfShape).
 #include "onnx/dtype.h"
+#include "kb/initializers.h"
 #include "rules/registry.h"
 
 namespace trtlens {
@@ -50,8 +51,8 @@ std::optional<Finding> cast_target_type(const RuleContext& c) {
              std::string(dtype_name(target)) + ")";
   }
   if (target <= 0 || target >= 32) return std::nullopt;
-  const auto& table = carrier_constant ? c.release.initializer_types : c.release.tensor_types;
-  const TypeMapping& m = table[static_cast<std::size_t>(target)];
+  const TypeMapping m = carrier_constant ? initializer_as_input(c.release, target, c.ref().op_type)
+                                         : c.release.tensor_types[static_cast<std::size_t>(target)];
   const std::string rel = c.release.display(), op = c.ref().op_type;
   if (!m.importable)
     return Finding{rel + " cannot " + (op == "EyeLike" ? "produce" : "cast to") + " " + source + " in " + op +

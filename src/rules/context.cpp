@@ -1,4 +1,5 @@
 #include "rules/context.h"
+#include "kb/initializers.h"
 
 #include "rules/registry.h"
 #include "onnx/dtype.h"
@@ -121,10 +122,7 @@ std::vector<std::string> RuleContext::param_strings(const char* key) const {
 int RuleContext::imported_input_type(int i) const {
   const int t = input_type(i);
   if (t != kUint8 || !is_constant(i)) return t;
-  const std::string& op = ref().op_type;
-  const bool qdq = op == "QuantizeLinear" || op == "DequantizeLinear";
-  if (qdq && release.fact<bool>("uint8_initializers_kept_for_qdq", false)) return t;
-  const TypeMapping& m = release.initializer_types[kUint8];
+  const TypeMapping m = initializer_as_input(release, t, ref().op_type);
   return m.importable && m.as == TrtType::INT32 ? kInt32 : t;
 }
 
@@ -139,6 +137,11 @@ bool RuleContext::when_holds() const {
   if (it == rule.params.end() || !it->is_array()) return true;
   for (const auto& cond : *it) {
     if (!cond.is_object()) continue;
+    // {"input": i, "present": bool}: the importer takes a different path when an optional input is given.
+    if (auto in = cond.find("input"); in != cond.end() && in->is_number_integer()) {
+      if (present(in->get<int>()) != cond.value("present", true)) return false;
+      continue;
+    }
     const std::string name = cond.value("attr", std::string());
     const auto in = cond.value("in", nlohmann::json::array());
     const auto* a = attr(name);

@@ -108,9 +108,11 @@ Finding shape_unknown(const RuleContext& c, const std::string& what) {
                  "TRT_SHAPE_UNKNOWN_FOR_CHECK", true};
 }
 
-// If with a runtime condition: TensorRT's conditional output layer joins each then/else output pair; their ranks must
-// match (`same_rank`: 10.1+ documents "same rank") and their static sizes must broadcast. The parser queries the
-// joined output's dimensions right after the If, so a mismatch fails the node while parsing.
+// If with a runtime condition: TensorRT's conditional output layer joins each then/else output pair and requires the
+// two to have the same shape: the same rank, and equal sizes wherever both are static. The operator tables say
+// "broadcastable", but TensorRT's own layer check says "same shape" and refuses [2] vs [1] (8.6.1, public reports
+// in docs/faithfulness.md). The parser queries the joined output's dimensions right after the If, so a mismatch
+// fails the node while parsing. A size known on one side only cannot be compared: it is left to run time.
 std::optional<Finding> if_branch_shapes(const RuleContext& c) {
   const auto* then_g = graph_attr(c, "then_branch");
   const auto* else_g = graph_attr(c, "else_branch");
@@ -118,28 +120,26 @@ std::optional<Finding> if_branch_shapes(const RuleContext& c) {
     return std::nullopt;
   const int ts = body_scope(c, then_g), es = body_scope(c, else_g);
   if (ts < 0 || es < 0) return std::nullopt;
-  const bool same_rank = c.param_bool("same_rank", false);
   for (int i = 0; i < then_g->output_size(); ++i) {
     const TensorInfo* t = c.index.find(ts, then_g->output(i).name());
     const TensorInfo* e = c.index.find(es, else_g->output(i).name());
     const std::string pair = "If output " + std::to_string(i) + " (then '" + then_g->output(i).name() +
                              "', else '" + else_g->output(i).name() + "')";
     if (!t || !e || t->rank < 0 || e->rank < 0) return shape_unknown(c, pair);
-    if (same_rank && t->rank != e->rank)
+    if (t->rank != e->rank)
       return Finding{c.release.display() + " requires both branches of an If with a runtime condition to produce "
-                                           "outputs of the same rank; " + pair + " has rank " +
+                                           "outputs of the same shape; " + pair + " has rank " +
                          std::to_string(t->rank) + " vs " + std::to_string(e->rank),
                      "Make both branches return tensors of the same rank (Reshape/Unsqueeze in the branch)", "",
                      std::nullopt};
-    const std::size_t n = std::max(t->dims.size(), e->dims.size());
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::int64_t x = k < n - t->dims.size() ? 1 : t->dims[k - (n - t->dims.size())];
-      const std::int64_t y = k < n - e->dims.size() ? 1 : e->dims[k - (n - e->dims.size())];
-      if (x >= 0 && y >= 0 && x != y && x != 1 && y != 1)
-        return Finding{c.release.display() + " joins the then/else outputs of an If with a runtime condition, and "
-                                             "their static shapes disagree: " + pair + " is " + shape_text(*t) +
-                           " vs " + shape_text(*e),
-                       "Make both branches return the same shape", "", std::nullopt};
+    for (std::size_t k = 0; k < t->dims.size(); ++k) {
+      const std::int64_t x = t->dims[k], y = e->dims[k];
+      if (x >= 0 && y >= 0 && x != y)
+        return Finding{c.release.display() + " requires both branches of an If with a runtime condition to produce "
+                                             "outputs of the same shape (TensorRT does not broadcast them); " +
+                           pair + " is " + shape_text(*t) + " vs " + shape_text(*e),
+                       "Make both branches return the same shape (e.g. Expand the smaller one inside its branch)",
+                       "", std::nullopt};
     }
   }
   return std::nullopt;
@@ -183,7 +183,7 @@ TRTLENS_REGISTER_RULE("custom:if_branch_outputs", if_branch_outputs, "TRT_IF_BRA
 TRTLENS_REGISTER_RULE("custom:loop_scan_outputs", loop_scan_outputs, "TRT_LOOP_SCAN_OUTPUT_LENGTH", false,
                       "Loop scan outputs need a trip count");
 TRTLENS_REGISTER_RULE("custom:if_branch_shapes", if_branch_shapes, "TRT_IF_BRANCH_SHAPES", false,
-                      "If branch outputs agree in rank and static shape");
+                      "If branch outputs have the same shape");
 TRTLENS_REGISTER_RULE("custom:loop_carried_shapes", loop_carried_shapes, "TRT_LOOP_CARRIED_SHAPE", false,
                       "Loop-carried values keep their shape");
 

@@ -90,8 +90,30 @@ std::optional<Finding> conv_shapes(const RuleContext& c) {
   return std::nullopt;
 }
 
+// A Conv whose weights are computed (not an initializer or Constant output): 7.2.1's importer refuses it unless the
+// network has explicit precision; 8.0-8.4 pass it to TensorRT, whose convolution layer takes a weight tensor only in
+// an explicitly quantized network (the parser fails when it creates the layer). 8.5 accepts dynamic weights. The
+// model counts as explicitly quantized when it holds a QuantizeLinear or DequantizeLinear node.
+bool explicitly_quantized(const ModelIndex& index) {
+  for (const auto& n : index.nodes())
+    if (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear") return true;
+  return false;
+}
+
+std::optional<Finding> conv_runtime_weights(const RuleContext& c) {
+  if (!c.present(1) || c.is_constant(1) || explicitly_quantized(c.index)) return std::nullopt;
+  return Finding{c.release.display() + " takes " + c.ref().op_type + " weights (input 1 '" + c.input_name(1) +
+                     "') as a computed tensor only in an explicitly quantized (Q/DQ) network; this model has no "
+                     "Q/DQ nodes",
+                 "Make the weights an initializer (constant-fold the model), or upgrade to TensorRT 8.5+, which "
+                 "accepts computed convolution weights",
+                 "", std::nullopt};
+}
+
 TRTLENS_REGISTER_RULE("custom:conv_shapes", conv_shapes, "TRT_CONV_SHAPES", false,
                       "kernel, channel and bias shapes agree");
+TRTLENS_REGISTER_RULE("custom:conv_runtime_weights", conv_runtime_weights, "TRT_CONV_WEIGHTS_NOT_CONSTANT", false,
+                      "computed weights only in an explicitly quantized network");
 
 }  // namespace
 }  // namespace trtlens

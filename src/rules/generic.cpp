@@ -107,15 +107,26 @@ std::string json_list(const nlohmann::json& list) {
   return s;
 }
 
+// `default` (optional): the value the importer assumes when the attribute is absent; without it an absent attribute
+// never fails (7.2's Resize refuses the default nearest_mode, for example).
 std::optional<Finding> attr_values(const RuleContext& c) {
   const std::string name = c.param_string("attr");
   const auto* a = c.attr(name);
-  if (!a) return std::nullopt;
   const auto allowed = c.rule.params.value("allowed", nlohmann::json::array());
-  for (const auto& v : allowed)
-    if (value_matches(*a, v)) return std::nullopt;
-  return Finding{release(c) + " does not support " + c.ref().op_type + " with " + name + " = " +
-                     attribute_value_text(*a) + " (accepted: " + json_list(allowed) + ")",
+  std::string value_text;
+  if (a) {
+    for (const auto& v : allowed)
+      if (value_matches(*a, v)) return std::nullopt;
+    value_text = attribute_value_text(*a);
+  } else {
+    const auto def = c.rule.params.find("default");
+    if (def == c.rule.params.end() || def->is_null()) return std::nullopt;
+    for (const auto& v : allowed)
+      if (v == *def) return std::nullopt;
+    value_text = json_list(nlohmann::json::array({*def})) + " (the default: the node omits it)";
+  }
+  return Finding{release(c) + " does not support " + c.ref().op_type + " with " + name + " = " + value_text +
+                     " (accepted: " + json_list(allowed) + ")",
                  "Re-export with " + name + " set to one of " + json_list(allowed) + ", or replace the node", "",
                  std::nullopt};
 }

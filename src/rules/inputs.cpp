@@ -102,11 +102,13 @@ std::optional<Finding> static_shape_check(const RuleContext& c) {
                  "", std::nullopt};
 }
 
-// Clip with computed min/max takes the elementwise path, which accepts fewer types.
+// Clip with computed min/max takes the elementwise path, which accepts fewer types; Range (7.2-8.2) takes its float
+// path only when start, limit and delta are all initializers, otherwise start must be INT32.
 std::optional<Finding> allow_types_if_computed(const RuleContext& c) {
-  bool computed = false;
-  for (int i : c.param_inputs("computed_inputs")) computed = computed || (c.present(i) && !c.is_constant(i));
-  if (!computed) return std::nullopt;
+  std::string computed;
+  for (int i : c.param_inputs("computed_inputs"))
+    if (computed.empty() && c.present(i) && !c.is_constant(i)) computed = label(c, i);
+  if (computed.empty()) return std::nullopt;
   std::vector<int> allowed;
   std::string names;
   for (const auto& n : c.param_strings("types")) {
@@ -116,10 +118,11 @@ std::optional<Finding> allow_types_if_computed(const RuleContext& c) {
   for (int i : c.param_inputs("inputs")) {
     const int t = c.imported_input_type(i);
     if (!c.present(i) || t == 0 || std::find(allowed.begin(), allowed.end(), t) != allowed.end()) continue;
-    return Finding{c.release.display() + " computes " + c.ref().op_type +
-                       " with computed bounds elementwise, which accepts " + names + " only, not " +
-                       std::string(dtype_name(t)) + " " + label(c, i),
-                   "Make the bounds initializers (constant-fold the model), or cast the input to one of " + names,
+    return Finding{c.release.display() + " imports " + c.ref().op_type + " with a computed " + computed +
+                       " on a path that accepts " + names + " only, not " + std::string(dtype_name(t)) + " " +
+                       label(c, i),
+                   "Make the computed inputs initializers (constant-fold the model), or cast " + label(c, i) +
+                       " to one of " + names,
                    "", std::nullopt};
   }
   return std::nullopt;

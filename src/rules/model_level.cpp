@@ -1,4 +1,5 @@
 #include "rules/model_level.h"
+#include "kb/initializers.h"
 
 #include <algorithm>
 #include <set>
@@ -40,27 +41,31 @@ bool passes_type_through(const std::string& op) {
 
 // Whether a tensor is INT32 inside TensorRT because a UINT8 weight was widened on load (A7): directly, through
 // type-preserving ops, or as the type carrier of CastLike.
-bool widened_uint8(const ModelIndex& index, const TensorInfo* t, int depth = 0) {
+// From 10.10 UINT8 weights stay UINT8 at load and are widened only as a node's input: an initializer that is itself
+// the graph output stays UINT8 there (`widened_at_load` false).
+bool widened_uint8(const ModelIndex& index, const TensorInfo* t, bool widened_at_load, int depth = 0) {
   if (!t || depth > 64) return false;
-  if (t->is_constant()) return t->dtype == kUint8;
+  if (t->is_constant()) return t->dtype == kUint8 && (widened_at_load || depth > 0);
   if (t->producer < 0) return false;
   const NodeRef& p = index.nodes()[static_cast<std::size_t>(t->producer)];
   if (!p.domain.empty()) return false;
-  if (p.op_type == "CastLike") return widened_uint8(index, index.input(t->producer, 1), depth + 1);
-  return passes_type_through(p.op_type) && widened_uint8(index, index.input(t->producer, 0), depth + 1);
+  if (p.op_type == "CastLike") return widened_uint8(index, index.input(t->producer, 1), widened_at_load, depth + 1);
+  return passes_type_through(p.op_type) && widened_uint8(index, index.input(t->producer, 0), widened_at_load, depth + 1);
 }
 
 // A9: "For INT32 tensors, the output type must also be INT32": a graph output declared UINT8 whose value TensorRT
 // holds as INT32 (a widened UINT8 weight) fails the whole parse.
 void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
-  const TypeMapping& u8 = r.initializer_types[kUint8];
+  const TypeMapping u8 = initializer_as_input(r, kUint8, "Identity");  // as an ordinary node's input
   if (!u8.importable || u8.as != TrtType::INT32) return;
+  const bool at_load = r.initializer_types[kUint8].as == TrtType::INT32;
   for (const auto& o : index.proto().graph().output()) {
     const TensorInfo* t = index.find(0, o.name());
-    if (!t || t->dtype != kUint8 || !widened_uint8(index, t)) continue;
+    if (!t || t->dtype != kUint8 || !widened_uint8(index, t, at_load)) continue;
     out.push_back({true, "TRT_OUTPUT_INT32_MISMATCH",
                    "graph output '" + o.name() + "' is declared UINT8, but " + r.display() +
-                       " widens UINT8 weights to INT32 on load, so the tensor is INT32 inside TensorRT and the parser "
+                       " widens UINT8 weights to INT32 (on load, or from 10.10 as a node's input), so the tensor is INT32 "
+                       "inside TensorRT and the parser "
                        "refuses it (\"For INT32 tensors, the output type must also be INT32\")"});
   }
 }

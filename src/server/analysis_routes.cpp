@@ -3,10 +3,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "kb/op_support.h"
 #include "report/report.h"
+#include "server/analysis_view.h"
 #include "server/graph_json.h"
 #include "server/models.h"
 #include "server/routes.h"
@@ -65,14 +67,57 @@ void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib:
   if (hw->has_gpu) key += "|hw:" + hw->gpu.sm + "/" + hw->gpu.product + (hw->dla ? "/dla" : "") + (hw->gpu_fallback ? "" : "/nofb");
   for (auto p : target->precisions) key += "|" + std::string(precision_name(p));
   for (const auto& p : target->plugins) key += "|plugin:" + p.text();
+  // ?view=ui: the compact document of the UI's first paint (server/analysis_view.h); otherwise the engine JSON.
+  const bool ui_view = req.get_param_value("view") == "ui";
+  if (ui_view) key += "|view:ui";
   std::shared_ptr<const std::string> body;
   {
     std::lock_guard<std::mutex> lock(m->mutex);
     auto& cached = m->analyses[key];
-    if (!cached) cached = std::make_shared<const std::string>(to_json(*m->index, analyze(*m->index, *target, kb)));
+    if (!cached) {
+      const Analysis a = analyze(*m->index, *target, kb);
+      cached = std::make_shared<const std::string>(ui_view ? ui_analysis_json(*m->index, a) : to_json(*m->index, a));
+    }
     body = cached;
   }
   send_json(res, 200, *body);
+}
+
+// /graph (?view=ui: without attributes, doc strings and tensor types), built once per model and view.
+void get_graph(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
+  auto m = model_of(registry, req, res);
+  if (!m) return;
+  const bool ui_view = req.get_param_value("view") == "ui";
+  std::shared_ptr<const std::string> body;
+  {
+    std::lock_guard<std::mutex> lock(m->mutex);
+    auto& cached = ui_view ? m->ui_graph : m->graph;
+    if (!cached)
+      cached = std::make_shared<const std::string>(ui_view ? ui_graph_json(*m->index, m->id, m->name)
+                                                           : graph_json(*m->index, m->id, m->name));
+    body = cached;
+  }
+  send_json(res, 200, *body);
+}
+
+// The node index of a /api/models/{id}/nodes/{n}/... request, answering 404 itself when there is no such node.
+std::optional<int> node_of(const ServedModel& m, const httplib::Request& req, httplib::Response& res) {
+  const std::string text = req.matches[2];
+  const int node = text.size() > 9 ? -1 : std::stoi(text);
+  if (node < 0 || static_cast<std::size_t>(node) >= m.index->nodes().size()) {
+    send_error(res, 404, "E_NO_NODE", "no node " + text.substr(0, 20));
+    return std::nullopt;
+  }
+  return node;
+}
+
+// One node's drawer data: attributes, doc string, and the types and shapes of its inputs and outputs.
+void get_node(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
+  auto m = model_of(registry, req, res);
+  if (!m) return;
+  const auto node = node_of(*m, req, res);
+  if (!node) return;
+  send_json(res, 200, node_json(*m->index, *node));
 }
 
 void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
@@ -103,8 +148,12 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
     for (const auto& s : support["releases"])
       if (s.value("release", "") == r.name) entry["op"] = s;
     nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& reason : v.reasons)
-      reasons.push_back({{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}});
+    for (const auto& reason : v.reasons) {
+      nlohmann::json r{{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}};
+      if (!reason.source.empty()) r["source"] = reason.source;  // rule reasons: as in the engine's JSON
+      if (!reason.confidence.empty()) r["confidence"] = reason.confidence;
+      reasons.push_back(std::move(r));
+    }
     entry["node"] = {{"status", status_name(v.status)},
                      {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
                      {"reasons", reasons},
@@ -212,17 +261,10 @@ void install(httplib::Server& server, ServerContext& context) {
                                                    const httplib::ContentReader& reader) {
     post_model(*registry, max_bytes, req, res, reader);
   });
-  server.Get(R"(/api/models/([0-9]+)/graph)", [registry](const httplib::Request& req, httplib::Response& res) {
-    auto m = model_of(*registry, req, res);
-    if (!m) return;
-    std::shared_ptr<const std::string> body;
-    {
-      std::lock_guard<std::mutex> lock(m->mutex);
-      if (!m->graph) m->graph = std::make_shared<const std::string>(graph_json(*m->index, m->id, m->name));
-      body = m->graph;
-    }
-    send_json(res, 200, *body);
-  });
+  server.Get(R"(/api/models/([0-9]+)/graph)",
+             [registry](const httplib::Request& req, httplib::Response& res) { get_graph(*registry, req, res); });
+  server.Get(R"(/api/models/([0-9]+)/nodes/([0-9]+))",
+             [registry](const httplib::Request& req, httplib::Response& res) { get_node(*registry, req, res); });
   server.Get(R"(/api/models/([0-9]+)/analysis)", [registry](const httplib::Request& req, httplib::Response& res) {
     get_analysis(*registry, req, res);
   });

@@ -82,35 +82,30 @@ std::string attribute_text(const onnx::AttributeProto& a, std::size_t limit) {
   return text;
 }
 
-std::string graph_json(const ModelIndex& index, const std::string& id, const std::string& name) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  const auto& scopes = index.scopes();
-  w.StartObject();
-  str(w, "id"); str(w, id);
-  str(w, "name"); str(w, name);
-  str(w, "graph_name"); str(w, index.proto().graph().name());
-  str(w, "producer"); str(w, index.proto().producer_name());
-  str(w, "node_count"); w.Uint64(index.nodes().size());
+namespace {
 
-  str(w, "nodes");
-  w.StartArray();
-  for (std::size_t i = 0; i < index.nodes().size(); ++i) {
-    const NodeRef& n = index.nodes()[i];
-    w.StartObject();
-    str(w, "index"); w.Uint64(i);
-    str(w, "name"); str(w, n.name);
-    str(w, "op_type"); str(w, n.op_type);
+// One node. `full`: also its domain, attributes and doc string (the drawer's Properties); the UI's first paint needs
+// only what draws and searches the graph.
+void write_node(Writer& w, const ModelIndex& index, std::size_t i, bool full) {
+  const auto& scopes = index.scopes();
+  const NodeRef& n = index.nodes()[i];
+  w.StartObject();
+  str(w, "index"); w.Uint64(i);
+  str(w, "name"); str(w, n.name);
+  str(w, "op_type"); str(w, n.op_type);
+  if (full || !n.domain.empty()) {  // the UI view names only custom domains ("" is the default one)
     str(w, "domain"); str(w, n.domain);
-    str(w, "graph"); str(w, scopes[static_cast<std::size_t>(n.scope)]->path);
-    str(w, "inputs");
-    w.StartArray();
-    for (const auto& in : n.proto->input()) str(w, in);
-    w.EndArray();
-    str(w, "outputs");
-    w.StartArray();
-    for (const auto& out : n.proto->output()) str(w, out);
-    w.EndArray();
+  }
+  str(w, "graph"); str(w, scopes[static_cast<std::size_t>(n.scope)]->path);
+  str(w, "inputs");
+  w.StartArray();
+  for (const auto& in : n.proto->input()) str(w, in);
+  w.EndArray();
+  str(w, "outputs");
+  w.StartArray();
+  for (const auto& out : n.proto->output()) str(w, out);
+  w.EndArray();
+  if (full) {
     str(w, "attributes");
     w.StartArray();
     for (const auto& a : n.proto->attribute()) {
@@ -121,47 +116,119 @@ std::string graph_json(const ModelIndex& index, const std::string& id, const std
       w.EndObject();
     }
     w.EndArray();
-    if (!n.children.empty()) {
-      str(w, "bodies");
-      w.StartArray();
-      for (int c : n.children) str(w, scopes[static_cast<std::size_t>(c)]->path);
-      w.EndArray();
+  }
+  if (!full) {
+    // The UI draws initializer inputs inside the node (⊞N) instead of as tensors of their own.
+    int weights = 0;
+    for (int k = 0; k < n.proto->input_size(); ++k)
+      if (const TensorInfo* t = index.input(static_cast<int>(i), k); t && t->initializer) ++weights;
+    if (weights) {
+      str(w, "weights"); w.Int(weights);
     }
-    if (!n.proto->doc_string().empty()) {
-      str(w, "doc"); str(w, n.proto->doc_string().substr(0, 2000));
+  }
+  if (!n.children.empty()) {
+    str(w, "bodies");
+    w.StartArray();
+    for (int c : n.children) str(w, scopes[static_cast<std::size_t>(c)]->path);
+    w.EndArray();
+  }
+  if (full && !n.proto->doc_string().empty()) {
+    str(w, "doc"); str(w, n.proto->doc_string().substr(0, 2000));
+  }
+  w.EndObject();
+}
+
+// One (sub)graph. `full`: also the type, shape and kind of every tensor it defines.
+void write_scope(Writer& w, const ModelIndex& index, const Scope& scope, bool full) {
+  const auto& scopes = index.scopes();
+  const onnx::GraphProto& g = *scope.graph;
+  w.StartObject();
+  str(w, "path"); str(w, scope.path);
+  str(w, "parent");
+  if (scope.parent < 0) w.Null(); else str(w, scopes[static_cast<std::size_t>(scope.parent)]->path);
+  str(w, "owner"); w.Int(scope.owner_node);
+  str(w, "inputs");
+  w.StartArray();
+  for (const auto& v : g.input()) {
+    // Older exporters list every initializer as a graph input too; the UI view keeps only the real inputs.
+    if (!full) {
+      const TensorInfo* t = scope.tensors.find(v.name());
+      if (t && t->initializer) continue;
     }
-    w.EndObject();
+    str(w, v.name());
   }
   w.EndArray();
-
-  str(w, "graphs");
+  str(w, "outputs");
   w.StartArray();
-  for (const auto& scope : scopes) {
-    const onnx::GraphProto& g = *scope->graph;
-    w.StartObject();
-    str(w, "path"); str(w, scope->path);
-    str(w, "parent");
-    if (scope->parent < 0) w.Null(); else str(w, scopes[static_cast<std::size_t>(scope->parent)]->path);
-    str(w, "owner"); w.Int(scope->owner_node);
-    str(w, "inputs");
-    w.StartArray();
-    for (const auto& v : g.input()) str(w, v.name());
-    w.EndArray();
-    str(w, "outputs");
-    w.StartArray();
-    for (const auto& v : g.output()) str(w, v.name());
-    w.EndArray();
+  for (const auto& v : g.output()) str(w, v.name());
+  w.EndArray();
+  if (full) {
     str(w, "tensors");
     w.StartObject();
-    for (const auto& [tensor_name, info] : scope->tensors) {
+    for (const auto& [tensor_name, info] : scope.tensors) {
       if (tensor_name.empty()) continue;
       str(w, tensor_name);
       write_tensor(w, info);
     }
     w.EndObject();
-    w.EndObject();
   }
+  w.EndObject();
+}
+
+std::string write_graph(const ModelIndex& index, const std::string& id, const std::string& name, bool full) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  str(w, "id"); str(w, id);
+  str(w, "name"); str(w, name);
+  str(w, "graph_name"); str(w, index.proto().graph().name());
+  str(w, "producer"); str(w, index.proto().producer_name());
+  str(w, "node_count"); w.Uint64(index.nodes().size());
+  if (!full) {
+    str(w, "view"); str(w, "ui");
+  }
+  str(w, "nodes");
+  w.StartArray();
+  for (std::size_t i = 0; i < index.nodes().size(); ++i) write_node(w, index, i, full);
   w.EndArray();
+  str(w, "graphs");
+  w.StartArray();
+  for (const auto& scope : index.scopes()) write_scope(w, index, *scope, full);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+std::string graph_json(const ModelIndex& index, const std::string& id, const std::string& name) {
+  return write_graph(index, id, name, true);
+}
+
+std::string ui_graph_json(const ModelIndex& index, const std::string& id, const std::string& name) {
+  return write_graph(index, id, name, false);
+}
+
+std::string node_json(const ModelIndex& index, int node) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
+  w.StartObject();
+  str(w, "node");
+  write_node(w, index, static_cast<std::size_t>(node), true);
+  // Each input and output as the full graph's `tensors` would give it, found from the node's graph outwards.
+  str(w, "tensors");
+  w.StartObject();
+  auto write_named = [&](const std::string& tensor) {
+    if (tensor.empty()) return;
+    const TensorInfo* t = index.find(n.scope, tensor);
+    if (!t) return;
+    str(w, tensor);
+    write_tensor(w, *t);
+  };
+  for (const auto& in : n.proto->input()) write_named(in);
+  for (const auto& out : n.proto->output()) write_named(out);
+  w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -1,5 +1,7 @@
 #include "server/http.h"
 
+#include "server/worker_pool.h"
+
 #include <cstdlib>
 #include <exception>
 
@@ -33,9 +35,11 @@ bool host_allowed(const ServerConfig& config, const std::string& host_header) {
 void harden(httplib::Server& server, ServerContext& context) {
   server.set_tcp_nodelay(true);  // without it one keep-alive connection manages a few dozen requests per second
   server.set_payload_max_length(context.config.max_upload_bytes);
-  // A worker serves one connection at a time: a client trickling bytes holds one until a read times out. Workers are
-  // threads mostly waiting on sockets, so many cost little and a handful of slow clients cannot starve the rest.
-  server.new_task_queue = [] { return new httplib::ThreadPool(kServerWorkers); };
+  // A worker serves one connection at a time: a client trickling bytes holds one until a read times out. The pool grows
+  // with such clients (threads mostly waiting on sockets cost little), so slow clients cannot starve the rest.
+  server.new_task_queue = [] {
+    return new ElasticWorkerPool(kServerWorkers, kMaxServerWorkers, std::chrono::seconds(30));
+  };
   server.set_read_timeout(kReadTimeoutSeconds, 0);
   server.set_write_timeout(60, 0);
   server.set_keep_alive_timeout(5);

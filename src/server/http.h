@@ -9,7 +9,9 @@ namespace trtlens::server {
 
 // Every body but a model upload's is at most this big (JSON edits of names and tags).
 constexpr std::size_t kMaxRequestBodyBytes = std::size_t{1} << 20;
-constexpr int kServerWorkers = 64;
+// Connection workers: kServerWorkers stay alive, up to kMaxServerWorkers run when clients hold them (server/worker_pool.h).
+constexpr int kServerWorkers = 16;
+constexpr int kMaxServerWorkers = 1024;
 constexpr int kReadTimeoutSeconds = 10;
 
 // Applies the settings and guards every trtlens server needs. `context` must outlive `server`; its config.port is

@@ -26,6 +26,7 @@ struct ServedModel {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const std::string>> analyses;  // target key -> to_json() text
   std::shared_ptr<const std::string> graph;                            // graph_json() text
+  std::shared_ptr<const std::string> ui_graph;                         // ui_graph_json() text (?view=ui)
 };
 
 // A session keeps at most this many uploads (and bytes of them); a new upload evicts the oldest beyond either.

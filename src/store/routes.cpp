@@ -18,7 +18,27 @@ using server::send_json;
 
 constexpr const char* kModel = R"(/api/tracked/models/([^/]+))";
 
-void send_store_error(httplib::Response& res, const Error& e) { send_error(res, http_status(e.code), e.code, e.message); }
+// Messages of the loader and the file system name files inside the data directory (a staging folder, the library's
+// copy of a version). A client knows the file by the name it sent, never by our path: each such path becomes the
+// model's file name (for model.onnx) or its own last component (an external-data file).
+std::string without_server_paths(std::string message, const std::filesystem::path& data_dir, const std::string& shown_as) {
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(data_dir, ec).lexically_normal();
+  for (const std::string& root : {data_dir.string(), ec ? std::string() : absolute.string()}) {
+    if (root.empty()) continue;
+    for (auto pos = message.find(root); pos != std::string::npos; pos = message.find(root, pos)) {
+      auto end = message.find_first_of(" \t\n'\":,;()", pos + root.size());
+      if (end == std::string::npos) end = message.size();
+      const std::filesystem::path path(message.substr(pos, end - pos));
+      const std::string name = path.filename() == "model.onnx" || !path.has_filename() || path == root
+                                   ? shown_as
+                                   : path.filename().string();
+      message.replace(pos, end - pos, name);
+      pos += name.size();
+    }
+  }
+  return message;
+}
 
 // ?trt=&precision=&strict=&strongly_typed=&gpu=&dla=&gpu_fallback= as a Target (defaults: newest release, fp32, not
 // strict, weakly typed, no hardware; the hardware parameters as in /api/models/{id}/analysis).
@@ -57,6 +77,11 @@ struct Routes {
   server::ServerContext* context = nullptr;  // outlives the server; the session registry installs after us
   std::mutex open_mutex;
 
+  // Every store error goes out through here: no server path in what the client sees.
+  void send_store_error(httplib::Response& res, const Error& e, const std::string& shown_as = "the model file") const {
+    send_error(res, http_status(e.code), e.code, without_server_paths(e.message, store->data_dir(), shown_as));
+  }
+
   void list(const httplib::Request& req, httplib::Response& res) {
     auto target = target_of(req);
     if (!target) return send_store_error(res, target.error());
@@ -75,7 +100,9 @@ struct Routes {
         if (with_counts) {
           auto a = store->analysis(*v, *target);
           item["latest"]["summary"] = a ? counts_json(a->counts) : json(nullptr);
-          if (!a) item["latest"]["error"] = {{"code", a.error().code}, {"message", a.error().message}};
+          if (!a)
+            item["latest"]["error"] = {{"code", a.error().code},
+                                       {"message", without_server_paths(a.error().message, store->data_dir(), v->file_name)}};
         }
       }
       out["models"].push_back(std::move(item));
@@ -145,15 +172,15 @@ struct Routes {
       res.set_header("Connection", "close");
       return send_error(res, 413, "E_TOO_LARGE", "model is larger than the upload limit of " + limit);
     }
-    if (!written) return send_store_error(res, written.error());
+    if (!written) return send_store_error(res, written.error(), file_name);
     if (!complete) return send_error(res, 400, "E_BAD_REQUEST", "the upload was interrupted");
-    if (auto done = staged.value()->finish_model(); !done) return send_store_error(res, done.error());
+    if (auto done = staged.value()->finish_model(); !done) return send_store_error(res, done.error(), file_name);
     if (req.is_multipart_form_data())
-      if (auto done = staged.value()->check_uploads(); !done) return send_store_error(res, done.error());
+      if (auto done = staged.value()->check_uploads(); !done) return send_store_error(res, done.error(), file_name);
     std::vector<std::string> tags;
     for (std::size_t i = 0; i < req.get_param_value_count("tag"); ++i) tags.push_back(req.get_param_value("tag", i));
     auto added = store->commit(*staged.value(), name, file_name, tags);
-    if (!added) return send_store_error(res, added.error());
+    if (!added) return send_store_error(res, added.error(), file_name);
     json out{{"model", model_json(added->model)},
              {"version", version_json(added->version)},
              {"new_version", added->new_version},
@@ -219,7 +246,7 @@ struct Routes {
     auto v = version_of(req, req.matches[2]);
     if (!v) return send_store_error(res, v.error());
     auto a = store->analysis(*v, *target);
-    if (!a) return send_store_error(res, a.error());
+    if (!a) return send_store_error(res, a.error(), v->file_name);
     res.set_header("X-Trtlens-Cache", a->from_cache ? "hit" : "miss");
     send_json(res, 200, a->json);
   }
@@ -255,7 +282,7 @@ struct Routes {
       if (m->path == path) served = m;
     if (!served) {
       auto added = registry->add_file(path, std::string(req.matches[1]) + " v" + std::to_string(v->number));
-      if (!added) return send_store_error(res, added.error());
+      if (!added) return send_store_error(res, added.error(), v->file_name);
       served = added.value();
     }
     json out{{"id", served->id}, {"name", served->name}, {"node_count", served->index->nodes().size()},

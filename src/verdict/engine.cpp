@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onnx/dtype.h"
+#include "kb/initializers.h"
 #include "rules/model_level.h"
 #include "rules/registry.h"
 #include "util/parallel.h"
@@ -36,6 +37,23 @@ std::string fmt_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+// The precisions a layer may run in without falling back: all requested ones, FP32 only when it is all there is
+// (it is always enabled, so asking for "fp32,fp16" desires FP16).
+std::vector<Precision> desired_precisions(const std::vector<Precision>& requested) {
+  std::vector<Precision> out;
+  for (Precision p : requested)
+    if (p != Precision::FP32) out.push_back(p);
+  if (out.empty()) out.push_back(Precision::FP32);
+  return out;
+}
+
+// "fp16 or int8"
+std::string precision_list(const std::vector<Precision>& list, std::string_view separator) {
+  std::string out;
+  for (Precision p : list) out += (out.empty() ? "" : std::string(separator)) + std::string(precision_name(p));
+  return out;
 }
 
 // Which input (or output) carries the type an operator computes in.
@@ -112,19 +130,22 @@ class NodeEvaluator {
       if (m && m->importable) v.runs_in = lower(trt_type_name(m->as));
       return;
     }
-    const Precision narrowest = t_.precisions.front();
+    // Every requested precision is a desired one (FP32 only when nothing else is asked for): with FP16 and INT8
+    // enabled the builder picks per layer among FP16, INT8 and FP32, so a layer without an INT8 kernel that runs in
+    // FP16 is where it should be. Only a layer that has none of them and runs in FP32 falls back.
+    const std::vector<Precision> desired = desired_precisions(t_.precisions);
     std::vector<Precision> candidates = t_.precisions;
     candidates.push_back(Precision::FP32);
     std::sort(candidates.begin(), candidates.end());
     for (Precision p : candidates) {
       if (!(op->types & bit(precision_type(p)))) continue;
       v.runs_in = std::string(precision_name(p));
-      if (precision_bits(p) > precision_bits(narrowest)) {
+      if (std::find(desired.begin(), desired.end(), p) == desired.end()) {
         v.status = Status::kFallback;
         if (t_.strict) {
           v.status = Status::kUnsupported;
           v.reasons.push_back({"TRT_PRECISION_STRICT",
-                               r_.display() + " has no " + std::string(precision_name(narrowest)) + " kernel for " +
+                               r_.display() + " has no " + precision_list(desired, " or ") + " kernel for " +
                                    n.op_type + "; it would run in " + v.runs_in +
                                    ", which obey-precision-constraints (--strict) forbids",
                                "Drop --strict, or keep this layer in " + v.runs_in +
@@ -268,8 +289,11 @@ class NodeEvaluator {
     if (!source && n.proto->input_size() == 0) source = ix_.output(node, 0);
     if (!source || source->dtype == 0) return;
     v.compute_type = std::string(dtype_name(source->dtype));
-    const auto& mappings = source->is_constant() ? r_.initializer_types : r_.tensor_types;
-    const TypeMapping& m = mappings[static_cast<std::size_t>(source->dtype)];
+    // A constant input is mapped as the importer receives it (UINT8 weights widened per node from 10.10).
+    const bool constant_input = source->is_constant() && source != ix_.output(node, 0);
+    const TypeMapping m = constant_input ? initializer_as_input(r_, source->dtype, n.op_type)
+                          : source->is_constant() ? r_.initializer_types[static_cast<std::size_t>(source->dtype)]
+                                                  : r_.tensor_types[static_cast<std::size_t>(source->dtype)];
     if (!m.importable) {
       v.status = Status::kUnsupported;
       v.reasons.push_back({"TRT_TYPE_NOT_IMPORTABLE",

@@ -38,6 +38,10 @@ bool is_dequantize(std::string_view op) {
          op == "TRT_MXFP8DequantizeLinear" || op == "TRT_BlockDequantize";
 }
 bool is_qdq(std::string_view op) { return is_quantize(op) || is_dequantize(op); }
+// Quantize ops that compute their scales at run time (E.3/E.4): the exception to R3.
+bool is_dynamic_quantize(std::string_view op) {
+  return op == "TRT_FP4DynamicQuantize" || op == "TRT_MXFP8DynamicQuantize" || op == "TRT_DynamicQuantize";
+}
 
 // C.0: weighted (linear) quantizable ops; input 1 is the weight (or the second activation of a MatMul).
 bool is_weighted(std::string_view op) { return op == "Conv" || op == "ConvTranspose" || op == "MatMul" || op == "Gemm"; }
@@ -78,6 +82,13 @@ bool is_epilogue(std::string_view op) {
   return op == "Relu" || op == "BatchNormalization" || op == "Clip" || op == "LeakyRelu" || op == "Sigmoid" ||
          op == "Tanh" || op == "Elu" || op == "HardSigmoid" || op == "HardSwish" || op == "Gelu" || op == "Add" ||
          op == "Mul";
+}
+
+// Implicit INT8 on releases whose operator table lists no INT8 (10.x): how sure the reference's layer table (D.2) is
+// that the layer kind has INT8 kernels. IConvolution/IDeconvolution are documented INT8 layers; matrix multiply (Gemm
+// is a matrix multiply from 10.0, FullyConnected was removed) and pooling are marked [M] there.
+const char* implicit_int8_evidence(std::string_view op) {
+  return op == "Conv" || op == "ConvTranspose" ? kDocumented : kInferred;
 }
 
 // Reference R1 exceptions: normalization computes in FP32 by default.
@@ -160,6 +171,39 @@ struct QuantizationPass::Impl {
       return p.proto->input_size() > 0 && constant_rooted(p.scope, p.proto->input(0), depth + 1);
     return false;
   }
+
+  // R3: a Q/DQ scale (input 1) and zero point (input 2) must be build-time constants - an initializer or Constant,
+  // possibly through Cast (8.6 header; 10.x operator docs). The documented exceptions: scales a DynamicQuantize
+  // computes at run time, and block scales that are themselves dequantized from constants (NVFP4 double
+  // quantization, E.3).
+  enum class ScaleKind { kConstant, kRuntime, kComputed };
+  ScaleKind scale_kind(int scope, const std::string& name, int depth = 0) const {
+    if (name.empty()) return ScaleKind::kConstant;  // absent (optional zero point)
+    const TensorInfo* ti = ix.find(scope, name);
+    if (!ti) return ScaleKind::kComputed;
+    if (ti->is_constant()) return ScaleKind::kConstant;
+    if (ti->producer < 0 || depth > 4) return ScaleKind::kComputed;  // a graph input, or too deep to tell
+    const NodeRef& p = node(ti->producer);
+    if (is_dynamic_quantize(p.op_type)) return ScaleKind::kRuntime;
+    if (p.op_type == "Cast" && p.proto->input_size() > 0) return scale_kind(p.scope, p.proto->input(0), depth + 1);
+    if (is_dequantize(p.op_type)) {
+      ScaleKind worst = ScaleKind::kConstant;
+      for (const auto& in : p.proto->input()) worst = std::max(worst, scale_kind(p.scope, in, depth + 1));
+      return worst;
+    }
+    return ScaleKind::kComputed;
+  }
+  // The first of a Q/DQ node's scale and zero point that is not a build-time constant ("" when both are).
+  std::string computed_scale_input(int i) const {
+    const NodeRef& n = node(i);
+    if (is_dynamic_quantize(n.op_type)) return "";
+    for (int k = 1; k <= 2 && k < n.proto->input_size(); ++k)
+      if (scale_kind(n.scope, n.proto->input(k)) == ScaleKind::kComputed) return k == 1 ? "scale" : "zero point";
+    return "";
+  }
+  bool constant_scales(int i) const { return computed_scale_input(i).empty(); }
+  // R3's sources: the 8.6 header and the 10.x operator docs; 8.0-8.5 carry the 8.6 text back (inferred).
+  const char* r3_confidence() const { return r.at_least(8, 6) ? kDocumented : kInferred; }
 
   // Default per-channel axis when the attribute is absent: read from the release's Q/DQ axis rule ("rank" = the
   // pre-10.15 parser's axis 0), else ONNX's default (1; 0 before opset 13).
@@ -287,6 +331,7 @@ struct QuantizationPass::Impl {
     if (a < 0 || w < 0) return f;
     const QdqDesc ad = describe(a), wd = describe(w);
     if (!same_family(ad.qt, wd.qt) || !consumes(n.op_type, ad.qt)) return f;
+    if (!constant_scales(a) || !constant_scales(w)) return f;  // R3
     f.quantized = true;
     f.qt = ad.qt;
     std::string cur = out_name(x);
@@ -327,7 +372,7 @@ struct QuantizationPass::Impl {
     }
     f.end = cur;
     const int q = q_after(scope, cur);
-    if (q >= 0 && describe(q).qt == f.qt) {
+    if (q >= 0 && describe(q).qt == f.qt && constant_scales(q)) {
       if (f.residual_float) f.q_after_float_residual = q;
       else f.q_out = q;
     }
@@ -471,8 +516,14 @@ struct QuantizationPass::Impl {
     }
     if (a < 0 && w < 0) return;  // float op, no Q/DQ: the float baseline stands (R1)
     // R5: only one side quantized, or types that do not pair / the release cannot consume.
-    std::string why;
-    if (a >= 0 && w >= 0) {
+    std::string why, rule = "R5";
+    const int computed = a >= 0 && !constant_scales(a) ? a : w >= 0 && !constant_scales(w) ? w : -1;
+    if (computed >= 0) {
+      const int k = computed == a ? 0 : 1;
+      why = "the DequantizeLinear on input " + std::to_string(k) + " (" + input_role(n, k) + ") has a " +
+            computed_scale_input(computed) + " that is not a build-time constant, so it cannot fuse";
+      rule = "R3";
+    } else if (a >= 0 && w >= 0) {
       const QdqDesc ad = describe(a);
       why = !same_family(ad.qt, wdesc.qt)
                 ? "the inputs are quantized to different types (" + ad.qt + ", " + wdesc.qt + ")"
@@ -486,30 +537,34 @@ struct QuantizationPass::Impl {
     }
     v.runs_in = flt;
     if (v.status == Status::kConvertible) v.status = Status::kFallback;
-    note(v, "QDQ_PARTIAL_INPUTS", why + "; " + n.op_type + " runs in " + flt, "R5", kInferred);
+    const char* confidence = computed >= 0 ? r3_confidence() : kInferred;
+    note(v, "QDQ_PARTIAL_INPUTS", why + "; " + n.op_type + " runs in " + flt, rule, confidence);
     warn(v, "TRT_QDQ_NOT_FUSED", why + "; runs in " + flt,
-         a < 0 ? "Put QuantizeLinear/DequantizeLinear on the activation input too (per-tensor scale)"
-               : w < 0 ? "Quantize the weights too (DequantizeLinear on a per-channel weight initializer, axis 0 for "
-                         "Conv)"
-                       : "Quantize both inputs to the same type",
-         "R5", kInferred);
+         computed >= 0 ? "Make the scale and zero point initializers (or Constant nodes, optionally through Cast)"
+         : a < 0       ? "Put QuantizeLinear/DequantizeLinear on the activation input too (per-tensor scale)"
+         : w < 0 ? "Quantize the weights too (DequantizeLinear on a per-channel weight initializer, axis 0 for "
+                   "Conv)"
+                 : "Quantize both inputs to the same type",
+         rule, confidence);
   }
 
   void apply_island(int x, const char* confidence, NodeVerdict& v) const {
     const NodeRef& n = node(x);
-    int quantized = 0, data = 0;
+    int quantized = 0, data = 0, computed = 0;
     std::string missing, qt;
     for (int k = 0; k < n.proto->input_size(); ++k) {
       const std::string& in = n.proto->input(k);
       if (in.empty() || constant_rooted(n.scope, in)) continue;
       ++data;
       const int s = dq_source(n.scope, in);
-      if (s >= 0) ++quantized, qt = describe(s).qt;
-      else if (missing.empty()) missing = std::to_string(k);
+      if (s >= 0 && constant_scales(s)) ++quantized, qt = describe(s).qt;
+      else if (s >= 0) ++computed;
+      if ((s < 0 || !constant_scales(s)) && missing.empty()) missing = std::to_string(k);
     }
-    const int q = n.proto->output_size() == 1 ? q_after(n.scope, out_name(x)) : -1;
+    int q = n.proto->output_size() == 1 ? q_after(n.scope, out_name(x)) : -1;
+    if (q >= 0 && !constant_scales(q)) q = -1, ++computed;  // R3: that Q cannot fuse
     const std::string flt = float_runs_in(v);
-    if (quantized == 0 && (q < 0 || data == 0)) return;
+    if (quantized == 0 && computed == 0 && (q < 0 || data == 0)) return;
     if (quantized == data && q >= 0 && qt == "int8") {
       v.runs_in = qt;
       if (v.status == Status::kFallback && v.reasons.empty()) v.status = Status::kConvertible;
@@ -520,11 +575,15 @@ struct QuantizationPass::Impl {
            "R7", confidence);
       return;
     }
-    std::string why = quantized < data ? "no DequantizeLinear on input " + missing
-                                       : "no QuantizeLinear after the output";
-    note(v, "QDQ_PARTIAL_INPUTS", why + ": " + n.op_type + " runs in " + flt + " with standalone (de)quantize", "R7",
-         kInferred);
-    if (n.op_type == "Add" && quantized > 0 && quantized < data)
+    std::string why = computed > 0 ? "a QuantizeLinear/DequantizeLinear around it has a scale or zero point that is "
+                                     "not a build-time constant"
+                      : quantized < data ? "no DequantizeLinear on input " + missing
+                                         : "no QuantizeLinear after the output";
+    const char* rule = computed > 0 ? "R3" : "R7";
+    const char* sure = computed > 0 ? r3_confidence() : kInferred;
+    note(v, "QDQ_PARTIAL_INPUTS", why + ": " + n.op_type + " runs in " + flt + " with standalone (de)quantize", rule,
+         sure);
+    if (n.op_type == "Add" && quantized > 0 && quantized < data && computed == 0)
       warn(v, "TRT_QDQ_RESIDUAL_ONE_BRANCH",
            "only one branch of this Add is quantized (" + why + "): the Add runs in " + flt +
                " and the DequantizeLinear runs standalone",
@@ -533,9 +592,10 @@ struct QuantizationPass::Impl {
            "R6", kDocumented);
     else
       warn(v, "TRT_QDQ_NOT_FUSED", why + "; runs in " + flt,
-           quantized < data ? "Put QuantizeLinear/DequantizeLinear on every input of " + n.op_type
-                            : "Add a QuantizeLinear on the output of " + n.op_type + " (or remove the input Q/DQ)",
-           "R7", kInferred);
+           computed > 0       ? std::string("Make the scales and zero points initializers (or Constant nodes)")
+           : quantized < data ? "Put QuantizeLinear/DequantizeLinear on every input of " + n.op_type
+                              : "Add a QuantizeLinear on the output of " + n.op_type + " (or remove the input Q/DQ)",
+           rule, sure);
   }
 
   void apply_commuting(int x, const Commuting& c, NodeVerdict& v) const {
@@ -547,10 +607,11 @@ struct QuantizationPass::Impl {
       if (n.proto->output_size() == 1) s = dq_source(n.scope, out_name(x));
     }
     std::string qt;
+    if (s >= 0 && !constant_scales(s)) s = -1;  // R3: a DequantizeLinear with a computed scale does not move
     if (s >= 0) qt = describe(s).qt;
     else if (n.proto->output_size() == 1 && n.op_type != "Concat") {
       const int q = q_after(n.scope, out_name(x));
-      if (q >= 0) qt = describe(q).qt;
+      if (q >= 0 && constant_scales(q)) qt = describe(q).qt;
     }
     if (qt.empty()) return;
     v.runs_in = qt;
@@ -574,6 +635,18 @@ struct QuantizationPass::Impl {
                n.op_type + " block-quantizes " + d.qt + ", which the builder rejects",
            "Use per-channel scales for " + d.qt + ", or quantize the weights to a type with block quantization",
            "R2", kDocumented);
+    if (const std::string which = computed_scale_input(x); !which.empty()) {
+      note(v, "QDQ_STANDALONE",
+           "its " + which + " is computed in the network, not a build-time constant: this " + n.op_type +
+               " runs as its own kernel and fuses with nothing",
+           "R3", r3_confidence());
+      warn(v, "TRT_QDQ_SCALE_NOT_CONSTANT",
+           "the " + which + " of this " + n.op_type + " is not a build-time constant (an initializer or a Constant, "
+           "optionally through Cast): TensorRT cannot fuse it into a quantized kernel, so its neighbours run in float",
+           "Make the " + which + " an initializer or a Constant node (fold the computation that produces it)", "R3",
+           r3_confidence());
+      return;
+    }
     if (is_dequantize(n.op_type)) {
       if (d.weight) {
         note(v, "QDQ_WEIGHT_FOLDED",
@@ -584,9 +657,18 @@ struct QuantizationPass::Impl {
         return;
       }
       bool all_absorbed = true;
-      for (int c : ix.consumers(n.scope, out)) all_absorbed = all_absorbed && absorbs(c);
+      int plugin = -1;
+      for (int c : ix.consumers(n.scope, out)) {
+        all_absorbed = all_absorbed && absorbs(c);
+        if (plugin < 0 && is_plugin(c)) plugin = c;
+      }
       if (all_absorbed && !ix.consumers(n.scope, out).empty())
         note(v, "QDQ_FUSED", "fused into its consumer(s), which read " + d.qt + " data", "R4/R5", kDocumented);
+      else if (plugin >= 0)
+        note(v, "QDQ_STANDALONE",
+             "its consumer '" + node(plugin).name + "' is a plugin: " + plugin_io_condition(d.qt, "reads") +
+                 "; otherwise this DequantizeLinear runs as its own kernel",
+             "R10", kDocumented);
       else
         note(v, "QDQ_STANDALONE", "a consumer cannot read " + d.qt + ": this DequantizeLinear runs as its own kernel",
              "R8", kInferred);
@@ -597,8 +679,57 @@ struct QuantizationPass::Impl {
       note(v, "QDQ_FUSED", "fused into '" + node(p).name + "', which writes " + d.qt, "R5/R6", kDocumented);
     else if (constant_rooted(n.scope, n.proto->input_size() ? n.proto->input(0) : std::string()))
       note(v, "QDQ_WEIGHT_FOLDED", "quantizes a constant at build time", "R2", kDocumented);
+    else if (p >= 0 && is_plugin(p))
+      note(v, "QDQ_STANDALONE",
+           "its producer '" + node(p).name + "' is a plugin: " + plugin_io_condition(d.qt, "writes") +
+               "; otherwise this QuantizeLinear runs as its own kernel",
+           "R10", kDocumented);
     else
       note(v, "QDQ_STANDALONE", "its input is float: this QuantizeLinear runs as its own kernel", "R5", kDocumented);
+    // R11: a network output keeps its declared type; a QuantizeLinear writing one hands quantized data to the caller.
+    const TensorInfo* o = ix.find(n.scope, out);
+    if (o && o->graph_output && n.scope == 0)
+      note(v, "QDQ_NETWORK_OUTPUT",
+           "writes the network output '" + out + "', which keeps its declared type " + d.qt +
+               ": the engine returns quantized data and the caller dequantizes it (" + v.precision.message + ")",
+           "R11", kInferred);
+  }
+
+  // R10: a node that is not a builtin layer of this release (a plugin, or a node that fails to import).
+  bool is_plugin(int c) const {
+    const OpInfo* op = r.op(node(c).op_type);
+    return !op || !op->importer;
+  }
+  // R10 (8.5+ guide, "Q/DQ interaction with plugins"): a plugin takes quantized I/O only if it declares that format
+  // and, in weak typing, the builder precision that allows plugin I/O of the type is on (kINT8; kFP8/kINT4 from 10.1,
+  // kFP4 from 10.8).
+  std::string plugin_io_condition(const std::string& qt, const char* verb) const {
+    const bool flag = t.strongly_typed || std::any_of(t.precisions.begin(), t.precisions.end(),
+                                                      [&](Precision p) { return precision_name(p) == qt; });
+    if (!flag)
+      return "it " + std::string(verb) + " float: " + qt + " is not among the builder precisions, which plugin " + qt +
+             " I/O needs";
+    return "the plugin " + std::string(verb) + " " + qt + " only if it declares " + qt +
+           " I/O (supportsFormatCombination)";
+  }
+
+  // R10 on the plugin node itself: its runs_in stays "plugin"; the note says when the Q/DQ around it fuse.
+  void apply_plugin(NodeVerdict& v) const {
+    const NodeRef& n = node(v.index);
+    int dq = -1;
+    for (const auto& in : n.proto->input())
+      if (dq < 0 && !in.empty()) dq = dq_source(n.scope, in);
+    int q = -1;
+    for (int k = 0; q < 0 && k < n.proto->output_size(); ++k) q = q_after(n.scope, n.proto->output(k));
+    if (dq < 0 && q < 0) return;
+    const std::string qt = describe(dq >= 0 ? dq : q).qt;
+    note(v, "QDQ_PLUGIN_IO",
+         std::string(dq >= 0 && q >= 0 ? "Q/DQ on its inputs and outputs: "
+                     : dq >= 0          ? "a DequantizeLinear feeds it: "
+                                        : "a QuantizeLinear follows it: ") +
+             plugin_io_condition(qt, dq >= 0 ? "reads" : "writes") +
+             "; otherwise it runs in float and the Q/DQ around it run as their own kernels",
+         "R10", kDocumented);
   }
 
   // Whether node c reads its DQ input in quantized form (weighted fusion, island, commuting op, or the Q in a pair).
@@ -683,7 +814,11 @@ struct QuantizationPass::Impl {
 
   void apply_explicit(NodeVerdict& v) const {
     const NodeRef& n = node(v.index);
-    if (v.status == Status::kUnsupported || v.runs_in == "plugin") return;
+    if (v.status == Status::kUnsupported) return;
+    if (v.runs_in == "plugin") {
+      if (r.fact<bool>("qdq_layers", false)) apply_plugin(v);
+      return;
+    }
     if (!r.fact<bool>("qdq_layers", false)) {
       if (is_qdq(n.op_type))
         note(v, "QDQ_SCALE_LAYER",
@@ -702,6 +837,40 @@ struct QuantizationPass::Impl {
     if (auto it = island_ops().find(n.op_type); it != island_ops().end()) return apply_island(v.index, it->second, v);
     const int dtype = dtype_from_name(v.compute_type);
     if (dtype == kFloat || dtype == kFloat16 || dtype == kBfloat16) apply_non_quantizable(v.index, v);
+  }
+
+  // A.4 / R1 exception: INormalizationLayer (LayerNormalization and GroupNormalization from 8.6, the native
+  // InstanceNormalization from 10.0; before 10.0 InstanceNormalization is a plugin by default) computes in FP32 in a
+  // weakly typed build whatever the builder precisions. The parser passes LayerNormalization's stash_type (default
+  // FLOAT) to setComputePrecision. A strongly typed network has no separate compute precision: its ONNX type decides.
+  void apply_weak_normalization(NodeVerdict& v) const {
+    if (t.strongly_typed || v.status == Status::kUnsupported || v.runs_in == "plugin") return;
+    const NodeRef& n = node(v.index);
+    if (!is_normalization(n.op_type) || !r.at_least(8, 6)) return;
+    if (n.op_type == "InstanceNormalization" && r.major < 10) return;
+    if (v.runs_in != "fp16" && v.runs_in != "bf16") return;  // fp32 already: nothing changes
+    std::int64_t stash = 1;  // FLOAT
+    if (n.op_type == "LayerNormalization")
+      if (const auto* a = attr(n, "stash_type")) stash = a->i();
+    const std::string stash_runs = stash == kFloat16 ? "fp16" : stash == kBfloat16 ? "bf16" : "fp32";
+    if (stash_runs == v.runs_in) {
+      note(v, "NORM_STASH_TYPE",
+           "stash_type " + std::string(dtype_name(static_cast<int>(stash))) + " asks for " + stash_runs +
+               " compute: " + n.op_type + " computes in " + stash_runs + " (normalization layers compute in fp32 "
+               "unless told otherwise)",
+           "R1", kDocumented);
+      return;
+    }
+    v.runs_in = "fp32";
+    if (v.status == Status::kConvertible) v.status = Status::kFallback;
+    note(v, "NORM_FP32_COMPUTE",
+         n.op_type + " computes in fp32 in a weakly typed build even with fp16/bf16 enabled (TensorRT's normalization "
+                     "layer" +
+             std::string(n.op_type == "LayerNormalization" ? "; the parser passes stash_type, default FLOAT, as its "
+                                                             "compute precision"
+                                                           : " keeps fp32 compute by default") +
+             "); with --strongly-typed it computes in its ONNX type",
+         "R1", kDocumented);
   }
 
   void apply_strong_types(NodeVerdict& v) const {
@@ -723,17 +892,30 @@ struct QuantizationPass::Impl {
     const int dtype = dtype_from_name(v.compute_type);
     if (!(dtype == kFloat || dtype == kFloat16 || dtype == kBfloat16)) return;
     const NodeRef& n = node(v.index);
-    if (v.runs_in == "int8")
+    if (v.runs_in == "int8") {
+      // 10.x operator tables list INT8 for no compute op; the release data adds it back for the layers that keep
+      // their INT8 kernels (tools/kbgen/ops.json kernel_types). Say so, with the reference's confidence (D.2).
+      const OpInfo* op = r.op(n.op_type);
+      const bool carried = op && op->has_matrix_types && !(op->matrix_types & bit(TrtType::INT8));
       note(v, "IMPLICIT_INT8_CANDIDATE",
            r.display() + " has an INT8 implementation of " + n.op_type +
+               (carried ? " (its operator table lists quantized types for no op; the INT8 kernel is carried from the "
+                          "8.x/9.x tables)"
+                        : std::string()) +
                ": it runs in int8 only if calibration (or setDynamicRange) gives every tensor it reads and writes a "
                "range and the int8 kernel is the faster one; otherwise it stays in float",
-           "D", kDocumented);
-    else
+           "D", carried ? implicit_int8_evidence(n.op_type) : kDocumented);
+    } else {
+      // From 10.0 the tables are silent on INT8 for every op, so "no INT8 kernel" is only what trtlens knows.
+      const bool silent_table = r.major >= 10;
       note(v, "IMPLICIT_NO_INT8_KERNEL",
            r.display() + " lists no INT8 implementation of " + n.op_type + ": it runs in " + float_runs_in(v) +
-               " whatever the calibration",
-           "D", kDocumented);
+               " whatever the calibration" +
+               (silent_table ? " (the 10.x operator tables list INT8 for no op; trtlens knows INT8 kernels only for "
+                               "convolution, matrix multiply and pooling)"
+                             : std::string()),
+           "D", silent_table ? kInferred : kDocumented);
+    }
   }
 };
 
@@ -742,9 +924,12 @@ QuantizationPass::QuantizationPass(const ModelIndex& index, const Target& target
 
 void QuantizationPass::apply(NodeVerdict& v) const {
   const Impl impl{ix_, t_, *t_.release, info_};
+  impl.apply_weak_normalization(v);  // every weakly typed build (A.4), whatever the quantization mode
   switch (info_.mode) {
     case QuantMode::kNone: return;
-    case QuantMode::kImplicit: return impl.apply_implicit(v);
+    case QuantMode::kImplicit:
+      if (!v.precision.code.empty()) return;  // a normalization: no INT8 kernel, its fp32 note says why
+      return impl.apply_implicit(v);
     case QuantMode::kStronglyTyped:
       impl.apply_strong_types(v);
       if (info_.qdq_nodes > 0) {
@@ -793,10 +978,60 @@ Target float_precision_target(const Target& target, const QuantizationInfo& info
   return t;
 }
 
+namespace {
+
+// R11: network inputs and outputs keep their declared ONNX types. Quantized I/O is INT8/FP8/INT4/FP4 data that the
+// caller supplies or receives. Without Q/DQ, INT8 I/O needs a dynamic range like any implicit INT8 tensor (TensorRT
+// #1973); FP8/INT4/FP4 (and INT8 in an explicit network) are reached only through Q/DQ, so such a tensor should be
+// read by a DequantizeLinear or written by a QuantizeLinear.
+void network_io_issues(const ModelIndex& index, const Target& target, const QuantizationInfo& info,
+                       std::vector<ModelIssue>& out) {
+  const auto& g = index.proto().graph();
+  auto check = [&](const std::string& name, bool input) {
+    const TensorInfo* ti = index.find(0, name);
+    if (!ti || ti->is_constant() || ti->dtype == kUint8) return;  // UINT8 I/O is ordinary (image inputs, Cast)
+    const std::string qt = qtype_of_dtype(ti->dtype);
+    if (qt.empty()) return;
+    const std::string what = std::string(input ? "network input '" : "network output '") + name + "' is " +
+                             std::string(dtype_name(ti->dtype));
+    if (info.qdq_nodes == 0 && qt == "int8" && !target.strongly_typed) {
+      const bool implicit = info.mode == QuantMode::kImplicit;
+      ModelIssue m{false, "TRT_QUANTIZED_NETWORK_IO",
+                   what + " and the model has no QuantizeLinear/DequantizeLinear: TensorRT needs a dynamic range for "
+                          "it (calibration or setDynamicRange)" +
+                       std::string(implicit ? "" : " and int8 among the builder precisions"),
+                   implicit ? "" : kInferred};
+      m.hint = "Give the tensor a range (calibration), or make the I/O float and quantize inside with Q/DQ";
+      out.push_back(std::move(m));
+      return;
+    }
+    bool through_qdq = true;
+    if (input) {
+      const auto consumers = index.consumers(0, name);
+      for (int c : consumers) through_qdq = through_qdq && is_dequantize(index.nodes()[static_cast<std::size_t>(c)].op_type);
+      through_qdq = through_qdq && !consumers.empty();
+    } else {
+      through_qdq = ti->producer >= 0 && is_quantize(index.nodes()[static_cast<std::size_t>(ti->producer)].op_type);
+    }
+    if (through_qdq) return;
+    ModelIssue m{false, "TRT_QUANTIZED_NETWORK_IO",
+                 what + ", but " + (input ? "no DequantizeLinear reads it" : "no QuantizeLinear writes it") +
+                     ": TensorRT reaches " + qt + " only through Q/DQ (quantized types), so the layers " +
+                     (input ? "reading" : "writing") + " it must take " + qt + " directly, which few can",
+                 kInferred};
+    m.hint = input ? "Put a DequantizeLinear right after the input" : "End the graph with a QuantizeLinear";
+    out.push_back(std::move(m));
+  };
+  for (const auto& in : g.input()) check(in.name(), true);
+  for (const auto& o : g.output()) check(o.name(), false);
+}
+
+}  // namespace
+
 std::vector<ModelIssue> quantization_model_issues(const ModelIndex& index, const Target& target,
                                                   const QuantizationInfo& info) {
-  (void)index;
   std::vector<ModelIssue> out;
+  network_io_issues(index, target, info, out);
   const Release& r = *target.release;
   std::string requested_quant, requested_float;
   for (Precision p : target.precisions) {

@@ -111,6 +111,25 @@ TEST(Annotate, Ir10ModelsGetNodeMetadataProps) {
   EXPECT_EQ(unknown.field_count(), 5);
 }
 
+// Rule reasons keep their source and confidence in the annotation (docs/json-format.md).
+TEST(Annotate, RuleReasonsCarrySourceAndConfidence) {
+  TempDir dir;
+  ModelBuilder b(13, 10);
+  b.input("x", kInt32, {4});  // INT32: the unary path refuses Acos on it
+  b.node("Acos", {"x"}, {"y"}, "acos");
+  b.output("y", kInt32, {4});
+  const auto in = b.save(dir / "m.onnx");
+  auto r = run_trtlens({"annotate", in.string(), "-o", (dir / "out.onnx").string(), "--trt", "8.6"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto loaded = load_model(dir / "out.onnx");
+  ASSERT_TRUE(loaded.ok());
+  const auto reasons = nlohmann::json::parse(node_metadata(node_named(loaded.value()->proto(), "acos"))["trtlens.reasons"]);
+  ASSERT_EQ(reasons.size(), 1u) << reasons.dump();
+  EXPECT_EQ(reasons[0]["code"], "TRT_ACOS_INPUT_TYPE");
+  EXPECT_EQ(reasons[0]["confidence"], "code");
+  EXPECT_EQ(reasons[0]["source"].get<std::string>().rfind("tag release/8.6-GA", 0), 0u) << reasons[0]["source"];
+}
+
 TEST(Annotate, NeverOverwritesTheInputOrAnExistingOutput) {
   TempDir dir;
   const auto in = model().save(dir / "m.onnx");

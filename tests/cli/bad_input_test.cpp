@@ -188,6 +188,19 @@ TEST(HostileInput, ConvIntegerWithMismatchedInputRanks) {
   expect_verdict(b.save(dir / "conv.onnx"));
 }
 
+TEST(HostileInput, ConvolutionWithAScalarWeight) {
+  // Found by fuzz/fuzz_check (1M-run campaign): our own shape rule read W's first dimension from a rank-0 W.
+  for (const char* op : {"Conv", "ConvTranspose"}) {
+    TempDir dir;
+    ModelBuilder b(13);
+    b.input("x", kFloat, {1, 3, 8, 8});
+    b.initializer("w", kFloat, {}, {1.0});
+    b.node(op, {"x", "w"}, {"y"}, "conv");
+    b.output("y", kFloat);
+    expect_verdict(b.save(dir / "conv.onnx"));
+  }
+}
+
 TEST(HostileInput, PoolingWithAZeroStride) {
   // Found by fuzz/fuzz_check: ONNX's shape inference divided by the stride (SIGFPE).
   TempDir dir;

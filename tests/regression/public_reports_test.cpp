@@ -38,25 +38,7 @@ struct Case {
 // (case id, release) rows that the engine gets wrong today, with what it gets wrong. Keep this list honest: a row
 // belongs here only when the thread's evidence was checked (and the importer source where it is readable) and the
 // engine disagrees with it.
-const std::map<std::string, std::string> kKnownGaps = {
-    {"range-float-dynamic-8.0@8.0",
-     "convertible; the 8.0 importer refuses a Range whose start is not INT32 unless all three inputs are float "
-     "initializers (float start with a run-time limit)"},
-    {"range-float-dynamic-8.2@8.2", "convertible; same Range INT32-only rule as 8.0 (lifted in 8.4-GA)"},
-    {"resize-cubic@8.4", "convertible; the 8.4-GA Resize importer refuses mode=cubic"},
-    {"if-branch-shapes-8.6@8.6",
-     "convertible; layer creation refuses an If on a run-time condition whose branch outputs differ in shape"},
-    {"scatterelements-indices-exceed-data-8.5@8.5",
-     "convertible; addScatterLayer (element mode) refuses indices or updates dimensions larger than the data's "
-     "where both are static, even along the scatter axis"},
-    {"scatterelements-indices-exceed-data-8.6@8.6", "convertible; same addScatterLayer dimension check in 8.6-GA"},
-    {"resize-linear-sizes-asymmetric-7.2@7.2",
-     "convertible; the 7.2.1 Resize importer, when output sizes are given, accepts only half_pixel, "
-     "pytorch_half_pixel and align_corners for linear mode"},
-    {"conv-runtime-weights@8.4",
-     "convertible; before 8.5 TensorRT refuses a Conv with run-time (tensor) weights outside explicit "
-     "quantization when the layer is created"},
-};
+const std::map<std::string, std::string> kKnownGaps = {};
 
 // An input whose negative dims are symbolic (dim_param), i.e. only known at run time.
 void dynamic_input(ModelBuilder& b, const std::string& name, int dtype, const std::vector<std::int64_t>& dims) {
@@ -681,6 +663,190 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"8.0", NO, "TRT_NO_IMPORTER"}}},
+
+      // NVIDIA/TensorRT#2891 (yolov5 export, 8.2.5.1), pytorch/pytorch#90460 (8.2.5.1), CoinCheung/BiSeNet#262
+      // (8.2.3): "Resize scales must be an initializer!" for a Resize whose scales are computed. release/8.4-GA
+      // accepts computed scales (code).
+      {"resize-computed-scales-8.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.input("s", kFloat, {4});
+         b.node("Identity", {"s"}, {"scales"}, "id");
+         auto& n = b.node("Resize", {"x", "", "scales"}, {"y"}, "n");
+         set_attr(n, "mode", "nearest");
+         set_attr(n, "coordinate_transformation_mode", "asymmetric");
+         set_attr(n, "nearest_mode", "floor");
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_RESIZE_SCALES_NOT_CONSTANT"}, {"8.4", OK}}},
+
+      // onnx/onnx-tensorrt#918: TopK over an INT32 tensor on 8.5.2 (NGC container) fails in notInvalidType ("Found
+      // invalid input type of INT32"), and the same layer fails on 8.4.1; lix19937/tensorrt-insight#57 repeats it
+      // for 8.5.1. release/8.6-GA casts INT32 input to FLOAT instead (code).
+      {"topk-int32-input",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kInt32, {4, 16});
+         b.initializer("k", kInt64, {1}, {3});
+         set_attr(b.node("TopK", {"x", "k"}, {"v", "i"}, "n"), "axis", std::int64_t{1});
+         b.output("v");
+         b.output("i");
+         return b;
+       },
+       {{"8.4", NO, "TRT_TOPK_INT32_INPUT"}, {"8.5", NO, "TRT_TOPK_INT32_INPUT"}, {"8.6", OK}}},
+
+      // onnx/onnx-tensorrt#847: a Pad with negative constant pads on 8.4.0 fails in importPad ("Failed to convert
+      // padding!": the padding converter refuses negative values).
+      {"pad-negative-8.4",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {8}, {0, 0, -1, -1, 0, 0, -1, -1});
+         set_attr(b.node("Pad", {"x", "pads"}, {"y"}, "n"), "mode", "constant");
+         b.output("y");
+         return b;
+       },
+       {{"8.4", NO, "TRT_PAD_NEGATIVE"}}},
+
+      // NVIDIA/TensorRT#670: "The input pads is required to be an initializer." for pads computed from the input
+      // shape (that assertion text exists only in release/8.0's importPad); the user reports 8.2 parses it.
+      {"pad-computed-pads",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.node("Shape", {"x"}, {"s"}, "shape");
+         b.node("Sub", {"s", "s"}, {"z"}, "zero");
+         set_attr(b.node("Concat", {"z", "z"}, {"pads"}, "cat"), "axis", std::int64_t{0});
+         set_attr(b.node("Pad", {"x", "pads"}, {"y"}, "n"), "mode", "constant");
+         b.output("y");
+         return b;
+       },
+       {{"8.0", NO, "TRT_PAD_PADS_NOT_CONSTANT"}, {"8.2", OK}}},
+
+      // onnx/onnx-tensorrt#670 (7.2.1, a tf2onnx opset-13 model; also #742 on 7.1.3): the parser stops with
+      // "Attribute not found: axes". At the release/7.2.1 tag, Squeeze and Unsqueeze read `axes` only as an
+      // attribute without a default, so an opset-13 Unsqueeze (axes as input) fails there; release/8.0 reads the
+      // input (code).
+      {"unsqueeze-opset13-7.2",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {3, 4});
+         b.initializer("axes", kInt64, {1}, {1});
+         b.node("Unsqueeze", {"x", "axes"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_UNSQUEEZE_AXES_ATTRIBUTE_REQUIRED"}, {"8.0", OK}}},
+
+      // NVIDIA/TensorRT#2534: a ParSeq export on 8.5: "Error[3]: /ArgMax: at least 2 dimensions are required for
+      // input" (TensorRT's TopK layer needs rank >= 2; the parser reshapes 1-D inputs for TopK but not for ArgMax).
+      {"argmax-1d-8.5",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {16});
+         auto& n = b.node("ArgMax", {"x"}, {"y"}, "n");
+         set_attr(n, "axis", std::int64_t{-1});
+         set_attr(n, "keepdims", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"8.5", NO, "TRT_ARGMAX_1D_INPUT"}}},
+
+      // onnx/onnx-tensorrt#803 (maintainer, 2022-02): ArgMin over axis 0 of a 5-D tensor fails "computing output
+      // extent": TensorRT's TopK layer reduces only one of the last four dimensions.
+      {"argmin-5d-axis0-8.2",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kFloat, {2, 3, 4, 5, 6});
+         set_attr(b.node("ArgMin", {"x"}, {"y"}, "n"), "axis", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_ARGMIN_AXIS_NOT_LAST_FOUR"}}},
+
+      // onnx/onnx-tensorrt#786: on 8.2.1 the parser still asserts that ArgMax/ArgMin input is not INT32; 8.6-GA
+      // computes INT32 input in FP32 (code).
+      {"argmax-int32-8.2",
+       [] {
+         ModelBuilder b(13);
+         b.input("x", kInt32, {2, 16});
+         set_attr(b.node("ArgMax", {"x"}, {"y"}, "n"), "axis", std::int64_t{1});
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_ARGMAX_INT32_INPUT"}, {"8.6", OK}}},
+
+      // onnx/onnx-tensorrt#455 (maintainer, 2020-12): "In function importTopK: Assertion failed:
+      // inputs.at(1).is_weights()"; TensorRT takes only a constant K (7.x).
+      {"topk-runtime-k-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {2, 16});
+         b.input("k", kInt64, {1});
+         b.node("TopK", {"x", "k"}, {"v", "i"}, "n");
+         b.output("v");
+         b.output("i");
+         return b;
+       },
+       {{"7.2", NO}}},
+
+      // NVIDIA/TensorRT#439 (Release: 7.x): nn.ConstantPad2d exported at opset 11 with computed pads: "In function
+      // importPad: Assertion failed: inputs.at(1).is_weights()"; the 8.2-GA importer accepts computed pads.
+      {"pad-runtime-pads-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.input("pads", kInt64, {8});
+         b.node("Pad", {"x", "pads"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_PADS_NOT_CONSTANT"}, {"8.2", OK}}},
+
+      // NVIDIA/TensorRT#1019 (7.1) and onnx/onnx-tensorrt#321 (maintainer: non-zero constant padding from 8.2):
+      // "This version of TensorRT only supports constant 0 padding!" for a PyTorch reflection pad.
+      {"pad-reflect-before-8.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+         set_attr(b.node("Pad", {"x", "pads"}, {"y"}, "n"), "mode", "reflect");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_MODE"}, {"8.0", NO, "TRT_PAD_MODE"}, {"8.2", OK}}},
+
+      // onnx/onnx-tensorrt#378 (comment, 2021-02, a TensorFlow NHWC export): "This version of TensorRT only supports
+      // padding on the outer two dimensions!" when H and W (dims 1 and 2) are padded; 8.0 transposes two padded
+      // dimensions to the end (code).
+      {"pad-nhwc-7.2",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 8, 8, 3});
+         b.initializer("pads", kInt64, {8}, {0, 1, 1, 0, 0, 1, 1, 0});
+         b.node("Pad", {"x", "pads"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_PAD_DIMS"}, {"8.0", OK}}},
+
+      // onnx/onnx-tensorrt#599 (TensorRT 7.2.1, CTPN; maintainer: dynamic ReverseSequence dimensions are not
+      // supported). 7.2.1 has no ReverseSequence importer at all; 8.0 .. 8.5 refuse it when the batch size is
+      // dynamic (code), 8.6 accepts it.
+      {"reversesequence-dynamic",
+       [] {
+         ModelBuilder b(10);
+         dynamic_input(b, "x", kFloat, {-1, -1, 64});
+         dynamic_input(b, "len", kInt64, {-1});
+         auto& n = b.node("ReverseSequence", {"x", "len"}, {"y"}, "n");
+         set_attr(n, "batch_axis", std::int64_t{1});
+         set_attr(n, "time_axis", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.2", NO, "TRT_REVERSESEQUENCE_DYNAMIC_BATCH"}, {"8.6", OK}}},
   };
   return all;
 }

@@ -15,19 +15,25 @@
 namespace trtlens::test {
 namespace {
 
-// conv (int8: convertible), softmax (no int8 kernel: fallback to fp16), bernoulli (no importer: unsupported),
-// mul (weights overflow fp16: warning).
+// With fp16,int8: conv (int8: convertible), softmax (no int8 kernel, runs in fp16: convertible), bernoulli (no
+// importer: unsupported), mul (weights overflow fp16: warning), range (a float Range has neither an int8 nor an fp16
+// kernel in 8.6: fallback to fp32).
 ModelBuilder mixed_model(const std::string& bad_name = "bernoulli") {
   ModelBuilder b(13);
   b.input("x", kFloat, {1, 3, 8, 8});
   b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
   b.initializer("big", kFloat, {1}, {1e5});
+  b.initializer("start", kFloat, {}, {0});
+  b.initializer("limit", kFloat, {}, {8});
+  b.initializer("delta", kFloat, {}, {1});
   auto& conv = b.node("Conv", {"x", "w"}, {"c"}, "conv");
   set_attr(conv, "kernel_shape", std::vector<std::int64_t>{3, 3});
   b.node("Softmax", {"c"}, {"s"}, "softmax");
   b.node("Bernoulli", {"s"}, {"r"}, bad_name);
   b.node("Mul", {"r", "big"}, {"y"}, "mul");
+  b.node("Range", {"start", "limit", "delta"}, {"steps"}, "range");
   b.output("y", kFloat);
+  b.output("steps", kFloat);
   return b;
 }
 
@@ -80,7 +86,10 @@ class Formats : public ::testing::Test {
 
 TEST_F(Formats, FixtureHasEveryKindOfVerdict) {
   EXPECT_EQ(verdict(*index, analysis, "conv").status, Status::kConvertible);
-  EXPECT_EQ(verdict(*index, analysis, "softmax").status, Status::kFallback);
+  EXPECT_EQ(verdict(*index, analysis, "softmax").status, Status::kConvertible);
+  EXPECT_EQ(verdict(*index, analysis, "softmax").runs_in, "fp16");
+  EXPECT_EQ(verdict(*index, analysis, "range").status, Status::kFallback);
+  EXPECT_EQ(verdict(*index, analysis, "range").runs_in, "fp32");
   EXPECT_EQ(verdict(*index, analysis, "bernoulli").status, Status::kUnsupported);
   EXPECT_TRUE(has_warning(verdict(*index, analysis, "mul"), "TRT_FP16_OVERFLOW"));
 }
@@ -166,7 +175,7 @@ TEST_F(Formats, JunitIsWellFormedWithOneCasePerNodeAndAFailurePerUnsupported) {
   const std::string text = render(write_junit, *index, analysis);
   expect_golden("mixed.junit.xml", text);
   EXPECT_EQ(xmllint(text), 0);
-  EXPECT_EQ(count(text, "<testcase "), 4 + 1);  // four nodes and the model
+  EXPECT_EQ(count(text, "<testcase "), 5 + 1);  // five nodes and the model
   EXPECT_EQ(count(text, "<failure "), 1);
   EXPECT_NE(text.find("<failure type=\"TRT_NO_IMPORTER\""), std::string::npos);
   EXPECT_NE(text.find("failures=\"1\""), std::string::npos);
@@ -201,7 +210,7 @@ TEST_F(Formats, HtmlIsOneSelfContainedPage) {
   EXPECT_NE(page.find("<style>"), std::string::npos);
   // The unsupported node is listed before the convertible ones.
   EXPECT_LT(page.find("<td>bernoulli</td>"), page.find("<td>conv</td>"));
-  EXPECT_EQ(count(page, "<tr><td>") - 4 /* op rows */, 4);
+  EXPECT_EQ(count(page, "<tr><td>") - 5 /* op rows */, 5);
 }
 
 TEST(FormatsCli, CheckFormatsAndFailOn) {

@@ -59,6 +59,65 @@ TEST(ConstInputs, ConvComputedBiasRefusedUpTo8_5) {
   expect_node(conv("Conv", false, false), "n", {{"8.5", OK, "TRT_CONV_BIAS_NOT_CONSTANT", false}});
 }
 
+// 7.2's importer refuses computed Conv weights unless the network has explicit precision; 8.0-8.4 TensorRT refuses the
+// weight tensor when the layer is created outside explicit quantization; 8.5 accepts it (NVIDIA/TensorRT#2507).
+TEST(ConstInputs, ConvComputedWeightsRefusedUpTo8_4OutsideExplicitQuantization) {
+  expect_node(conv("Conv", true, false), "n",
+              {{"7.2", NO, "TRT_CONV_WEIGHTS_NOT_CONSTANT"},
+               {"8.0", NO, "TRT_CONV_WEIGHTS_NOT_CONSTANT"},
+               {"8.2", NO, "TRT_CONV_WEIGHTS_NOT_CONSTANT"},
+               {"8.4", NO, "TRT_CONV_WEIGHTS_NOT_CONSTANT"},
+               {"8.5", OK, "TRT_CONV_WEIGHTS_NOT_CONSTANT", false},
+               {"10.15", OK, "TRT_CONV_WEIGHTS_NOT_CONSTANT", false}});
+  expect_node(conv("Conv", false, false), "n",
+              {{"7.2", OK, "TRT_CONV_WEIGHTS_NOT_CONSTANT", false}, {"8.4", OK, "TRT_CONV_WEIGHTS_NOT_CONSTANT", false}});
+  // Weights dequantized from an INT8 initializer (explicit quantization): the check does not apply.
+  ModelBuilder q(13);
+  q.input("x", kFloat, {1, 4, 8, 8});
+  q.initializer("wq", kInt8, {4, 4, 3, 3}, std::vector<double>(144, 1));
+  q.initializer("ws", kFloat, {}, {0.1});
+  q.initializer("wz", kInt8, {}, {0});
+  q.node("DequantizeLinear", {"wq", "ws", "wz"}, {"w"}, "dq");
+  q.node("Conv", {"x", "w"}, {"y"}, "n");
+  q.output("y");
+  auto index = index_of(q);
+  for (const char* rel : {"8.2", "8.4"}) {
+    const auto a = check(*index, rel);
+    const auto& v = verdict(*index, a, "n");
+    EXPECT_NE(v.status, NO) << rel << describe(v);
+    EXPECT_FALSE(has_reason(v, "TRT_CONV_WEIGHTS_NOT_CONSTANT")) << rel << describe(v);
+  }
+}
+
+// Range on 7.2-8.2: a FLOAT start takes the float path only when start, limit and delta are all initializers;
+// otherwise start must be INT32. 8.4-GA accepts FLOAT with computed inputs (onnx/onnx-tensorrt#752).
+ModelBuilder range(int dtype, bool computed_limit) {
+  ModelBuilder m(11);
+  m.initializer("start", dtype, {}, {0});
+  m.initializer("delta", dtype, {}, {1});
+  if (computed_limit) m.input("limit", dtype, {});
+  else m.initializer("limit", dtype, {}, {8});
+  m.node("Range", {"start", "limit", "delta"}, {"y"}, "n");
+  m.output("y");
+  return m;
+}
+
+TEST(ConstInputs, RangeFloatWithComputedLimitRefusedUpTo8_2) {
+  expect_node(range(kFloat, true), "n",
+              {{"7.2", NO, "TRT_RANGE_DYNAMIC_NOT_INT32"},
+               {"8.0", NO, "TRT_RANGE_DYNAMIC_NOT_INT32"},
+               {"8.2", NO, "TRT_RANGE_DYNAMIC_NOT_INT32"},
+               {"8.4", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false},
+               {"8.6", OK},
+               {"10.15", OK}});
+  expect_node(range(kFloat, false), "n",
+              {{"7.2", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false}, {"8.2", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false}});
+  expect_node(range(kInt32, true), "n",
+              {{"8.0", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false}, {"8.2", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false}});
+  // INT64 is cast to INT32 on import, so it takes the INT32 path too.
+  expect_node(range(kInt64, true), "n", {{"8.2", OK, "TRT_RANGE_DYNAMIC_NOT_INT32", false}});
+}
+
 TEST(ConstInputs, ConvTransposeWeightsIn7_2AndBiasUpTo8_4) {
   expect_node(conv("ConvTranspose", true, false), "n",
               {{"7.2", NO, "TRT_CONVTRANSPOSE_WEIGHTS_NOT_CONSTANT"},

@@ -5,6 +5,14 @@
 namespace trtlens::test {
 namespace {
 
+// Negative sizes become symbolic (dim_param) dimensions.
+void make_symbolic(onnx::ValueInfoProto& vi) {
+  auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+  for (int i = 0; i < shape->dim_size(); ++i)
+    if (shape->dim(i).has_dim_value() && shape->dim(i).dim_value() < 0)
+      shape->mutable_dim(i)->set_dim_param(vi.name() + "_d" + std::to_string(i));
+}
+
 // A branch with one output: Identity over outer tensor `from`, declared with `dims`.
 onnx::GraphProto branch(const std::string& name, const std::string& from, std::vector<std::int64_t> dims) {
   onnx::GraphProto g;
@@ -15,6 +23,7 @@ onnx::GraphProto branch(const std::string& name, const std::string& from, std::v
   n->add_input(from);
   n->add_output(name + "_out");
   *g.add_output() = value_info(name + "_out", kFloat, std::move(dims));
+  make_symbolic(*g.mutable_output(0));
   return g;
 }
 
@@ -29,6 +38,7 @@ ModelBuilder if_model(std::vector<std::int64_t> x, std::vector<std::int64_t> z, 
   set_attr(n, "then_branch", branch("then", "x", x));
   set_attr(n, "else_branch", branch("else", "z", z));
   b.output("y");
+  for (auto& vi : *b.graph().mutable_input()) make_symbolic(vi);
   return b;
 }
 
@@ -44,13 +54,23 @@ TEST(ControlFlowShapes, IfBranchStaticShapesMustAgree) {
   expect_node(if_model({2, 3}, {4, 3}, true), "n", {{"10.15", OK, "TRT_IF_BRANCH_SHAPES", false}});
 }
 
-TEST(ControlFlowShapes, IfBranchRanksMustMatchFrom10_1) {
-  // [2, 3] and [1, 2, 3] broadcast (what the 8.x-10.0 matrices ask for) but differ in rank (10.1+: same rank).
+TEST(ControlFlowShapes, IfBranchShapesMustBeEqualNotJustBroadcastable) {
+  // [2, 3] and [1, 2, 3] broadcast (what the operator tables ask for) but differ in rank; [2] and [1] broadcast but
+  // differ in size. TensorRT's conditional output layer wants the same shape on every release with a runtime If.
   expect_node(if_model({2, 3}, {1, 2, 3}), "n",
-              {{"8.6", OK, "TRT_IF_BRANCH_SHAPES", false},
-               {"10.0", OK, "TRT_IF_BRANCH_SHAPES", false},
+              {{"8.0", NO, "TRT_IF_BRANCH_SHAPES"},
+               {"8.6", NO, "TRT_IF_BRANCH_SHAPES"},
+               {"10.0", NO, "TRT_IF_BRANCH_SHAPES"},
                {"10.1", NO, "TRT_IF_BRANCH_SHAPES"},
                {"10.15", NO, "TRT_IF_BRANCH_SHAPES"}});
+  expect_node(if_model({2}, {1}), "n",
+              {{"8.0", NO, "TRT_IF_BRANCH_SHAPES"},
+               {"8.6", NO, "TRT_IF_BRANCH_SHAPES"},
+               {"10.1", NO, "TRT_IF_BRANCH_SHAPES"},
+               {"10.15", NO, "TRT_IF_BRANCH_SHAPES"}});
+  // A size known on one side only is left to run time.
+  expect_node(if_model({2, -1}, {2, 3}), "n",
+              {{"8.6", OK, "TRT_IF_BRANCH_SHAPES", false}, {"10.1", OK, "TRT_IF_BRANCH_SHAPES", false}});
 }
 
 // Loop with trip count 3 carrying v (initial [1, 3]); the body either keeps the shape (Add v+v) or grows it

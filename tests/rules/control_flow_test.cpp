@@ -48,6 +48,14 @@ TEST(ControlFlowRules, IfBranchOutputCountsMustAgree) {
   expect_node(if_model(branch("then", 2), branch("else", 1), true), "n", {{"10.15", OK, "TRT_IF_BRANCH_OUTPUTS", false}});
 }
 
+// release/7.2.1's If importer takes only a one-element initializer condition (run-time conditions come with 8.0).
+TEST(ControlFlowRules, RunTimeIfConditionRefusedIn7_2) {
+  expect_node(if_model(branch("then", 1), branch("else", 1)), "n",
+              {{"7.2", NO, "TRT_IF_CONDITION_NOT_CONSTANT"}, {"8.0", OK, "TRT_IF_CONDITION_NOT_CONSTANT", false}});
+  expect_node(if_model(branch("then", 1), branch("else", 1), true), "n",
+              {{"7.2", OK, "TRT_IF_CONDITION_NOT_CONSTANT", false}});
+}
+
 TEST(ControlFlowRules, ForwardedBranchOutputFailsBefore9) {
   expect_node(if_model(branch("then", 1, true), branch("else", 1)), "n",
               {{"8.6", NO, "TRT_IF_BRANCH_OUTPUTS"}, {"9.0", OK, "TRT_IF_BRANCH_OUTPUTS", false}, {"10.15", OK}});

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kb/kb.h"
+#include "kb/initializers.h"
 #include "rules/rule_check.h"
 
 namespace trtlens::test {
@@ -61,6 +62,49 @@ TEST(Faithfulness, ConstantOfShapeUint8ValueRefusedOnlyWhereTheCodeRefusesIt) {
   }
   expect_node(constant_of_shape(kFloat), "n",
               {{"7.2", OK}, {"10.15", OK, "TRT_CONSTANTOFSHAPE_VALUE_TYPE", false}});
+}
+
+// Up to 10.9 the weight converter widens UINT8 initializers to INT32 on load; from 10.10 it keeps them UINT8 and the
+// parser widens them as each node's input, Q/DQ (and TRT_MXFP8*) inputs excepted (10.15 WeightsContext.cpp and
+// ModelImporter.cpp parseNode).
+TEST(Faithfulness, Uint8WeightsKeptAtLoadFrom10_10AndWidenedPerConsumer) {
+  const auto& kb = KnowledgeBase::builtin();
+  for (const char* rel : {"8.6", "10.1", "10.9"}) {
+    EXPECT_EQ(kb.find(rel)->initializer_types[kUint8].as, TrtType::INT32) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "DequantizeLinear").as, TrtType::INT32) << rel;
+  }
+  for (const char* rel : {"10.10", "10.15"}) {
+    EXPECT_EQ(kb.find(rel)->initializer_types[kUint8].as, TrtType::UINT8) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "DequantizeLinear").as, TrtType::UINT8) << rel;
+    EXPECT_EQ(initializer_as_input(*kb.find(rel), kUint8, "Gather").as, TrtType::INT32) << rel;
+  }
+  // A UINT8 initializer that is itself a graph output: INT32 inside TensorRT up to 10.9 (the output type check
+  // fails), still UINT8 from 10.10.
+  ModelBuilder direct(17);
+  direct.input("x", kFloat, {4});
+  direct.node("Relu", {"x"}, {"y"}, "n");
+  direct.output("y");
+  direct.initializer("table", kUint8, {4}, {1, 2, 3, 4});
+  direct.output("table", kUint8, {4});
+  auto index = index_of(direct);
+  EXPECT_TRUE(has_model_issue(check(*index, "10.9"), "TRT_OUTPUT_INT32_MISMATCH"));
+  EXPECT_FALSE(has_model_issue(check(*index, "10.15"), "TRT_OUTPUT_INT32_MISMATCH"));
+  // Through a node the weight is widened on every release that has UINT8 weights.
+  ModelBuilder through(17);
+  through.initializer("table", kUint8, {4}, {1, 2, 3, 4});
+  through.node("Identity", {"table"}, {"out"}, "n");
+  through.output("out", kUint8, {4});
+  auto widened = index_of(through);
+  EXPECT_TRUE(has_model_issue(check(*widened, "10.9"), "TRT_OUTPUT_INT32_MISMATCH"));
+  EXPECT_TRUE(has_model_issue(check(*widened, "10.15"), "TRT_OUTPUT_INT32_MISMATCH"));
+  // A Gather over UINT8 table weights: the Gather importer sees INT32 on both sides of 10.10, so its UINT8 deny-list
+  // does not fire.
+  ModelBuilder gather(13);
+  gather.initializer("table", kUint8, {4}, {1, 2, 3, 4});
+  gather.input("i", kInt64, {2});
+  gather.node("Gather", {"table", "i"}, {"g"}, "n");
+  gather.output("g");
+  expect_node(gather, "n", {{"10.9", OK, "TRT_GATHER_UINT8_INPUT", false}, {"10.15", OK, "TRT_GATHER_UINT8_INPUT", false}});
 }
 
 TEST(Faithfulness, RefusalsCarryTheirParserSource) {

@@ -76,5 +76,69 @@ TEST(ResizeRules, UpsampleScalesRank) {
   expect_node(b, "n", {{"8.6", NO, "TRT_UPSAMPLE_SCALES"}, {"10.15", NO, "TRT_UPSAMPLE_SCALES"}});
 }
 
+// Resize with constant scales (sizes = false) or constant output sizes, at `opset`.
+ModelBuilder resize_at(int opset, const char* mode, bool sizes, const char* ctm = nullptr,
+                       const char* nearest_mode = nullptr) {
+  ModelBuilder b(opset);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.initializer("roi", kFloat, {0}, {});
+  if (sizes) {
+    b.initializer("scales", kFloat, {0}, {});
+    b.initializer("sizes", kInt64, {4}, {1, 3, 16, 16});
+  } else {
+    b.initializer("scales", kFloat, {4}, {1, 1, 2, 2});
+  }
+  auto& n = sizes ? b.node("Resize", {"x", "roi", "scales", "sizes"}, {"y"}, "n")
+                  : b.node("Resize", {"x", "roi", "scales"}, {"y"}, "n");
+  set_attr(n, "mode", mode);
+  if (ctm) set_attr(n, "coordinate_transformation_mode", ctm);
+  if (nearest_mode) set_attr(n, "nearest_mode", nearest_mode);
+  b.output("y");
+  return b;
+}
+
+// release/7.2.1 .. release/8.4-GA refuse mode=cubic (opset 11+); 8.5-GA adds it (NVIDIA/TensorRT#2084).
+TEST(ResizeRules, CubicRefusedUpTo8_4) {
+  expect_node(resize_at(13, "cubic", false), "n",
+              {{"7.2", NO, "TRT_RESIZE_CUBIC"},
+               {"8.0", NO, "TRT_RESIZE_CUBIC"},
+               {"8.2", NO, "TRT_RESIZE_CUBIC"},
+               {"8.4", NO, "TRT_RESIZE_CUBIC"},
+               {"8.5", OK, "TRT_RESIZE_CUBIC", false},
+               {"8.6", OK, "TRT_RESIZE_CUBIC", false},
+               {"10.15", OK}});
+  expect_node(resize_at(13, "linear", false), "n",
+              {{"8.0", OK, "TRT_RESIZE_CUBIC", false}, {"8.4", OK, "TRT_RESIZE_CUBIC", false}});
+}
+
+// An unknown mode is imported as linear up to 8.4 (warning) and refused from 8.5.
+TEST(ResizeRules, UnknownModeLinearUpTo8_4RefusedFrom8_5) {
+  expect_node(resize_at(13, "bilinear", false), "n", {{"8.4", OK, "TRT_RESIZE_MODE_UNKNOWN"}, {"8.5", NO, "TRT_RESIZE_MODE"}});
+}
+
+// release/7.2.1 (opset 11+): the accepted coordinate modes depend on the mode and on whether output sizes are given,
+// and nearest needs nearest_mode=floor. 8.0 accepts all of these (onnx/onnx-tensorrt#649).
+TEST(ResizeRules, Release7_2CoordinateModesDependOnSizesOrScales) {
+  expect_node(resize_at(11, "linear", true, "asymmetric"), "n",
+              {{"7.2", NO, "TRT_RESIZE_SIZES_COORDINATE_MODE"}, {"8.0", OK}});
+  expect_node(resize_at(11, "linear", true), "n", {{"7.2", OK, "TRT_RESIZE_SIZES_COORDINATE_MODE", false}});
+  expect_node(resize_at(11, "linear", true, "align_corners"), "n", {{"7.2", OK}});
+  expect_node(resize_at(11, "linear", false, "asymmetric"), "n",
+              {{"7.2", OK, "TRT_RESIZE_SCALES_COORDINATE_MODE", false}});
+  expect_node(resize_at(11, "linear", false, "align_corners"), "n",
+              {{"7.2", NO, "TRT_RESIZE_SCALES_COORDINATE_MODE"}, {"8.0", OK}});
+  expect_node(resize_at(11, "nearest", false, "asymmetric", "floor"), "n", {{"7.2", OK}});
+  expect_node(resize_at(11, "nearest", false, "half_pixel", "floor"), "n",
+              {{"7.2", NO, "TRT_RESIZE_SCALES_COORDINATE_MODE"}, {"8.0", OK}});
+  expect_node(resize_at(11, "nearest", true, "asymmetric", "floor"), "n", {{"7.2", OK}});
+  expect_node(resize_at(11, "nearest", true, "pytorch_half_pixel", "floor"), "n",
+              {{"7.2", NO, "TRT_RESIZE_SIZES_COORDINATE_MODE"}, {"8.0", OK}});
+  // The default nearest_mode (round_prefer_floor) is refused.
+  expect_node(resize_at(11, "nearest", false, "asymmetric"), "n",
+              {{"7.2", NO, "TRT_RESIZE_NEAREST_MODE"}, {"8.0", OK, "TRT_RESIZE_NEAREST_MODE", false}});
+  expect_node(resize_at(11, "nearest", false, "tf_half_pixel_for_nn"), "n",
+              {{"7.2", NO, "TRT_RESIZE_COORDINATE_TRANSFORMATION_MODE"}, {"8.0", OK}});
+}
+
 }  // namespace
 }  // namespace trtlens::test

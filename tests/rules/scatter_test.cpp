@@ -35,6 +35,39 @@ TEST(ScatterRules, ScatterElementsRanksMustAgree) {
   expect_node(b, "n", {{"8.6", NO, "TRT_SCATTERELEMENTS_RANK_MISMATCH"}, {"10.15", NO, "TRT_SCATTERELEMENTS_RANK_MISMATCH"}});
 }
 
+// ScatterElements whose indices/updates [2, 5] exceed data [1, 5] along the scatter axis: addScatterLayer refuses
+// any static dimension larger than the data's (NVIDIA/TensorRT#2735 at 8.5, onnx/onnx-tensorrt#963 at 8.6.1).
+ModelBuilder scatter_elements(std::vector<std::int64_t> data, std::vector<std::int64_t> idx, const char* reduction) {
+  ModelBuilder b(16);
+  b.input("data", kFloat, data);
+  b.input("indices", kInt64, idx);
+  b.input("updates", kFloat, idx);
+  auto& n = b.node("ScatterElements", {"data", "indices", "updates"}, {"y"}, "n");
+  set_attr(n, "axis", std::int64_t{0});
+  if (reduction) set_attr(n, "reduction", reduction);
+  b.output("y");
+  return b;
+}
+
+TEST(ScatterRules, ScatterElementsIndicesLargerThanDataRefusedFrom8_2) {
+  expect_node(scatter_elements({1, 5}, {2, 5}, nullptr), "n",
+              {{"8.2", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"8.5", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"8.6", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"9.3", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"10.1", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"10.15", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"}});
+  expect_node(scatter_elements({4, 5}, {2, 5}, nullptr), "n",
+              {{"8.2", OK, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA", false},
+               {"8.6", OK, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA", false},
+               {"10.15", OK, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA", false}});
+  // From 10.0 a reduction other than none goes to the ScatterElements plugin, which has no such check; 8.6 ignores
+  // the reduction and still builds the scatter layer.
+  expect_node(scatter_elements({1, 5}, {2, 5}, "add"), "n",
+              {{"8.6", NO, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA"},
+               {"10.1", OK, "TRT_SCATTERELEMENTS_DIMS_EXCEED_DATA", false}});
+}
+
 TEST(ScatterRules, ScatterIsDeprecatedWithANote) {
   ModelBuilder b(11);
   b.input("data", kFloat, {4, 4});

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "kb/kb.h"
@@ -174,6 +176,79 @@ TEST_F(ApiTest, GraphHasNodesTensorKindsAndBodies) {
   EXPECT_EQ(tensors["x"]["shape"], nlohmann::json::array({1, 4}));
 }
 
+// ?view=ui of /analysis: the same verdicts as the engine JSON, one letter and one runs_in index per node, details
+// only where a node has something to say.
+TEST_F(ApiTest, UiAnalysisViewCarriesTheEngineVerdicts) {
+  auto c = client();
+  for (const char* query : {"trt=8.6&precision=fp16,int8&strict=1", "trt=8.6&precision=int8", "trt=10.15&precision=fp16"}) {
+    auto full = body(c.Get(std::string("/api/models/1/analysis?") + query));
+    auto r = c.Get(std::string("/api/models/1/analysis?") + query + "&view=ui");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto ui = body(r);
+    EXPECT_EQ(ui["view"], "ui");
+    EXPECT_EQ(ui["target"], full["target"]) << query;
+    EXPECT_EQ(ui["summary"], full["summary"]) << query;
+    EXPECT_EQ(ui["model_issues"], full["model_issues"]) << query;
+    ASSERT_EQ(ui["node_count"], full["nodes"].size());
+    const std::string status = ui["status"];
+    ASSERT_EQ(status.size(), full["nodes"].size());
+    std::map<int, nlohmann::json> details;
+    for (const auto& d : ui["details"]) details[d["index"].get<int>()] = d;
+    for (const auto& n : full["nodes"]) {
+      const int i = n["index"];
+      const std::string s = n["status"];
+      EXPECT_EQ(status[static_cast<std::size_t>(i)], s[0]) << query << " node " << i;
+      const int k = ui["runs_in"][static_cast<std::size_t>(i)];
+      if (n["runs_in"].is_null()) EXPECT_EQ(k, -1);
+      else EXPECT_EQ(ui["runs_in_names"][static_cast<std::size_t>(k)], n["runs_in"]) << query << " node " << i;
+      const bool has = !n["reasons"].empty() || !n["warnings"].empty() || n.contains("precision") ||
+                       n.contains("first_supported_release");
+      ASSERT_EQ(details.count(i), has ? 1u : 0u) << query << " node " << i;
+      if (!has) continue;
+      EXPECT_EQ(details[i]["reasons"], n["reasons"]);
+      EXPECT_EQ(details[i]["warnings"], n["warnings"]);
+      EXPECT_EQ(details[i].value("precision", nlohmann::json()), n.value("precision", nlohmann::json()));
+    }
+    EXPECT_FALSE(ui.contains("nodes"));
+    EXPECT_LT(r->body.size(), c.Get(std::string("/api/models/1/analysis?") + query)->body.size());
+  }
+}
+
+// ?view=ui of /graph: what draws the graph, no attributes or tensor types; /nodes/{n} has those for one node.
+TEST_F(ApiTest, UiGraphViewAndNodeDetails) {
+  auto c = client();
+  auto ui = body(c.Get("/api/models/1/graph?view=ui"));
+  EXPECT_EQ(ui["view"], "ui");
+  ASSERT_EQ(ui["nodes"].size(), 5u);
+  EXPECT_EQ(ui["nodes"][0]["name"], "block/Add");
+  EXPECT_EQ(ui["nodes"][0]["inputs"], nlohmann::json::array({"x", "w"}));
+  EXPECT_EQ(ui["nodes"][0]["weights"], 1);  // w is an initializer
+  EXPECT_FALSE(ui["nodes"][1].contains("weights"));
+  EXPECT_FALSE(ui["nodes"][0].contains("attributes"));
+  EXPECT_FALSE(ui["nodes"][0].contains("domain"));  // the default domain is left out
+  EXPECT_EQ(ui["nodes"][2]["bodies"].size(), 2u);
+  EXPECT_EQ(ui["graphs"].size(), 3u);
+  EXPECT_FALSE(ui["graphs"][0].contains("tensors"));
+  EXPECT_EQ(ui["graphs"][0]["inputs"], nlohmann::json::array({"x"}));
+
+  auto add = body(c.Get("/api/models/1/nodes/0"));
+  EXPECT_EQ(add["node"]["name"], "block/Add");
+  EXPECT_EQ(add["node"]["domain"], "");
+  EXPECT_TRUE(add["node"]["attributes"].is_array());
+  EXPECT_EQ(add["tensors"]["x"]["kind"], "input");
+  EXPECT_EQ(add["tensors"]["x"]["shape"], nlohmann::json::array({1, 4}));
+  EXPECT_EQ(add["tensors"]["w"]["kind"], "initializer");
+  EXPECT_EQ(add["tensors"]["a"]["dtype"], "FLOAT");
+  // A body node sees the outer graph's tensors.
+  auto identity = body(c.Get("/api/models/1/nodes/3"));
+  EXPECT_EQ(identity["node"]["graph"], "block/If/then_branch");
+  EXPECT_EQ(identity["tensors"]["r"]["kind"], "intermediate");
+  EXPECT_EQ(c.Get("/api/models/1/nodes/5")->status, 404);
+  EXPECT_EQ(body(c.Get("/api/models/1/nodes/99999999999999"))["error"]["code"], "E_NO_NODE");
+  EXPECT_EQ(c.Get("/api/models/9/nodes/0")->status, 404);
+}
+
 TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
   auto r = client().Get("/api/models/1/nodes/1/runtimes?precision=fp16");
   ASSERT_EQ(r->status, 200);
@@ -184,6 +259,37 @@ TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
     EXPECT_TRUE(rel["op"]["importer"].get<bool>()) << rel["release"];
     EXPECT_EQ(rel["node"]["status"], "convertible") << rel["release"];
   }
+}
+
+// Rule reasons in the runtimes route carry where the parser refuses and how sure that is, as in the engine's JSON.
+TEST_F(ApiTest, RuntimesReasonsCarrySourceAndConfidence) {
+  ModelBuilder b;
+  b.input("x", 6, {4});  // INT32: every release's unary path refuses Acos on it
+  b.node("Acos", {"x"}, {"y"}, "acos");
+  b.output("y", 6, {4});
+  auto c = client();
+  auto up = c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201);
+  const std::string id = body(up)["id"];
+  auto j = body(c.Get("/api/models/" + id + "/nodes/0/runtimes"));
+  int seen = 0;
+  for (const auto& rel : j["releases"]) {
+    const std::string name = rel["release"];
+    if (name != "8.6" && name != "10.3") continue;
+    ++seen;
+    ASSERT_EQ(rel["node"]["status"], "unsupported") << name;
+    const auto& reason = rel["node"]["reasons"][0];
+    EXPECT_EQ(reason["code"], "TRT_ACOS_INPUT_TYPE") << name;
+    if (name == "8.6") {
+      EXPECT_EQ(reason["confidence"], "code");
+      EXPECT_EQ(reason["source"].get<std::string>().rfind("tag release/8.6-GA", 0), 0u) << reason["source"];
+    } else {
+      EXPECT_EQ(reason["confidence"], "derived");
+      EXPECT_EQ(reason["source"].get<std::string>().rfind("derived from", 0), 0u) << reason["source"];
+    }
+  }
+  EXPECT_EQ(seen, 2);
 }
 
 TEST_F(ApiTest, OpSupportRoute) {
@@ -393,9 +499,48 @@ class SlowClient {
   bool connected_ = false;
 };
 
-TEST_F(ApiTest, EightSlowClientsDoNotStarveOthers) {
+// Sends `request` on a fresh connection and returns everything the server answers before it closes (or 3 s pass).
+std::string raw_exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    timeval tv{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+TEST_F(ApiTest, ChunkedBodyOnASmallRouteIsRefusedWith411) {
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(port_) + "\r\n";
+  const std::string answer = raw_exchange(port_, "PATCH /api/tracked/models/x HTTP/1.1\r\n" + host +
+                                                     "Content-Type: application/json\r\n"
+                                                     "Transfer-Encoding: chunked\r\n\r\n"
+                                                     "7\r\n{\"a\":1}\r\n0\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 411", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"E_LENGTH\""), std::string::npos) << answer;
+  // The same chunked encoding is accepted where a model is uploaded (bodies streamed to disk, capped).
+  const std::string model = test::relu_model().bytes();
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx", model.size());
+  const std::string upload = raw_exchange(port_, "POST /api/models HTTP/1.1\r\n" + host +
+                                                     "Content-Type: application/octet-stream\r\n"
+                                                     "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                                                     size + "\r\n" + model + "\r\n0\r\n\r\n");
+  EXPECT_EQ(upload.rfind("HTTP/1.1 201", 0), 0u) << upload.substr(0, 300);
+}
+
+// More slow clients than the old fixed pool had workers (64): the pool grows, everyone else is still served.
+TEST_F(ApiTest, HundredSlowClientsDoNotStarveOthers) {
   std::vector<std::unique_ptr<SlowClient>> slow;
-  for (int i = 0; i < 8; ++i) slow.push_back(std::make_unique<SlowClient>(port_));
+  for (int i = 0; i < 100; ++i) slow.push_back(std::make_unique<SlowClient>(port_));
   for (const auto& s : slow) ASSERT_TRUE(s->connected());
   std::atomic<bool> done{false};
   std::thread trickler([&] {

@@ -85,10 +85,18 @@ TEST(TrackedApi, OversizeAndInvalidUploadsAre4xxAndStoreNothing) {
   EXPECT_EQ(big->status, 413);
   EXPECT_EQ(error_code(big), "E_TOO_LARGE");
 
-  auto junk = upload(c, "junk", "definitely not an onnx model");
+  auto junk = upload(c, "junk", "definitely not an onnx model", "?file_name=junk.onnx");
   ASSERT_TRUE(junk);
   EXPECT_EQ(junk->status, 422) << junk->body;
-  EXPECT_FALSE(json::parse(junk->body)["error"]["message"].get<std::string>().empty());
+  // The loader's message names the file as the client sent it, never the staging folder inside the data directory.
+  const auto message = json::parse(junk->body)["error"]["message"].get<std::string>();
+  EXPECT_EQ(message.rfind("junk.onnx is not a valid ONNX protobuf", 0), 0u) << message;
+  EXPECT_EQ(message.find((tmp / "data").string()), std::string::npos) << message;
+  EXPECT_EQ(message.find("/tmp/"), std::string::npos) << message;
+  // Without a file_name, the model's default file name.
+  auto unnamed = upload(c, "junk", "still not a model");
+  EXPECT_EQ(json::parse(unnamed->body)["error"]["message"].get<std::string>().rfind("junk.onnx is not", 0), 0u)
+      << unnamed->body;
 
   auto empty = upload(c, "empty", "");
   EXPECT_EQ(empty->status, 422) << empty->body;

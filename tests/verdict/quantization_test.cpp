@@ -4,6 +4,9 @@
 // weights, FP8 through TRT_FP8* ops and FLOAT8E4M3FN zero points.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "onnx/dtype.h"
 #include "rules/rule_check.h"
 #include "support/model_builder.h"
@@ -577,6 +580,331 @@ TEST(Quantization, StronglyTypedIsAUsageErrorBefore9_0) {
   EXPECT_NE(t86.error().message.find("8.6.1"), std::string::npos);
   EXPECT_TRUE(with_strong_typing(make_target(kb, "9.0", "fp32", false, {}).value(), true));
   EXPECT_TRUE(with_strong_typing(make_target(kb, "10.15", "fp32", false, {}).value(), true));
+}
+
+// ---- implicit INT8 on 10.x: the operator tables list INT8 for no compute op ----------------------------------------
+
+// Conv, ConvTranspose, pooling, Gemm and MatMul: every layer whose INT8 kernels the release data carries into 10.x.
+ModelBuilder implicit_int8_layers() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  b.initializer("w", kFloat, {4, 4, 3, 3}, std::vector<double>(4 * 4 * 9, 0.1));
+  b.initializer("wt", kFloat, {4, 4, 2, 2}, std::vector<double>(4 * 4 * 4, 0.1));
+  conv(b, "x", "w", "c", "conv");
+  set_attr(b.node("ConvTranspose", {"c", "wt"}, {"ct"}, "deconv"), "strides", std::vector<std::int64_t>{2, 2});
+  set_attr(b.node("MaxPool", {"ct"}, {"mp"}, "maxpool"), "kernel_shape", std::vector<std::int64_t>{2, 2});
+  set_attr(b.node("AveragePool", {"mp"}, {"ap"}, "avgpool"), "kernel_shape", std::vector<std::int64_t>{2, 2});
+  b.node("GlobalAveragePool", {"ap"}, {"gap"}, "gap");
+  b.node("GlobalMaxPool", {"ap"}, {"gmp"}, "gmp");
+  b.node("Add", {"gap", "gmp"}, {"pooled"}, "add");
+  b.node("Flatten", {"pooled"}, {"flat"}, "flatten");
+  b.initializer("g", kFloat, {8, 4}, std::vector<double>(32, 0.1));
+  set_attr(b.node("Gemm", {"flat", "g"}, {"fc"}, "gemm"), "transB", std::int64_t{1});
+  b.initializer("m", kFloat, {8, 8}, std::vector<double>(64, 0.1));
+  b.node("MatMul", {"fc", "m"}, {"mm"}, "matmul");
+  b.node("Relu", {"mm"}, {"y"}, "relu");
+  b.output("y", kFloat);
+  return b;
+}
+
+TEST(Quantization, ImplicitInt8ConvRunsInt8OnEvery10xRelease) {
+  auto index = index_of(implicit_int8_layers());
+  const std::map<std::string, std::string> evidence{
+      {"conv", "documented"}, {"deconv", "documented"}, {"maxpool", "inferred"}, {"avgpool", "inferred"},
+      {"gap", "inferred"},    {"gmp", "inferred"},      {"gemm", "inferred"},    {"matmul", "inferred"}};
+  for (const char* rel : {"10.0", "10.1", "10.8", "10.15"}) {
+    auto a = run(*index, rel, "int8");
+    EXPECT_EQ(a.summary.quantization, "implicit") << rel;
+    for (const auto& [name, confidence] : evidence) {
+      const auto& v = verdict(*index, a, name);
+      EXPECT_EQ(v.status, Status::kConvertible) << rel << " " << name << describe(v);
+      EXPECT_EQ(v.runs_in, "int8") << rel << " " << name;
+      EXPECT_EQ(v.precision.code, "IMPLICIT_INT8_CANDIDATE") << rel << " " << name;
+      EXPECT_EQ(v.precision.confidence, confidence) << rel << " " << name;
+      EXPECT_NE(v.precision.message.find("carried from the 8.x/9.x tables"), std::string::npos) << v.precision.message;
+      // The published table still lists no INT8: an INT8 *input* would still be flagged as undocumented.
+      EXPECT_FALSE(has_warning(v, "TRT_UNDOCUMENTED_TYPE")) << rel << " " << name;
+    }
+    // Ops without a known INT8 kernel: float, and on 10.x only as sure as the silent table allows.
+    const auto& relu = verdict(*index, a, "relu");
+    EXPECT_EQ(relu.status, Status::kFallback) << rel;
+    EXPECT_EQ(relu.runs_in, "fp32") << rel;
+    EXPECT_EQ(relu.precision.code, "IMPLICIT_NO_INT8_KERNEL") << rel;
+    EXPECT_EQ(relu.precision.confidence, "inferred") << rel;
+    EXPECT_EQ(verdict(*index, a, "add").runs_in, "fp32") << rel;
+  }
+  // 8.6 and 9.3 list INT8 for Conv in their own tables: documented, no carry-over. 8.x lists no INT8 MatMul.
+  for (const char* rel : {"8.6", "9.3"}) {
+    auto a = run(*index, rel, "int8");
+    const auto& c = verdict(*index, a, "conv");
+    EXPECT_EQ(c.runs_in, "int8") << rel;
+    EXPECT_EQ(c.precision.confidence, "documented") << rel;
+    EXPECT_EQ(c.precision.message.find("carried"), std::string::npos) << rel;
+    EXPECT_EQ(verdict(*index, a, "matmul").runs_in, std::string(rel) == "8.6" ? "fp32" : "int8") << rel;
+  }
+  auto r86 = run(*index, "8.6", "int8");
+  EXPECT_EQ(verdict(*index, r86, "relu").runs_in, "int8");  // the 8.6 table lists INT8 for Relu
+  // fp16 next to int8: the 10.15 Conv is an int8 candidate, Relu falls back to fp16 (not fp32).
+  auto mixed = run(*index, "10.15", "fp16,int8");
+  EXPECT_EQ(verdict(*index, mixed, "conv").runs_in, "int8");
+  EXPECT_EQ(verdict(*index, mixed, "relu").runs_in, "fp16");
+}
+
+// ---- R3: Q/DQ scales and zero points must be build-time constants --------------------------------------------------
+
+// x -> Q -> DQ -> Conv(weights per channel) with the activation scale from `scale` (an initializer name, a graph
+// input, or a Cast of a Constant).
+ModelBuilder conv_with_activation_scale(const std::string& how) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  std::string scale = "in_s";
+  if (how == "input") {
+    b.input("in_s", kFloat, {});
+  } else if (how == "computed") {
+    b.input("amax", kFloat, {});
+    b.initializer("inv127", kFloat, {}, {1.0 / 127});
+    b.node("Mul", {"amax", "inv127"}, {"in_s"}, "scale_mul");
+  } else if (how == "cast") {
+    set_attr(b.node("Constant", {}, {"s16"}, "scale_const"), "value", make_tensor("s16", kFloat16, {}, {0.05}));
+    set_attr(b.node("Cast", {"s16"}, {"in_s"}, "scale_cast"), "to", std::int64_t{kFloat});
+  } else {
+    b.initializer("in_s", kFloat, {}, {0.05});
+  }
+  b.initializer("in_zp", kInt8, {}, {0});
+  b.node("QuantizeLinear", {"x", scale, "in_zp"}, {"xq"}, "in_quant");
+  b.node("DequantizeLinear", {"xq", scale, "in_zp"}, {"xd"}, "in_dequant");
+  conv(b, "xd", weight_qdq(b, "w", {4, 4, 3, 3}, 0), "y", "conv");
+  b.output("y", kFloat);
+  return b;
+}
+
+TEST(Quantization, ComputedQdqScalesDoNotFuse) {
+  for (const char* how : {"input", "computed"}) {
+    auto index = index_of(conv_with_activation_scale(how));
+    for (const char* rel : {"8.0", "8.6", "9.3", "10.1", "10.15"}) {
+      const std::string sure = std::string(rel) == "8.0" ? "inferred" : "documented";
+      auto a = run(*index, rel, "fp16,int8");
+      const auto& c = verdict(*index, a, "conv");
+      EXPECT_EQ(c.status, Status::kFallback) << how << " " << rel << describe(c);
+      EXPECT_EQ(c.runs_in, "fp16") << how << " " << rel;
+      EXPECT_EQ(c.precision.code, "QDQ_PARTIAL_INPUTS") << how << " " << rel;
+      EXPECT_EQ(c.precision.rule, "R3") << how << " " << rel;
+      EXPECT_EQ(c.precision.confidence, sure) << how << " " << rel;
+      const Warning* w = warning(c, "TRT_QDQ_NOT_FUSED");
+      ASSERT_NE(w, nullptr) << how << " " << rel;
+      EXPECT_EQ(w->rule, "R3");
+      EXPECT_NE(w->message.find("input 0 (activation) has a scale that is not a build-time constant"),
+                std::string::npos)
+          << w->message;
+      for (const char* qdq : {"in_quant", "in_dequant"}) {
+        const auto& q = verdict(*index, a, qdq);
+        EXPECT_EQ(q.precision.code, "QDQ_STANDALONE") << how << " " << rel << " " << qdq;
+        EXPECT_EQ(q.precision.rule, "R3") << how << " " << rel << " " << qdq;
+        EXPECT_TRUE(has_warning(q, "TRT_QDQ_SCALE_NOT_CONSTANT")) << how << " " << rel << " " << qdq;
+      }
+      // The weight Q/DQ have constant scales: still folded.
+      EXPECT_EQ(verdict(*index, a, "w_dequant").precision.code, "QDQ_WEIGHT_FOLDED") << rel;
+    }
+    // 7.2's parser refuses a non-initializer scale outright.
+    auto old = run(*index, "7.2", "fp16,int8");
+    EXPECT_EQ(verdict(*index, old, "in_quant").status, Status::kUnsupported) << how;
+    EXPECT_TRUE(has_reason(verdict(*index, old, "in_quant"), "TRT_QUANTIZELINEAR_SCALE_NOT_CONSTANT")) << how;
+  }
+  // Constant -> Cast -> Q/DQ is a build-time constant (the form the 8.6 header names): the Conv fuses.
+  auto index = index_of(conv_with_activation_scale("cast"));
+  for (const char* rel : {"8.6", "10.15"}) {
+    auto a = run(*index, rel, "fp16,int8");
+    EXPECT_EQ(verdict(*index, a, "conv").runs_in, "int8") << rel << describe(verdict(*index, a, "conv"));
+    EXPECT_FALSE(has_warning(verdict(*index, a, "in_quant"), "TRT_QDQ_SCALE_NOT_CONSTANT")) << rel;
+  }
+}
+
+// A DQ -> AveragePool -> Q island whose output Q has a computed scale is not an int8 island (R3 over R7).
+TEST(Quantization, ComputedScaleBreaksAnInt8Island) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  b.input("out_s", kFloat, {});
+  b.initializer("zp", kInt8, {}, {0});
+  set_attr(b.node("AveragePool", {act_qdq(b, "x", "in")}, {"p"}, "avgpool"), "kernel_shape",
+           std::vector<std::int64_t>{2, 2});
+  b.node("QuantizeLinear", {"p", "out_s", "zp"}, {"pq"}, "out_quant");
+  b.node("DequantizeLinear", {"pq", "out_s", "zp"}, {"y"}, "out_dequant");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto a = run(*index, "10.15", "fp16,int8");
+  const auto& ap = verdict(*index, a, "avgpool");
+  EXPECT_EQ(ap.runs_in, "fp16") << describe(ap);
+  EXPECT_EQ(ap.precision.code, "QDQ_PARTIAL_INPUTS");
+  EXPECT_EQ(ap.precision.rule, "R3");
+  EXPECT_TRUE(has_warning(verdict(*index, a, "out_quant"), "TRT_QDQ_SCALE_NOT_CONSTANT"));
+}
+
+// ---- R11: network inputs and outputs keep their declared types ---------------------------------------------------
+
+TEST(Quantization, QuantizeLinearWritingANetworkOutputHandsOutInt8) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  conv(b, act_qdq(b, "x", "in"), weight_qdq(b, "w", {4, 4, 3, 3}, 0), "c", "conv");
+  b.initializer("out_s", kFloat, {}, {0.05});
+  b.initializer("out_zp", kInt8, {}, {0});
+  b.node("QuantizeLinear", {"c", "out_s", "out_zp"}, {"y"}, "out_quant");
+  b.output("y", kInt8);
+  auto index = index_of(b);
+  for (const char* rel : {"8.6", "10.15"}) {
+    auto a = run(*index, rel, "fp16,int8");
+    EXPECT_EQ(verdict(*index, a, "conv").precision.code, "QDQ_FUSED_Q_OUT") << rel;
+    const auto& q = verdict(*index, a, "out_quant");
+    EXPECT_EQ(q.runs_in, "int8") << rel;
+    EXPECT_EQ(q.precision.code, "QDQ_NETWORK_OUTPUT") << rel;
+    EXPECT_EQ(q.precision.rule, "R11") << rel;
+    EXPECT_EQ(q.precision.confidence, "inferred") << rel;
+    EXPECT_NE(q.precision.message.find("fused into 'conv'"), std::string::npos) << q.precision.message;
+    EXPECT_EQ(issue(a, "TRT_QUANTIZED_NETWORK_IO"), nullptr) << rel;  // written by a QuantizeLinear: as intended
+  }
+}
+
+TEST(Quantization, Int8NetworkInputWithoutQdqNeedsADynamicRange) {
+  ModelBuilder b(13);
+  b.input("x", kInt8, {1, 4});
+  set_attr(b.node("Cast", {"x"}, {"xf"}, "cast"), "to", std::int64_t{kFloat});
+  b.node("Relu", {"xf"}, {"y"}, "relu");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto implicit = run(*index, "10.15", "int8");
+  const ModelIssue* m = issue(implicit, "TRT_QUANTIZED_NETWORK_IO");
+  ASSERT_NE(m, nullptr);
+  EXPECT_FALSE(m->error);
+  EXPECT_EQ(m->confidence, "");  // TensorRT #1973: a range is required for INT8 I/O without Q/DQ
+  EXPECT_NE(m->message.find("network input 'x' is INT8"), std::string::npos) << m->message;
+  auto plain = run(*index, "8.6", "fp16");
+  ASSERT_NE(issue(plain, "TRT_QUANTIZED_NETWORK_IO"), nullptr);
+  EXPECT_EQ(issue(plain, "TRT_QUANTIZED_NETWORK_IO")->confidence, "inferred");  // the int8-flag part
+  EXPECT_NE(issue(plain, "TRT_QUANTIZED_NETWORK_IO")->message.find("int8 among the builder precisions"),
+            std::string::npos);
+  // UINT8 image inputs are ordinary network I/O.
+  ModelBuilder u(13);
+  u.input("img", kUint8, {1, 4});
+  set_attr(u.node("Cast", {"img"}, {"f"}, "cast"), "to", std::int64_t{kFloat});
+  u.output("f", kFloat);
+  auto ui = index_of(u);
+  EXPECT_EQ(issue(run(*ui, "10.15", "int8"), "TRT_QUANTIZED_NETWORK_IO"), nullptr);
+}
+
+TEST(Quantization, Fp8NetworkInputNotReadByADequantizeLinear) {
+  ModelBuilder b(19);
+  b.input("x", kFloat8E4M3FN, {4, 32});
+  set_attr(b.node("Cast", {"x"}, {"xf"}, "cast"), "to", std::int64_t{kFloat});
+  b.initializer("w", kFloat, {32, 16}, std::vector<double>(32 * 16, 0.1));
+  b.node("MatMul", {fp8_qdq(b, "xf", "in"), fp8_qdq(b, "w", "wq")}, {"y"}, "op");
+  b.output("y", kFloat);
+  b.opset("trt", 1);
+  auto index = index_of(b);
+  auto a = run(*index, "10.15", "fp16,fp8");
+  const ModelIssue* m = issue(a, "TRT_QUANTIZED_NETWORK_IO");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->confidence, "inferred");
+  EXPECT_NE(m->message.find("no DequantizeLinear reads it"), std::string::npos) << m->message;
+}
+
+// ---- R10: plugins between Q/DQ ------------------------------------------------------------------------------------
+
+ModelBuilder plugin_between_qdq() {
+  ModelBuilder b(13);
+  b.opset("custom", 1);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  b.node("MyPlugin", {act_qdq(b, "x", "in")}, {"p"}, "plugin").set_domain("custom");
+  conv(b, act_qdq(b, "p", "mid"), weight_qdq(b, "w", {4, 4, 3, 3}, 0), "y", "conv");
+  b.output("y", kFloat);
+  return b;
+}
+
+TEST(Quantization, PluginBetweenQdqReadsInt8OnlyIfItDeclaresIt) {
+  auto index = index_of(plugin_between_qdq());
+  for (const char* rel : {"8.6", "10.15"}) {
+    auto a = check(*index, rel, "fp16,int8", false, {"MyPlugin"});
+    const auto& p = verdict(*index, a, "plugin");
+    EXPECT_EQ(p.runs_in, "plugin") << rel;
+    EXPECT_EQ(p.status, Status::kConvertible) << rel;
+    EXPECT_EQ(p.precision.code, "QDQ_PLUGIN_IO") << rel << describe(p);
+    EXPECT_EQ(p.precision.rule, "R10") << rel;
+    EXPECT_EQ(p.precision.confidence, "documented") << rel;
+    EXPECT_NE(p.precision.message.find("only if it declares int8 I/O"), std::string::npos) << p.precision.message;
+    const auto& dq = verdict(*index, a, "in_dequant");
+    EXPECT_EQ(dq.precision.code, "QDQ_STANDALONE") << rel;
+    EXPECT_EQ(dq.precision.rule, "R10") << rel;
+    const auto& q = verdict(*index, a, "mid_quant");
+    EXPECT_EQ(q.precision.code, "QDQ_STANDALONE") << rel;
+    EXPECT_EQ(q.precision.rule, "R10") << rel;
+    EXPECT_EQ(verdict(*index, a, "conv").runs_in, "int8") << rel;  // the Conv after it still fuses its own DQ
+  }
+  // Weakly typed without int8: plugin int8 I/O is not allowed, it runs in float.
+  auto no_int8 = check(*index, "10.15", "fp16", false, {"MyPlugin"});
+  const auto& p = verdict(*index, no_int8, "plugin");
+  EXPECT_EQ(p.precision.code, "QDQ_PLUGIN_IO");
+  EXPECT_NE(p.precision.message.find("it reads float: int8 is not among the builder precisions"), std::string::npos)
+      << p.precision.message;
+}
+
+// ---- weak typing: normalization computes in fp32 -----------------------------------------------------------------
+
+ModelBuilder layer_norm(int dtype, std::optional<std::int64_t> stash_type = std::nullopt) {
+  ModelBuilder b(17);
+  b.input("x", dtype, {1, 8, 16});
+  b.initializer("s", dtype, {16}, std::vector<double>(16, 1.0));
+  b.initializer("bias", dtype, {16}, std::vector<double>(16, 0.0));
+  auto& n = b.node("LayerNormalization", {"x", "s", "bias"}, {"y"}, "ln");
+  set_attr(n, "axis", std::int64_t{-1});
+  if (stash_type) set_attr(n, "stash_type", *stash_type);
+  b.output("y", dtype);
+  return b;
+}
+
+TEST(Quantization, LayerNormStaysFp32InAnFp16BuildUnlessStronglyTyped) {
+  auto index = index_of(layer_norm(kFloat));
+  for (const char* rel : {"8.6", "9.3", "10.1", "10.15"}) {
+    for (const char* prec : {"fp16", "fp16,int8"}) {
+      auto a = run(*index, rel, prec);
+      const auto& ln = verdict(*index, a, "ln");
+      EXPECT_EQ(ln.runs_in, "fp32") << rel << " " << prec << describe(ln);
+      EXPECT_EQ(ln.status, Status::kFallback) << rel << " " << prec;
+      EXPECT_EQ(ln.precision.code, "NORM_FP32_COMPUTE") << rel << " " << prec;
+      EXPECT_EQ(ln.precision.rule, "R1") << rel << " " << prec;
+      EXPECT_EQ(ln.precision.confidence, "documented") << rel << " " << prec;
+    }
+    auto fp32 = run(*index, rel, "fp32");
+    EXPECT_EQ(verdict(*index, fp32, "ln").status, Status::kConvertible) << rel;
+    EXPECT_TRUE(verdict(*index, fp32, "ln").precision.code.empty()) << rel;
+  }
+  // Strongly typed: the ONNX type decides, FLOAT16 in -> fp16 compute.
+  auto half = index_of(layer_norm(kFloat16));
+  auto strong = run(*half, "10.15", "fp32", /*strongly_typed=*/true);
+  EXPECT_EQ(verdict(*half, strong, "ln").runs_in, "fp16");
+  EXPECT_EQ(verdict(*half, strong, "ln").precision.code, "STRONGLY_TYPED");
+  // Weakly typed with FLOAT16 I/O: still fp32 compute (stash_type defaults to FLOAT).
+  auto weak = run(*half, "10.15", "fp16");
+  EXPECT_EQ(verdict(*half, weak, "ln").runs_in, "fp32");
+  // stash_type FLOAT16 asks for fp16 compute, and the parser passes it on.
+  auto stash = index_of(layer_norm(kFloat, kFloat16));
+  auto s = run(*stash, "10.15", "fp16");
+  EXPECT_EQ(verdict(*stash, s, "ln").runs_in, "fp16");
+  EXPECT_EQ(verdict(*stash, s, "ln").status, Status::kConvertible);
+  EXPECT_EQ(verdict(*stash, s, "ln").precision.code, "NORM_STASH_TYPE");
+}
+
+TEST(Quantization, InstanceNormIsFp32OnlyWhereItIsANativeLayer) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  b.initializer("s", kFloat, {4}, std::vector<double>(4, 1.0));
+  b.initializer("bias", kFloat, {4}, std::vector<double>(4, 0.0));
+  b.node("InstanceNormalization", {"x", "s", "bias"}, {"y"}, "in");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto r93 = run(*index, "9.3", "fp16");  // the InstanceNormalization_TRT plugin by default: no claim
+  EXPECT_EQ(verdict(*index, r93, "in").runs_in, "fp16");
+  EXPECT_TRUE(verdict(*index, r93, "in").precision.code.empty());
+  auto r1015 = run(*index, "10.15", "fp16");
+  EXPECT_EQ(verdict(*index, r1015, "in").runs_in, "fp32");
+  EXPECT_EQ(verdict(*index, r1015, "in").precision.code, "NORM_FP32_COMPUTE");
 }
 
 // ---- views --------------------------------------------------------------------------------------------------------

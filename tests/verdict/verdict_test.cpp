@@ -42,11 +42,43 @@ TEST(Verdict, Int8FallsBackForOpsWithoutInt8Kernels) {
   EXPECT_EQ(a.summary.quantization, "implicit");
 }
 
-TEST(Verdict, MixedPrecisionFallsBackToTheNextAllowedPrecision) {
+// FP16 + INT8 enables both: the builder picks per layer among FP16, INT8 and FP32, so a layer without an INT8 kernel
+// that runs in FP16 is convertible (not an INT8 fallback); only a layer with neither falls back, to FP32.
+TEST(Verdict, Fp16PlusInt8DesiresBothPrecisions) {
   auto index = index_of(conv_softmax());
   auto a = check(*index, "8.6", "fp16,int8");
-  EXPECT_EQ(verdict(*index, a, "softmax").status, Status::kFallback);
+  EXPECT_EQ(verdict(*index, a, "softmax").status, Status::kConvertible);
   EXPECT_EQ(verdict(*index, a, "softmax").runs_in, "fp16");
+  EXPECT_EQ(verdict(*index, a, "conv").status, Status::kConvertible);
+  EXPECT_EQ(verdict(*index, a, "conv").runs_in, "int8");
+  EXPECT_EQ(a.summary.fallback, 0);
+  // INT8 alone still falls back where there is no INT8 kernel.
+  auto int8 = check(*index, "8.6", "int8");
+  EXPECT_EQ(verdict(*index, int8, "softmax").status, Status::kFallback);
+  EXPECT_EQ(verdict(*index, int8, "softmax").runs_in, "fp32");
+  // Asking for fp32 besides fp16 changes nothing: fp32 is always there, fp16 is the desired one.
+  auto fp32_fp16 = check(*index, "8.6", "fp32,fp16");
+  EXPECT_EQ(verdict(*index, fp32_fp16, "softmax").status, Status::kConvertible);
+  EXPECT_EQ(verdict(*index, fp32_fp16, "softmax").runs_in, "fp16");
+}
+
+TEST(Verdict, Fp16PlusInt8FallsBackToFp32WhereNeitherHasAKernel) {
+  // The 8.6 Range importer takes FLOAT or INT32 (not FLOAT16, not INT8): a float Range runs in FP32.
+  ModelBuilder b(13);
+  b.input("start", kFloat, {});
+  b.input("limit", kFloat, {});
+  b.input("delta", kFloat, {});
+  b.node("Range", {"start", "limit", "delta"}, {"y"}, "range");
+  b.output("y", kFloat);
+  auto index = index_of(b);
+  auto a = check(*index, "8.6", "fp16,int8");
+  EXPECT_EQ(verdict(*index, a, "range").status, Status::kFallback);
+  EXPECT_EQ(verdict(*index, a, "range").runs_in, "fp32");
+  auto strict = check(*index, "8.6", "fp16,int8", /*strict=*/true);
+  const auto& range = verdict(*index, strict, "range");
+  EXPECT_EQ(range.status, Status::kUnsupported);
+  ASSERT_TRUE(has_reason(range, "TRT_PRECISION_STRICT"));
+  EXPECT_NE(range.reasons[0].message.find("no int8 or fp16 kernel"), std::string::npos) << range.reasons[0].message;
 }
 
 TEST(Verdict, StrictTurnsFallbackIntoUnsupported) {

@@ -57,7 +57,7 @@ GENERIC_RULES = {
     "input_ignored": ({"input"}, set()),
     "input_count": (set(), {"min", "max", "count_empty"}),
     "attr_required": ({"attr"}, set()),
-    "attr_values": ({"attr", "allowed"}, set()),
+    "attr_values": ({"attr", "allowed"}, {"default"}),
     "attr_forbidden": ({"attr"}, {"except"}),
     "attr_ignored": ({"attr"}, {"default"}),
     "ints_all": ({"attr", "value"}, set()),
@@ -231,9 +231,15 @@ def validate_rule(r, where):
             raise KbError("%s: rule %s has unknown params %s" % (where, name, sorted(extra)))
     if "when" in r:
         w = r["when"]
-        if not (isinstance(w, list) and w and all(isinstance(c, dict) and set(c) <= {"attr", "in", "default"}
-                                                   and "attr" in c and isinstance(c.get("in"), list) for c in w)):
-            raise KbError("%s: when must be a non-empty list of {attr, in, default}" % where)
+        def cond_ok(c):
+            if not isinstance(c, dict):
+                return False
+            if "input" in c:
+                return set(c) <= {"input", "present"} and isinstance(c["input"], int) and \
+                    isinstance(c.get("present", True), bool)
+            return set(c) <= {"attr", "in", "default"} and "attr" in c and isinstance(c.get("in"), list)
+        if not (isinstance(w, list) and w and all(cond_ok(c) for c in w)):
+            raise KbError("%s: when must be a non-empty list of {attr, in, default} or {input, present}" % where)
     if "code" in r and not CODE_RE.match(r["code"].replace("{OP}", "OP")):
         raise KbError("%s: bad code %r" % (where, r["code"]))
     if name != "note" and "code" not in r:
@@ -434,6 +440,19 @@ def build(matrix_dir):
         for name in ops_doc["precision_agnostic"]:
             if ops.get(name, {}).get("importer"):
                 ops[name]["precision_agnostic"] = True
+        # Kernel types the release's matrix leaves out although the kernels exist (10.x tables list no quantized
+        # type for compute ops): added to "types" (precision fallback), the published list kept in "matrix_types".
+        for o in ops_doc.get("kernel_types", []):
+            if r not in ranges.match(o["releases"]):
+                continue
+            for name in (o["op"] if isinstance(o["op"], list) else [o["op"]]):
+                e = ops.get(name)
+                if not e or not e.get("importer") or "types" not in e:
+                    continue
+                added = [t for t in o["types"] if t not in e["types"]]
+                if added:
+                    e.setdefault("matrix_types", list(e["types"]))
+                    e["types"] = e["types"] + added
 
         # Rules
         for idx, names, rset, rule, where in rule_items:

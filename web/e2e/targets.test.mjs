@@ -28,6 +28,7 @@ async function open(hash) {
   await page.goto(`${server.url}#model=1${hash}`);
   await page.waitForSelector("#summary:not([data-stale]) .target");
   await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown])");
+  await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });  // boxes beyond the first view
   return { page, errors };
 }
 

@@ -11,21 +11,25 @@ export interface ReleaseInfo {
 }
 export interface ModelEntry { id: string; name: string; path: string; node_count: number }
 export interface Attribute { name: string; type: string; value: string }
+// The UI loads the graph's `?view=ui` form (no domain, attributes, doc strings or tensor types: docs/api.md); the
+// drawer gets those per node (api.node), edge labels from the full graph (api.fullGraph).
 export interface GraphNode {
-  index: number; name: string; op_type: string; domain: string; graph: string;
-  inputs: string[]; outputs: string[]; attributes: Attribute[]; bodies?: string[]; doc?: string;
+  index: number; name: string; op_type: string; domain?: string; graph: string;
+  inputs: string[]; outputs: string[]; attributes?: Attribute[]; bodies?: string[]; doc?: string;
+  weights?: number;              // inputs that are initializers (UI view)
 }
 export interface Tensor { dtype: string; shape: (number | null)[] | null; kind: string }
 export interface GraphScope {
   path: string; parent: string | null; owner: number; inputs: string[]; outputs: string[];
-  tensors: Record<string, Tensor>;
+  tensors?: Record<string, Tensor>;
 }
+export interface NodeDetails { node: GraphNode; tensors: Record<string, Tensor> }
 export interface ModelGraph { id: string; name: string; graph_name: string; node_count: number; nodes: GraphNode[]; graphs: GraphScope[] }
 export interface Reason { code: string; message: string; hint: string }
 export interface PrecisionNote { code: string; message: string; rule?: string; confidence?: string }
 export interface NodeVerdict {
-  index: number; name: string; op_type: string; graph: string; status: Status; runs_in: string | null;
-  supported_types: string[]; reasons: Reason[]; warnings: ({ code: string; message: string } & Record<string, unknown>)[];
+  index: number; name?: string; op_type?: string; graph?: string; status: Status; runs_in: string | null;
+  supported_types?: string[]; reasons: Reason[]; warnings: ({ code: string; message: string } & Record<string, unknown>)[];
   first_supported_release?: string;
   precision?: PrecisionNote;      // why runs_in (quantization modes, docs/quantization.md)
   device?: "dla" | "gpu";         // with a DLA target (docs/hardware.md)
@@ -39,6 +43,28 @@ export interface Analysis {
   model_issues: { severity: string; code: string; message: string }[];
   nodes: NodeVerdict[];
 }
+// `/analysis?view=ui` (src/server/analysis_view.h): per node a status letter and a runs_in index, details only for
+// the nodes that have reasons, warnings, a precision note or an upgrade hint. expandAnalysis makes it an Analysis.
+interface UiAnalysis extends Omit<Analysis, "nodes"> {
+  node_count: number; status: string; runs_in_names: string[]; runs_in: number[]; device?: string;
+  details: Partial<NodeVerdict>[];
+}
+const STATUS_OF: Record<string, Status> = { c: "convertible", f: "fallback", u: "unsupported" };
+const NO_ISSUES: never[] = [];
+function expandAnalysis(ui: UiAnalysis): Analysis {
+  const { node_count, status, runs_in_names, runs_in, device, details, ...rest } = ui;
+  const nodes: NodeVerdict[] = new Array(node_count);
+  for (let i = 0; i < node_count; i++) {
+    const v: NodeVerdict = { index: i, status: STATUS_OF[status[i]] ?? "convertible",
+      runs_in: runs_in[i] >= 0 ? runs_in_names[runs_in[i]] : null, reasons: NO_ISSUES, warnings: NO_ISSUES };
+    const d = device?.[i];
+    if (d === "d" || d === "g") v.device = d === "d" ? "dla" : "gpu";
+    nodes[i] = v;
+  }
+  for (const d of details) if (d.index !== undefined && nodes[d.index]) Object.assign(nodes[d.index], d);
+  return { ...rest, nodes };
+}
+
 export interface RuntimeRow extends ReleaseInfo {
   op?: { importer: boolean; precisions: string[]; types: string[] };
   node: { status: Status; runs_in: string | null; reasons: Reason[]; warnings?: number };
@@ -47,7 +73,7 @@ export interface Runtimes { node: { index: number; name: string; op_type: string
 
 export class ApiError extends Error {}
 
-async function json<T>(response: Response): Promise<T> {
+export async function json<T>(response: Response): Promise<T> {
   const text = await response.text();
   let body: unknown;
   try {
@@ -66,10 +92,13 @@ export const api = {
   releases: () => fetch("/api/releases").then((r) => json<ReleaseInfo[]>(r)),
   gpus: () => fetch("/api/gpus").then((r) => json<{ name: string; compute_capability: string; dla: boolean }[]>(r)),
   models: () => fetch("/api/models").then((r) => json<ModelEntry[]>(r)),
-  graph: (id: string) => fetch(`/api/models/${encodeURIComponent(id)}/graph`).then((r) => json<ModelGraph>(r)),
+  graph: (id: string) => fetch(`/api/models/${encodeURIComponent(id)}/graph?view=ui`).then((r) => json<ModelGraph>(r)),
+  fullGraph: (id: string) => fetch(`/api/models/${encodeURIComponent(id)}/graph`).then((r) => json<ModelGraph>(r)),
+  node: (id: string, node: number) =>
+    fetch(`/api/models/${encodeURIComponent(id)}/nodes/${node}`).then((r) => json<NodeDetails>(r)),
   analysis: (id: string, trt: string, precision: string, strict: boolean, extra: Record<string, string> = {}) =>
-    fetch(`/api/models/${encodeURIComponent(id)}/analysis?${new URLSearchParams({ trt, precision, strict: strict ? "1" : "0", ...extra })}`)
-      .then((r) => json<Analysis>(r)),
+    fetch(`/api/models/${encodeURIComponent(id)}/analysis?${new URLSearchParams({ trt, precision, strict: strict ? "1" : "0", ...extra, view: "ui" })}`)
+      .then((r) => json<UiAnalysis>(r)).then(expandAnalysis),
   runtimes: (id: string, node: number, precision: string, strict: boolean) =>
     fetch(`/api/models/${encodeURIComponent(id)}/nodes/${node}/runtimes?${new URLSearchParams({ precision, strict: strict ? "1" : "0" })}`)
       .then((r) => json<Runtimes>(r)),

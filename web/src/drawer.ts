@@ -1,6 +1,6 @@
 // The node drawer: Properties, Supported Runtimes (every release x precision, plus this node's verdict per release)
 // and Issues. Model strings go in as text only.
-import { api, type Analysis, type GraphNode, type ModelGraph, type Runtimes, type Tensor } from "./api";
+import { api, type Analysis, type GraphNode, type NodeDetails, type Runtimes, type Tensor } from "./api";
 import { badge, clear, h } from "./dom";
 
 export type Tab = "properties" | "runtimes" | "issues";
@@ -8,7 +8,6 @@ const PRECISION_ORDER = ["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", 
 
 export interface DrawerContext {
   modelId: string;
-  graph: ModelGraph;
   analysis?: Analysis;
   precision: string;
   strict: boolean;
@@ -58,9 +57,23 @@ export class Drawer {
       button.setAttribute("aria-selected", String(button.dataset.tab === tab));
     clear(this.body);
     if (!this.node || !this.ctx) return;
-    if (tab === "properties") this.body.append(properties(this.node, this.ctx.graph));
+    if (tab === "properties") void this.properties(this.node, this.ctx);
     else if (tab === "issues") this.body.append(issues(this.node, this.ctx.analysis));
     else void this.runtimes(this.node, this.ctx);
+  }
+
+  // Names at once (the UI's graph has them); attributes, doc string and tensor types when /nodes/{n} answers.
+  private async properties(node: GraphNode, ctx: DrawerContext): Promise<void> {
+    const holder = h("div", { class: "properties-holder", "data-loading": "1" }, properties(node));
+    this.body.append(holder);
+    try {
+      const details = await nodeDetails(ctx.modelId, node.index);
+      if (this.node !== node || this.tab !== "properties") return;
+      holder.replaceChildren(properties(node, details));
+      holder.removeAttribute("data-loading");
+    } catch (e) {
+      holder.append(h("p", { class: "error-text" }, (e as Error).message));
+    }
   }
 
   private async runtimes(node: GraphNode, ctx: DrawerContext): Promise<void> {
@@ -84,39 +97,52 @@ function tensorText(t: Tensor | undefined): string {
   return `${t.dtype} ${shape}`;
 }
 
-function tensorRows(names: string[], graph: ModelGraph, scope: string): HTMLElement {
+// One request per node and model while the page lives (the drawer re-renders on every target change).
+const detailsCache = new Map<string, Promise<NodeDetails>>();
+function nodeDetails(modelId: string, index: number): Promise<NodeDetails> {
+  const key = `${modelId}:${index}`;
+  let p = detailsCache.get(key);
+  if (!p) {
+    p = api.node(modelId, index);
+    p.catch(() => detailsCache.delete(key));
+    detailsCache.set(key, p);
+  }
+  return p;
+}
+
+function tensorRows(names: string[], details: NodeDetails | undefined): HTMLElement {
   const table = h("table", { class: "kv tensors" });
-  const scopes = new Map(graph.graphs.map((g) => [g.path, g]));
   names.forEach((name, i) => {
-    let t: Tensor | undefined;
-    for (let s = scopes.get(scope); s && !t; s = s.parent === null ? undefined : scopes.get(s.parent)) t = s.tensors[name];
+    const t = name ? details?.tensors[name] : undefined;
+    const type = !name ? "" : details ? tensorText(t) : "…";
     table.append(h("tr", {}, h("td", {}, String(i)), h("td", { class: "mono" }, name || "(none)"),
-      h("td", { class: "mono" }, name ? tensorText(t) : ""), h("td", { class: `kind ${t?.kind ?? ""}` }, t?.kind ?? "")));
+      h("td", { class: "mono" }, type), h("td", { class: `kind ${t?.kind ?? ""}` }, t?.kind ?? "")));
   });
   return table;
 }
 
-function properties(node: GraphNode, graph: ModelGraph): HTMLElement {
+function properties(node: GraphNode, details?: NodeDetails): HTMLElement {
+  const full = details?.node;
   const box = h("div", { class: "properties" });
   const kv = h("table", { class: "kv" });
   const row = (k: string, v: string) => kv.append(h("tr", {}, h("th", {}, k), h("td", { class: "mono" }, v)));
   row("name", node.name);
   row("op", node.op_type);
-  row("domain", node.domain || "ai.onnx");
+  if (full) row("domain", full.domain || "ai.onnx");
   row("graph", node.graph || "(main graph)");
-  if (node.doc) row("doc", node.doc);
+  if (full?.doc) row("doc", full.doc);
   box.append(kv);
   box.append(h("h3", {}, "Attributes"));
   const attrs = h("table", { class: "kv attributes" });
-  for (const a of node.attributes) attrs.append(h("tr", {}, h("th", {}, a.name), h("td", { class: "mono" }, a.value), h("td", { class: "muted" }, a.type)));
-  box.append(node.attributes.length ? attrs : h("p", { class: "muted" }, "none"));
-  box.append(h("h3", {}, "Inputs"), tensorRows(node.inputs, graph, node.graph));
-  box.append(h("h3", {}, "Outputs"), tensorRows(node.outputs, graph, node.graph));
+  for (const a of full?.attributes ?? []) attrs.append(h("tr", {}, h("th", {}, a.name), h("td", { class: "mono" }, a.value), h("td", { class: "muted" }, a.type)));
+  box.append(!full ? h("p", { class: "muted" }, "Loading…") : full.attributes?.length ? attrs : h("p", { class: "muted" }, "none"));
+  box.append(h("h3", {}, "Inputs"), tensorRows(node.inputs, details));
+  box.append(h("h3", {}, "Outputs"), tensorRows(node.outputs, details));
   return box;
 }
 
 function issues(node: GraphNode, analysis: Analysis | undefined): HTMLElement {
-  const v = analysis?.nodes.find((n) => n.index === node.index);
+  const v = analysis?.nodes[node.index]?.index === node.index ? analysis.nodes[node.index] : analysis?.nodes.find((n) => n.index === node.index);
   const box = h("div", { class: "issues" });
   if (!v) return h("p", { class: "muted" }, "No verdict yet.");
   box.append(h("p", {}, badge(v.status), ` ${v.status}`, v.runs_in ? ` · runs in ${v.runs_in}` : "",

@@ -5,6 +5,11 @@ import type { Item, LevelView } from "./views";
 import { h } from "./dom";
 
 const SVG = "http://www.w3.org/2000/svg";
+const RENDER_CHUNK = 300;  // boxes attached per task after the first view is painted
+
+function intersects(p: { x: number; y: number; width: number; height: number }, r: { x0: number; y0: number; x1: number; y1: number }): boolean {
+  return p.x + p.width / 2 >= r.x0 && p.x - p.width / 2 <= r.x1 && p.y + p.height / 2 >= r.y0 && p.y - p.height / 2 <= r.y1;
+}
 
 // `bodies`: an If/Loop/Scan node gets a row of body buttons under its title and name.
 export function itemSize(item: Item, bodies = 0): { width: number; height: number } {
@@ -103,26 +108,58 @@ export class GraphView {
         this.edgeLabels.push(label);
       }
     };
-    const fragment = document.createDocumentFragment();
-    for (const [i, item] of view.items.entries()) {
-      const p = result.positions[item.id];
-      const size = sizes[i];
-      const el = render(item);
-      el.style.left = `${p.x - size.width / 2}px`;
-      el.style.top = `${p.y - size.height / 2}px`;
-      el.style.width = `${size.width}px`;
-      el.style.height = `${size.height}px`;
-      this.positions.set(item.id, { ...p, ...size });
-      this.elements.set(item.id, el);
-      fragment.append(el);
-    }
     this.columnWidth = result.columns > 1 ? result.columnWidth : Infinity;
     this.canvas.dataset.columns = String(result.columns);
-    const t1 = performance.now();
-    this.canvas.append(fragment);
+    for (const [i, item] of view.items.entries()) this.positions.set(item.id, { ...result.positions[item.id], ...sizes[i] });
+    // The first view (home) is known before any box exists: the boxes in it (and a margin) are built and painted
+    // first, the rest right after that frame, a few hundred per task. A 600-node level opens showing ~50 boxes at a
+    // readable scale; building and styling the other 500 first would only delay what the user sees.
     this.home();
-    document.body.dataset.renderMs = `${Math.round(t1 - t0)}+${Math.round(performance.now() - t1)}`;
+    const seen = this.visibleRect(300);
+    const first: number[] = [], rest: number[] = [];
+    view.items.forEach((item, i) => (intersects(this.positions.get(item.id)!, seen) ? first : rest).push(i));
+    const attach = (indices: number[]) => {
+      const fragment = document.createDocumentFragment();
+      for (const i of indices) {
+        const item = view.items[i];
+        const p = this.positions.get(item.id)!;
+        const el = render(item);
+        el.style.left = `${p.x - p.width / 2}px`;
+        el.style.top = `${p.y - p.height / 2}px`;
+        el.style.width = `${p.width}px`;
+        el.style.height = `${p.height}px`;
+        this.elements.set(item.id, el);
+        fragment.append(el);
+      }
+      this.canvas.append(fragment);
+    };
+    attach(first);
+    delete this.canvas.dataset.complete;
+    this.complete = new Promise<void>((resolve) => {
+      const chunk = (from: number) => {
+        if (id !== this.request) return resolve();
+        attach(rest.slice(from, from + RENDER_CHUNK));
+        if (from + RENDER_CHUNK < rest.length) setTimeout(() => chunk(from + RENDER_CHUNK), 0);
+        else { this.canvas.dataset.complete = "1"; this.onComplete?.(); resolve(); }
+      };
+      if (!rest.length) { this.canvas.dataset.complete = "1"; this.onComplete?.(); resolve(); }
+      else requestAnimationFrame(() => setTimeout(() => chunk(0), 0));  // after the first frame is out
+    });
+    document.body.dataset.renderMs = `${Math.round(performance.now() - t0)}`;
+    document.body.dataset.firstItems = String(first.length);
     return result.ms;
+  }
+
+  // Resolves once every box of the current level is in the document (show() paints the first view before that).
+  complete: Promise<void> = Promise.resolve();
+  // Called each time a level's last boxes are attached (main.ts re-applies the selection then).
+  onComplete?: () => void;
+
+  // The part of the canvas the viewport shows, widened by `margin` screen pixels on every side.
+  private visibleRect(margin: number): { x0: number; y0: number; x1: number; y1: number } {
+    const vw = this.viewport.clientWidth, vh = this.viewport.clientHeight;
+    return { x0: (-margin - this.tx) / this.scale, y0: (-margin - this.ty) / this.scale,
+             x1: (vw + margin - this.tx) / this.scale, y1: (vh + margin - this.ty) / this.scale };
   }
 
   // Nothing drawn (a model is loading): no stale graph under the loading note.

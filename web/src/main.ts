@@ -1,7 +1,7 @@
 // The visualizer: model picker, runtime selector (release, precision, strict), summary bar, graph levels, drawer.
 // It renders the server's JSON and knows nothing about the analysis itself.
 import "./style.css";
-import { api, tracked as trackedApi, type Analysis, type GraphNode, type ModelGraph, type ReleaseInfo, type Status } from "./api";
+import { api, json as jsonOf, tracked as trackedApi, type Analysis, type GraphNode, type ModelEntry, type ModelGraph, type ReleaseInfo, type Status, type Tensor } from "./api";
 import { badge, clear, h, STATUS_MARK } from "./dom";
 import { Drawer } from "./drawer";
 import { parseRoute, TrackedPages } from "./tracked";
@@ -34,6 +34,8 @@ const state = {
   firstPaint: true,
 };
 const graphView = new GraphView(ui.viewport);
+// A box selected before its level was fully attached gets its mark when it arrives.
+graphView.onComplete = () => graphView.elements.get(state.selected)?.classList.add("selected");
 const drawer = new Drawer();
 const pages = new TrackedPages(ui.tracked, {
   target: () => ({ trt: ui.release.value, precision: precisions(), strict: ui.strict.checked }),
@@ -169,7 +171,7 @@ function markVerdicts(): void {
 }
 
 function drawerContext() {
-  return { modelId: state.modelId, graph: state.graph!, analysis: state.analysis, precision: precisions(), strict: ui.strict.checked,
+  return { modelId: state.modelId, analysis: state.analysis, precision: precisions(), strict: ui.strict.checked,
            release: ui.release.value };
 }
 
@@ -181,8 +183,12 @@ function verdictTitle(v: Verdict | undefined): string {
   const warn = v.warnings.length ? `\n${v.warnings.length} warning(s): ${[...new Set(v.warnings.map((w) => w.code))].join(", ")}` : "";
   const why = v.precision?.message ? `\nWhy ${v.runs_in ?? ""}: ${v.precision.message}` : "";
   const where = v.device ? `\nDevice: ${v.device.toUpperCase()}` : "";
-  if (v.status === "fallback")
-    return `Fallback: ${v.reasons[0]?.message ?? `no ${state.analysis?.target.precisions[0]?.toUpperCase() ?? ""} kernel`}, runs in ${(v.runs_in ?? "?").toUpperCase()}${why}${where}${warn}`;
+  if (v.status === "fallback") {
+    // Every requested precision is a desired one (fp32 only when alone): "no INT8 or FP16 kernel".
+    const asked = state.analysis?.target.precisions.filter((p) => p !== "fp32") ?? [];
+    const none = `no ${asked.map((p) => p.toUpperCase()).join(" or ") || "such"} kernel`;
+    return `Fallback: ${v.reasons[0]?.message ?? none}, runs in ${(v.runs_in ?? "?").toUpperCase()}${why}${where}${warn}`;
+  }
   if (v.status === "unsupported") {
     const r = v.reasons[0];
     return `Unsupported: ${r ? `${r.code}: ${r.message}` : "see the Issues tab"}${v.reasons.length > 1 ? ` (+${v.reasons.length - 1} more)` : ""}${warn}`;
@@ -306,9 +312,30 @@ function problemOf(nodes: number[]): string {
   return worst;
 }
 
+// Edge labels need every tensor's type and shape, which the UI's graph leaves out: the full graph is fetched the
+// first time labels are turned on for a model.
+let tensorsOf: { modelId: string; scopes: Promise<Map<string, Record<string, Tensor>>> } | undefined;
+function loadTensors(): Promise<Map<string, Record<string, Tensor>>> {
+  if (tensorsOf?.modelId !== state.modelId) {
+    const scopes = api.fullGraph(state.modelId).then((g) => new Map(g.graphs.map((s) => [s.path, s.tensors ?? {}])));
+    tensorsOf = { modelId: state.modelId, scopes };
+    scopes.catch(() => (tensorsOf = undefined));
+  }
+  return tensorsOf.scopes;
+}
+let loadedTensors: Map<string, Record<string, Tensor>> | undefined;
+async function showEdgeLabels(): Promise<void> {
+  if (ui.edgeLabels.checked) {
+    const id = state.modelId;
+    const scopes = await loadTensors();
+    if (id !== state.modelId || !ui.edgeLabels.checked) return;
+    loadedTensors = scopes;
+  }
+  graphView.showEdgeLabels(ui.edgeLabels.checked);
+}
+
 function edgeLabel(tensors: string[]): string {
-  const scope = state.graph?.graphs.find((g) => g.path === state.view?.level.scope);
-  const t = scope?.tensors[tensors[0]];
+  const t = loadedTensors?.get(state.view?.level.scope ?? "")?.[tensors[0]];
   const shape = t?.shape ? `[${t.shape.map((d) => (d === null ? "?" : d)).join("×")}]` : "";
   return tensors.length > 1 ? `${tensors.length} tensors` : `${t?.dtype ?? "?"}${shape}`;
 }
@@ -325,7 +352,7 @@ async function showLevels(levels: Level[]): Promise<void> {
   mark("drawn");
   document.body.dataset.layoutMs = String(ms);
   setLoading("");
-  graphView.showEdgeLabels(ui.edgeLabels.checked);
+  if (ui.edgeLabels.checked) void showEdgeLabels().catch((e) => showError((e as Error).message));
   if (state.firstPaint) {
     state.firstPaint = false;
     requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -391,6 +418,7 @@ function select(itemId: string): void {
 
 async function goToNode(index: number): Promise<void> {
   await showLevels(state.views!.path(index));
+  await graphView.complete;  // the node's box may be among those attached after the first view
   const id = state.view?.itemOf.get(index) ?? `n${index}`;  // a folded Constant: the node that shows it
   openDrawer(index, false);
   graphView.centre(id);
@@ -496,7 +524,7 @@ function renderSummary(): void {
 
 // --- models -----------------------------------------------------------------------------------------------------
 async function loadModels(select?: string): Promise<void> {
-  const models = await api.models();
+  const models = await modelList();
   ui.model.replaceChildren(...models.map((m) => h("option", { value: m.id }, `${m.name} (${m.node_count} nodes)`)));
   ui.empty.hidden = models.length > 0;
   // #model=<id> picks the first model to show (links, tests).
@@ -647,7 +675,7 @@ function wire(): void {
   ui.file.addEventListener("change", () => { const f = ui.file.files?.[0]; if (f) void upload(f); ui.file.value = ""; });
   ui.search.addEventListener("input", runSearch);
   ui.search.addEventListener("blur", () => setTimeout(() => (ui.results.hidden = true), 150));
-  ui.edgeLabels.addEventListener("change", () => graphView.showEdgeLabels(ui.edgeLabels.checked));
+  ui.edgeLabels.addEventListener("change", () => void showEdgeLabels().catch((e) => showError((e as Error).message)));
   $("fit").addEventListener("click", () => graphView.fit());
   $("drawer-close").addEventListener("click", () => closeDrawer());
   $("zoom-in").addEventListener("click", () => graphView.zoom(1.2));
@@ -694,24 +722,34 @@ async function route(): Promise<void> {
   }
 }
 
-// A link or reload names its model (#model=ID): its graph is requested at once, not after the release and model
-// lists (three round trips less before the first paint on a busy server).
-const prefetch = (() => {
-  const id = new URLSearchParams(location.hash.slice(1)).get("model");
-  return id && /^[0-9]+$/.test(id) ? { id, graph: api.graph(id) } : undefined;
-})();
-prefetch?.graph.catch(() => undefined);  // a failure is reported by loadModel's own request
-function takePrefetched(id: string): Promise<ModelGraph> | undefined {
-  if (!prefetch || prefetch.id !== id || prefetchUsed) return undefined;
-  prefetchUsed = true;
-  return prefetch.graph;
+// A link or reload names its model (#model=ID): public/prefetch.js, run before this bundle loads, has already asked
+// for its graph and for the release list (two round trips less before the first paint on a busy server).
+interface Prefetched { id?: string; graph?: Promise<Response>; releases?: Promise<Response>; models?: Promise<Response> }
+const prefetched = (window as unknown as { __trtlensPrefetch?: Prefetched }).__trtlensPrefetch ?? {};
+for (const p of [prefetched.graph, prefetched.releases, prefetched.models]) p?.catch(() => undefined);  // reported by the fallback request
+// The model list as the page opened (the landing check and the first loadModels share it); later calls ask again.
+let firstModels: Promise<ModelEntry[]> | undefined =
+  prefetched.models?.then((r) => jsonOf<ModelEntry[]>(r)).catch(() => api.models());
+function modelList(): Promise<ModelEntry[]> {
+  const list = firstModels ?? api.models();
+  firstModels = undefined;
+  return list;
 }
-let prefetchUsed = false;
+function takePrefetched(id: string): Promise<ModelGraph> | undefined {
+  const graph = prefetched.id === id ? prefetched.graph : undefined;
+  prefetched.graph = undefined;
+  return graph?.then((r) => jsonOf<ModelGraph>(r)).catch(() => api.graph(id));
+}
+function prefetchedReleases(): Promise<ReleaseInfo[]> {
+  const releases = prefetched.releases;
+  prefetched.releases = undefined;
+  return releases ? releases.then((r) => jsonOf<ReleaseInfo[]>(r)).catch(() => api.releases()) : api.releases();
+}
 
 async function main(): Promise<void> {
   wire();
   const landing = !location.hash || location.hash === "#";
-  const [releases, models] = await Promise.all([api.releases(), landing ? api.models() : Promise.resolve(undefined)]);
+  const [releases, models] = await Promise.all([prefetchedReleases(), landing ? modelList() : Promise.resolve(undefined)]);
   state.releases = releases;
   ui.release.replaceChildren(...state.releases.map((r) => h("option", { value: r.release }, r.display)));
   fillPrecisions();
@@ -721,6 +759,7 @@ async function main(): Promise<void> {
   // Landing: the visualizer when models were given on the command line, the tracked-model library otherwise.
   if (models && !models.length) history.replaceState(null, "", "#/");
   await route();
+  firstModels = undefined;  // opened on a tracked page: the list is older than the versions opened from it later
 }
 
 main().catch((e) => showError((e as Error).message));

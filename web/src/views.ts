@@ -59,7 +59,8 @@ export class ModelViews {
     // A Constant feeding nodes of its own graph is drawn as part of its first reader (Netron shows weights the same
     // way); one that is a graph output, or read only inside a body, stays a node.
     for (const n of graph.nodes) {
-      if (n.op_type !== "Constant" || (n.domain !== "" && n.domain !== "ai.onnx") || n.bodies?.length) continue;
+      const domain = n.domain ?? "";  // the UI view leaves the default domain out
+      if (n.op_type !== "Constant" || (domain !== "" && domain !== "ai.onnx") || n.bodies?.length) continue;
       const scope = this.scopes.get(n.graph);
       if (!scope || n.outputs.some((t) => scope.outputs.includes(t))) continue;
       const readers = n.outputs.flatMap((t) => this.consumers.get(n.graph)?.get(t) ?? []);
@@ -77,25 +78,16 @@ export class ModelViews {
     return list;
   }
 
-  // Constant inputs drawn inside `index` (folded Constant nodes and initializers).
+  // Constant inputs drawn inside `index`: initializers (`weights`, counted by the server) and folded Constant nodes.
   weightInputs(index: number): number {
     const node = this.graph.nodes[index];
-    let count = 0;
+    let count = node.weights ?? 0;
+    const produced = this.producer.get(node.graph);
     for (const t of node.inputs) {
-      if (!t) continue;
-      const kind = this.tensor(node.graph, t)?.kind;
-      if (kind === "initializer") count++;
-      else if (kind === "constant") { const p = this.producer.get(node.graph)?.get(t); if (p !== undefined && this.folded.has(p)) count++; }
+      const p = t ? produced?.get(t) : undefined;
+      if (p !== undefined && this.folded.has(p)) count++;
     }
     return count;
-  }
-
-  tensor(scope: string, name: string): ModelGraph["graphs"][number]["tensors"][string] | undefined {
-    for (let s = this.scopes.get(scope); s; s = s.parent === null ? undefined : this.scopes.get(s.parent)) {
-      const t = s.tensors[name];
-      if (t) return t;
-    }
-    return undefined;
   }
 
   root(scope = ""): Level {
@@ -147,7 +139,7 @@ export class ModelViews {
     const scope = this.scopes.get(level.scope);
     if (atRoot && scope) {
       for (const name of scope.inputs) {
-        if (scope.tensors[name]?.kind === "initializer") continue;
+        if (scope.tensors?.[name]?.kind === "initializer") continue;  // the UI view lists none
         items.unshift({ id: `in:${name}`, kind: "input", label: name, nodes: [] });
       }
       for (const name of scope.outputs) items.push({ id: `out:${name}`, kind: "output", label: name, nodes: [] });
@@ -164,7 +156,7 @@ export class ModelViews {
     const members = new Set(inLevel);
     const produced = this.producer.get(scope.path) ?? new Map<string, number>();
     const read = this.consumers.get(scope.path) ?? new Map<string, number[]>();
-    const graphInputs = new Set(scope.inputs.filter((t) => scope.tensors[t]?.kind !== "initializer"));
+    const graphInputs = new Set(scope.inputs.filter((t) => scope.tensors?.[t]?.kind !== "initializer"));
     const graphOutputs = new Set(scope.outputs);
     const entering = new Map<string, Set<string>>();  // tensor -> items reading it
     const leaving = new Map<string, Set<string>>();   // tensor -> item making it
