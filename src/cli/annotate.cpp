@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/hardware_options.h"
 #include "verdict/analysis.h"
 
 namespace trtlens::cli {
@@ -25,12 +26,14 @@ struct AnnotateOptions {
   std::string model, output, trt, precision = "fp32";
   std::vector<std::string> plugins;
   bool strict = false, force = false, strongly_typed = false;
+  HardwareOptions hw;
 };
 
 std::string target_text(const Target& t) {
   std::string s = "TensorRT " + t.release->version + " (";
   for (std::size_t i = 0; i < t.precisions.size(); ++i) s += (i ? "," : "") + std::string(precision_name(t.precisions[i]));
-  return s + (t.strict ? ", strict)" : ")");
+  s += t.strict ? ", strict)" : ")";
+  return t.hardware.has_gpu ? s + " on " + t.hardware.text() : s;
 }
 
 struct NodeNote {
@@ -42,6 +45,7 @@ NodeNote note_for(const NodeVerdict& v, const std::string& target) {
   nlohmann::json reasons = nlohmann::json::array(), warnings = nlohmann::json::array();
   std::string doc = std::string(kMarker) + target + ": " + std::string(status_name(v.status));
   if (!v.runs_in.empty()) doc += ", runs in " + v.runs_in;
+  if (!v.device.empty()) doc += v.device == "dla" ? ", on the DLA" : ", on the GPU";
   for (const auto& r : v.reasons) {
     nlohmann::json reason{{"code", r.code}, {"message", r.message}, {"hint", r.hint}};
     if (!r.source.empty()) reason["source"] = r.source;  // rule reasons: as in the engine's JSON
@@ -53,12 +57,14 @@ NodeNote note_for(const NodeVerdict& v, const std::string& target) {
     warnings.push_back({{"code", w.code}, {"message", w.message}});
     doc += "\n- warning " + w.code + ": " + w.message;
   }
-  return {{{"trtlens.status", std::string(status_name(v.status))},
-           {"trtlens.runs_in", v.runs_in},
-           {"trtlens.reasons", reasons.dump()},
-           {"trtlens.warnings", warnings.dump()},
-           {"trtlens.target", target}},
-          doc};
+  NodeNote note{{{"trtlens.status", std::string(status_name(v.status))},
+                 {"trtlens.runs_in", v.runs_in},
+                 {"trtlens.reasons", reasons.dump()},
+                 {"trtlens.warnings", warnings.dump()},
+                 {"trtlens.target", target}},
+                doc};
+  if (!v.device.empty()) note.props.emplace_back("trtlens.device", v.device);  // DLA targets only
+  return note;
 }
 
 // Keeps the author's documentation and drops an earlier trtlens block, so annotating twice does not stack.
@@ -134,6 +140,7 @@ int run_annotate(const AnnotateOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
   if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
+  if (target) target = with_hardware(std::move(target.value()), o.hw);
   if (!target) return fail(target.error().message);
   auto loaded = load_model(o.model);
   if (!loaded) return fail(loaded.error().message);
@@ -156,9 +163,17 @@ int run_annotate(const AnnotateOptions& o) {
           entry.set_value((from / entry.value()).lexically_normal().lexically_relative(to).string());
   const auto& s = analysis.summary;
   set_model_prop(out, "trtlens.target", target_name);
-  set_model_prop(out, "trtlens.summary", nlohmann::json{{"convertible", s.convertible}, {"fallback", s.fallback},
-                                                        {"unsupported", s.unsupported}, {"warnings", s.warnings},
-                                                        {"model_convertible", s.model_convertible}}.dump());
+  nlohmann::json summary{{"convertible", s.convertible}, {"fallback", s.fallback}, {"unsupported", s.unsupported},
+                         {"warnings", s.warnings}, {"model_convertible", s.model_convertible}};
+  if (const auto& hw = analysis.target.hardware; hw.has_gpu) {
+    set_model_prop(out, "trtlens.hardware", hw.json().dump());
+    if (hw.dla) {
+      summary["dla_nodes"] = s.dla_nodes;
+      summary["gpu_nodes"] = s.gpu_nodes;
+      summary["gpu_dla_transitions"] = s.gpu_dla_transitions;
+    }
+  }
+  set_model_prop(out, "trtlens.summary", summary.dump());
 
   // Write beside the destination and rename: a failed write never leaves a truncated OUT behind.
   const fs::path tmp = fs::path(o.output).concat(".trtlens-tmp-" + std::to_string(getpid()));
@@ -190,6 +205,7 @@ Runner add_annotate(CLI::App& app) {
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  add_hardware_options(cmd, o->hw);
   cmd->add_flag("--force", o->force, "Replace OUT if it exists (never the input model)");
   return [o] { return run_annotate(*o); };
 }

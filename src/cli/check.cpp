@@ -15,6 +15,7 @@
 
 #include "cli/batch.h"
 #include "cli/commands.h"
+#include "cli/hardware_options.h"
 #include "onnx/graph.h"
 #include "report/model_explorer.h"
 #include "report/report.h"
@@ -91,8 +92,7 @@ struct CheckOptions {
   bool timings = false;
   std::vector<std::string> models;  // several, a folder or a glob: src/cli/batch.cpp
   int jobs = 0;
-  std::string gpu;
-  bool dla = false, no_gpu_fallback = false;
+  HardwareOptions hw;
 };
 
 // Wall time of each phase, printed to stderr with --timings (where a big model's check spends its time).
@@ -125,10 +125,7 @@ Result<Target> check_target(const KnowledgeBase& kb, const CheckOptions& o) {
   if (!target) return target;
   auto typed = with_strong_typing(std::move(target.value()), o.strongly_typed);
   if (!typed) return typed;
-  auto hw = HardwareKb::builtin().make_target(o.gpu, o.dla, !o.no_gpu_fallback);
-  if (!hw) return hw.error();
-  typed.value().hardware = hw.value();
-  return typed;
+  return with_hardware(std::move(typed.value()), o.hw);
 }
 
 int run_check(const CheckOptions& o) {
@@ -232,9 +229,7 @@ Runner add_check(CLI::App& app) {
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  cmd->add_option("--gpu", o->gpu, "GPU you build for: compute capability (sm_87, 8.7) or product (Orin, T4, A100, H100, ...)");
-  cmd->add_flag("--dla", o->dla, "Build for the GPU's DLA cores (Xavier, Orin): each node on the DLA or falling back to the GPU");
-  cmd->add_flag("--no-gpu-fallback", o->no_gpu_fallback, "With --dla: a node the DLA cannot run is unsupported");
+  add_hardware_options(cmd, o->hw);
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html", "model-explorer"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");

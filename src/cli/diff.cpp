@@ -1,8 +1,10 @@
 // `trtlens diff MODEL --from 8.6 --to 10.15`: what changes between two releases.
-// `trtlens diff OLD.onnx NEW.onnx`: what changes between two versions of a model on one release.
+// `trtlens diff MODEL --gpu orin --to-dla`: what changes between two hardware targets (here the Orin's GPU and DLA).
+// `trtlens diff OLD.onnx NEW.onnx`: what changes between two versions of a model on one target.
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/hardware_options.h"
 #include "verdict/diff.h"
 
 namespace trtlens::cli {
@@ -13,7 +15,22 @@ struct DiffOptions {
   std::vector<std::string> plugins;
   bool strict = false;
   bool strongly_typed = false;
+  HardwareOptions hw;                   // both sides
+  std::string from_gpu, to_gpu;         // one side each, over --gpu
+  bool from_dla = false, to_dla = false;
+  bool per_side_hardware() const { return !from_gpu.empty() || !to_gpu.empty() || from_dla || to_dla; }
 };
+
+// One side of a target diff: its release (--from/--to, else --trt, else the newest) and its hardware (the side's own
+// options over the shared ones; --no-gpu-fallback applies to the sides that build for the DLA).
+Result<Target> side_target(const KnowledgeBase& kb, const DiffOptions& o, const std::string& release,
+                           const std::string& gpu, bool dla) {
+  auto t = make_target(kb, release.empty() ? o.trt : release, o.precision, o.strict, o.plugins);
+  if (t) t = with_strong_typing(std::move(t.value()), o.strongly_typed);
+  if (!t) return t;
+  HardwareOptions side{gpu.empty() ? o.hw.gpu : gpu, dla || o.hw.dla, o.hw.no_gpu_fallback && (dla || o.hw.dla)};
+  return with_hardware(std::move(t.value()), side);
+}
 
 Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
   auto loaded = load_model(path);
@@ -25,11 +42,11 @@ Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
 
 int run_release_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
-  auto from = make_target(kb, o.from, o.precision, o.strict, o.plugins);
-  if (from) from = with_strong_typing(std::move(from.value()), o.strongly_typed);
+  if (o.hw.no_gpu_fallback && !o.hw.dla && !o.from_dla && !o.to_dla)
+    return fail("--no-gpu-fallback applies to DLA targets only: add --dla, --from-dla or --to-dla");
+  auto from = side_target(kb, o, o.from, o.from_gpu, o.from_dla);
   if (!from) return fail("--from: " + from.error().message);
-  auto to = make_target(kb, o.to, o.precision, o.strict, o.plugins);
-  if (to) to = with_strong_typing(std::move(to.value()), o.strongly_typed);
+  auto to = side_target(kb, o, o.to, o.to_gpu, o.to_dla);
   if (!to) return fail("--to: " + to.error().message);
   auto index = open(o.model);
   if (!index) return fail(index.error().message);
@@ -44,6 +61,7 @@ int run_model_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
   if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
+  if (target) target = with_hardware(std::move(target.value()), o.hw);
   if (!target) return fail(target.error().message);
   auto old_index = open(o.model);
   if (!old_index) return fail(old_index.error().message);
@@ -57,29 +75,43 @@ int run_model_diff(const DiffOptions& o) {
   return d.became_unsupported + d.added_unsupported > 0 ? kExitFindings : kExitOk;
 }
 
+void add_side_hardware(CLI::App* cmd, DiffOptions& o) {
+  cmd->add_option("--from-gpu", o.from_gpu, "Target diff: the GPU of the 'from' side (default: --gpu)");
+  cmd->add_option("--to-gpu", o.to_gpu, "Target diff: the GPU of the 'to' side (default: --gpu)");
+  cmd->add_flag("--from-dla", o.from_dla, "Target diff: the 'from' side builds for the GPU's DLA cores");
+  cmd->add_flag("--to-dla", o.to_dla, "Target diff: the 'to' side builds for the GPU's DLA cores");
+}
+
 Runner add_diff(CLI::App& app) {
   auto o = std::make_shared<DiffOptions>();
-  auto* cmd = app.add_subcommand("diff", "Compare verdicts: one model on two releases (--from/--to), or two models "
-                                         "on one release");
+  auto* cmd = app.add_subcommand("diff", "Compare verdicts: one model on two targets (releases --from/--to, hardware "
+                                         "--from-gpu/--to-gpu/--from-dla/--to-dla), or two models on one target");
   cmd->add_option("model", o->model, "ONNX model (the old one when comparing two models)")->required();
   cmd->add_option("new_model", o->other, "Newer version of the model: compare the two on one release");
   cmd->add_option("--from", o->from, "Release diff: the release you use now (e.g. 8.6)");
   cmd->add_option("--to", o->to, "Release diff: the release you move to (e.g. 10.15)");
-  cmd->add_option("--trt", o->trt, "Model diff: TensorRT release (default: newest)");
+  cmd->add_option("--trt", o->trt, "TensorRT release of both sides: two models, or a hardware-only diff (default: newest)");
   cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  add_hardware_options(cmd, o->hw);
+  add_side_hardware(cmd, *o);
   cmd->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "markdown"}))
       ->default_str("table");
   return [o] {
     if (!o->other.empty()) {
       if (!o->from.empty() || !o->to.empty()) return fail("--from/--to compare releases of one model; with two models use --trt");
+      if (o->per_side_hardware())
+        return fail("--from-gpu/--to-gpu/--from-dla/--to-dla compare targets of one model; with two models use --gpu/--dla");
       return run_model_diff(*o);
     }
-    if (o->from.empty() || o->to.empty()) return fail("diff needs --from and --to (releases) or a second model");
-    if (!o->trt.empty()) return fail("--trt is for comparing two models; a release diff uses --from and --to");
+    if (o->from.empty() != o->to.empty() || (o->from.empty() && !o->per_side_hardware()))
+      return fail("diff needs --from and --to (releases), a per-side hardware option (--from-gpu, --to-gpu, --from-dla, "
+                  "--to-dla) or a second model");
+    if (!o->trt.empty() && !o->from.empty())
+      return fail("--trt names the release of both sides; with --from and --to leave it out");
     return run_release_diff(*o);
   };
 }

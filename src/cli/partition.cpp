@@ -1,7 +1,9 @@
-// `trtlens partition MODEL`: how ONNX Runtime's TensorRT execution provider would split the model into engines.
+// `trtlens partition MODEL`: how ONNX Runtime's TensorRT execution provider would split the model into engines, and
+// with --gpu X --dla the DLA subgraphs inside them.
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/hardware_options.h"
 #include "verdict/partition.h"
 
 namespace trtlens::cli {
@@ -12,12 +14,14 @@ struct PartitionCliOptions {
   std::vector<std::string> plugins;
   bool strict = false, force = false, strongly_typed = false;
   int min_size = 1;
+  HardwareOptions hw;
 };
 
 int run_partition(const PartitionCliOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
   if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
+  if (target) target = with_hardware(std::move(target.value()), o.hw);
   if (!target) return fail(target.error().message);
   if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
   auto loaded = load_model(o.model);
@@ -47,6 +51,7 @@ Runner add_partition(CLI::App& app) {
   cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
   cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
   cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
+  add_hardware_options(cmd, o->hw);
   cmd->add_option("--min-subgraph-size", o->min_size, "Smaller TensorRT subgraphs go to other providers")
       ->default_str("1");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}))->default_str("table");

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/hardware_options.h"
 #include "kb/kb.h"
 #include "store/store.h"
 #include "store/store_json.h"
@@ -22,14 +23,15 @@ struct TrackOptions {
   bool strongly_typed = false;
   std::string format = "table";
   int version = 0, from = 0, to = 0;
+  HardwareOptions hw;
 };
 
 Result<std::unique_ptr<Store>> open_store(const TrackOptions& o) {
   return Store::open(o.data_dir.empty() ? Store::default_data_dir() : std::filesystem::path(o.data_dir));
 }
 
-// What list, show and diff start with: the target from --trt/--precision/--strict, the open library and (show,
-// diff) the model named on the command line.
+// What list, show and diff start with: the target from --trt/--precision/--strict/--gpu/--dla, the open library and
+// (show, diff) the model named on the command line.
 struct Opened {
   Target target;
   std::unique_ptr<Store> store;
@@ -38,6 +40,7 @@ struct Opened {
 Result<Opened> open_for_target(const TrackOptions& o, bool with_model) {
   auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
   if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
+  if (target) target = with_hardware(std::move(target.value()), o.hw);
   if (!target) return target.error();
   auto s = open_store(o);
   if (!s) return s.error();
@@ -51,7 +54,8 @@ Result<Opened> open_for_target(const TrackOptions& o, bool with_model) {
 }
 
 std::string target_text(const Target& t) {
-  return "TensorRT " + t.release->name + ", " + store::precision_key(t) + (t.strict ? ", strict" : "");
+  return "TensorRT " + t.release->name + ", " + store::precision_key(t) + (t.strict ? ", strict" : "") +
+         (t.hardware.has_gpu ? ", " + t.hardware.text() : "");
 }
 
 void print_tags(const std::vector<std::string>& tags, const char* lead, const char* end) {
@@ -228,6 +232,7 @@ void add_target(CLI::App* cmd, TrackOptions& o) {
   cmd->add_option("--precision", o.precision, "Builder precisions, comma-separated")->default_str("fp32");
   cmd->add_flag("--strict", o.strict, "Fallback to a wider precision counts as unsupported");
   cmd->add_flag("--strongly-typed", o.strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
+  add_hardware_options(cmd, o.hw);
 }
 
 Runner add_track(CLI::App& app) {

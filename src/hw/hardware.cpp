@@ -71,6 +71,27 @@ std::string HardwareTarget::text() const {
   return s;
 }
 
+std::string GpuTarget::sm_name() const {
+  const auto dot = sm.find('.');
+  return dot == std::string::npos ? "sm_" + sm : "sm_" + sm.substr(0, dot) + sm.substr(dot + 1);
+}
+
+nlohmann::json HardwareTarget::json() const {
+  if (!has_gpu) return nullptr;
+  return {{"gpu", gpu.sm_name()},
+          {"compute_capability", gpu.sm},
+          {"product", gpu.product.empty() ? nlohmann::json(nullptr) : nlohmann::json(gpu.product)},
+          {"family", gpu.family},
+          {"dla", dla},
+          {"gpu_fallback", gpu_fallback}};
+}
+
+std::string HardwareTarget::key() const {
+  // The product matters beside the SM: Orin and Orin Nano share SM 8.7, only one has DLA cores.
+  if (!has_gpu) return "";
+  return gpu.sm_name() + "/" + gpu.product + (dla ? "/dla" : "") + (gpu_fallback ? "" : "/nofb");
+}
+
 QuantizedTypes quantized_types(const ModelIndex& index) {
   QuantizedTypes q;
   for (std::size_t i = 0; i < index.nodes().size(); ++i) {
@@ -242,6 +263,13 @@ bool HardwareKb::dla_available(const Release& release, const HardwareTarget& hw,
     if (!d.value("note", "").empty()) *why += ": " + d.value("note", "");
   }
   return false;
+}
+
+DlaLoadableLimit HardwareKb::dla_loadables(const Release& release) const {
+  const nlohmann::json* f = release_facts(release);
+  if (!f || !f->contains("dla") || !f->at("dla").contains("loadables")) return {};
+  const auto& l = f->at("dla").at("loadables");
+  return {l.value("max_per_core", 0), l.value("confidence", "uncertain"), l.value("note", "")};
 }
 
 std::vector<HardwareIssue> HardwareKb::model_issues(const Release& release, const HardwareTarget& hw,

@@ -24,6 +24,7 @@ struct GpuTarget {
   int dla_generation = 0;   // 1 = Xavier, 2 = Orin
   std::string confidence;   // of the product -> SM mapping
   std::string label() const { return product.empty() ? "SM " + sm : product + " (SM " + sm + ")"; }
+  std::string sm_name() const;  // "sm_87"
 };
 
 struct HardwareTarget {
@@ -32,6 +33,10 @@ struct HardwareTarget {
   bool dla = false;
   bool gpu_fallback = true;
   std::string text() const;  // "Orin (SM 8.7), DLA with GPU fallback"
+  // The `target.hardware` object of the JSON report (docs/json-format.md); null without a GPU.
+  nlohmann::json json() const;
+  // What distinguishes two targets' answers ("" without a GPU): a cache key, e.g. "sm_87/Orin/dla".
+  std::string key() const;
 };
 
 // A model-level fact about (release, hardware): an error when the build cannot happen, a warning otherwise.
@@ -46,6 +51,12 @@ struct DlaCheck {
   std::string code, message;
   std::string confidence;
   bool ok() const { return code.empty(); }
+};
+
+// How many DLA loadables (subgraphs) one DLA core takes in a release; subgraphs beyond it run on the GPU.
+struct DlaLoadableLimit {
+  int max_per_core = 0;      // 0: unknown (no data for the release)
+  std::string confidence, note;
 };
 
 // What the model uses that hardware gates: Q/DQ of each quantized type.
@@ -79,6 +90,7 @@ class HardwareKb {
                     std::string_view runs_in) const;
   bool dla_available(const Release& release, const HardwareTarget& hw, std::string* why,
                      std::string* confidence) const;
+  DlaLoadableLimit dla_loadables(const Release& release) const;
 
   const nlohmann::json& data() const { return doc_; }
   std::vector<std::string> product_names() const;

@@ -40,13 +40,23 @@ std::string without_server_paths(std::string message, const std::filesystem::pat
   return message;
 }
 
-// ?trt=&precision=&strict=&strongly_typed= as a Target (defaults: newest release, fp32, not strict, weakly typed).
+// ?trt=&precision=&strict=&strongly_typed=&gpu=&dla=&gpu_fallback= as a Target (defaults: newest release, fp32, not
+// strict, weakly typed, no hardware; the hardware parameters as in /api/models/{id}/analysis).
 Result<Target> target_of(const httplib::Request& req) {
-  const std::string strict = req.get_param_value("strict"), typed = req.get_param_value("strongly_typed");
+  auto yes = [&](const char* name) {
+    const std::string v = req.get_param_value(name);
+    return v == "1" || v == "true";
+  };
   auto target = make_target(KnowledgeBase::builtin(), req.get_param_value("trt"), req.get_param_value("precision"),
-                            strict == "1" || strict == "true", {});
+                            yes("strict"), {});
+  if (target) target = with_strong_typing(std::move(target.value()), yes("strongly_typed"));
   if (!target) return target;
-  return with_strong_typing(std::move(target.value()), typed == "1" || typed == "true");
+  const std::string fallback = req.get_param_value("gpu_fallback");
+  auto hw = HardwareKb::builtin().make_target(req.get_param_value("gpu"), yes("dla"),
+                                             !(fallback == "0" || fallback == "false"));
+  if (!hw) return hw.error();
+  target.value().hardware = hw.value();
+  return target;
 }
 
 // "3", "latest" or absent (latest) -> a version number, 0 meaning the latest.

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS analyses (
   convertible INTEGER NOT NULL, fallback INTEGER NOT NULL, unsupported INTEGER NOT NULL, warnings INTEGER NOT NULL,
   model_convertible INTEGER NOT NULL,
   json TEXT NOT NULL,
-  PRIMARY KEY (version_id, release, precisions, strict));
+  hardware TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (version_id, release, precisions, strict, hardware));
 )sql";
 
 // SQLite failures are exceptional inside the store; its public functions return them as values.
@@ -190,6 +191,15 @@ Store::~Store() = default;
 
 void Store::create_schema() {
   Transaction t(*db_);
+  // Libraries from before hardware targets key their analyses without the hardware. The table is only a cache of
+  // what `check` computes, so it is rebuilt rather than migrated.
+  bool outdated = false;
+  {
+    Stmt old(*db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'analyses' AND NOT EXISTS "
+                   "(SELECT 1 FROM pragma_table_info('analyses') WHERE name = 'hardware')");
+    outdated = old.step();
+  }  // finalized: a table being read cannot be dropped
+  if (outdated) db_->exec("DROP TABLE analyses");
   db_->exec(kSchema);
   t.commit();
 }
@@ -416,12 +426,13 @@ Result<bool> Store::remove_version(const std::string& name, int number) {
 Result<CachedAnalysis> Store::analysis(const VersionInfo& v, const Target& target) {
   const std::string release = target.release->name;
   const std::string precisions = precision_key(target);
+  const std::string hardware = target.hardware.key();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto hit = guarded([&]() -> Result<CachedAnalysis> {
       Stmt q(*db_, "SELECT json, convertible, fallback, unsupported, warnings, model_convertible FROM analyses "
-                   "WHERE version_id = ? AND release = ? AND precisions = ? AND strict = ? AND kb_hash = ?");
-      q.bind_all(v.id, release, precisions, target.strict, kb_hash_);
+                   "WHERE version_id = ? AND release = ? AND precisions = ? AND strict = ? AND hardware = ? AND kb_hash = ?");
+      q.bind_all(v.id, release, precisions, target.strict, hardware, kb_hash_);
       if (!q.step()) return make_error("E_MISS", "");
       CachedAnalysis c;
       c.json = q.text(0);
@@ -444,10 +455,10 @@ Result<CachedAnalysis> Store::analysis(const VersionInfo& v, const Target& targe
   std::lock_guard<std::mutex> lock(mutex_);
   auto stored = guarded([&]() -> Result<bool> {
     Stmt ins(*db_, "INSERT OR REPLACE INTO analyses(version_id, release, precisions, strict, kb_hash, convertible, "
-                   "fallback, unsupported, warnings, model_convertible, json) "
-                   "SELECT ?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM versions WHERE id = ?1)");
+                   "fallback, unsupported, warnings, model_convertible, json, hardware) "
+                   "SELECT ?,?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM versions WHERE id = ?1)");
     ins.bind_all(v.id, release, precisions, target.strict, kb_hash_, c.counts.convertible, c.counts.fallback,
-                 c.counts.unsupported, c.counts.warnings, c.counts.model_convertible, c.json)
+                 c.counts.unsupported, c.counts.warnings, c.counts.model_convertible, c.json, hardware)
         .run();
     return true;
   });

@@ -110,7 +110,8 @@ class Store {
   Result<bool> remove_version(const std::string& name, int number);
 
   // The analysis of a version for a target (plugins are not part of the key and are ignored), computed on a miss
-  // and cached per (version, release, precision set, strict); entries computed with another KB are recomputed.
+  // and cached per (version, release, precision set, strict, hardware); entries computed with another KB are
+  // recomputed.
   Result<CachedAnalysis> analysis(const VersionInfo& v, const Target& target);
   Result<CompatDiff> diff(const VersionInfo& from, const VersionInfo& to, const Target& target);
   // How many cached analyses exist (for tests and `track show`).

@@ -31,7 +31,9 @@ json model_json(const ModelInfo& m) {
 }
 
 json target_json(const Target& t) {
-  return json{{"release", t.release->name}, {"precisions", precision_key(t)}, {"strict", t.strict}};
+  json out{{"release", t.release->name}, {"precisions", precision_key(t)}, {"strict", t.strict}};
+  if (t.hardware.has_gpu) out["hardware"] = t.hardware.json();
+  return out;
 }
 
 namespace {

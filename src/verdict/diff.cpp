@@ -1,5 +1,6 @@
 #include "verdict/diff.h"
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -28,6 +29,48 @@ std::string precisions_of(const Target& t) {
   std::vector<std::string> names;
   for (Precision p : t.precisions) names.emplace_back(precision_name(p));
   return join(names, ",");
+}
+
+// "TensorRT 8.6 (fp16)", "TensorRT 8.6 (fp16; Orin (SM 8.7), DLA with GPU fallback)".
+std::string target_label(const Target& t) {
+  std::string s = t.release->display() + " (" + precisions_of(t);
+  if (t.strongly_typed) s += ", strongly typed";
+  if (t.hardware.has_gpu) s += "; " + t.hardware.text();
+  return s + ")";
+}
+
+// Where a node's layers run: its DLA placement, or the GPU for every node of a target without a DLA. "" for a node
+// that builds no layer or is unsupported (its status already says so).
+std::string device_of(const Target& t, const NodeVerdict* v) {
+  if (!v || v->status == Status::kUnsupported) return "";
+  return t.hardware.dla ? v->device : "gpu";
+}
+
+// A move between devices that both sides place (a node with no layer on one side is no move).
+bool moved(const std::string& from, const std::string& to) { return !from.empty() && !to.empty() && from != to; }
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+nlohmann::json device_json(const std::string& device) {
+  return device.empty() ? nlohmann::json(nullptr) : nlohmann::json(device);
+}
+
+// "12 on the DLA, 3 on the GPU, 2 GPU/DLA transitions", or "all on the GPU" for a target without a DLA.
+std::string placement(const Analysis& a) {
+  if (!a.target.hardware.dla) return "all on the GPU";
+  const auto& s = a.summary;
+  return std::to_string(s.dla_nodes) + " on the DLA, " + std::to_string(s.gpu_nodes) + " on the GPU, " +
+         std::to_string(s.gpu_dla_transitions) + " GPU/DLA transitions";
+}
+
+nlohmann::json target_json(const Target& t) {
+  return {{"tensorrt", t.release->name},
+          {"precisions", precisions_of(t)},
+          {"strongly_typed", t.strongly_typed},
+          {"hardware", t.hardware.json()}};
 }
 
 const std::string& graph_of(const ModelIndex& index, int node) {
@@ -62,10 +105,14 @@ nlohmann::json warnings_json(const NodeVerdict* v) {
   return out;
 }
 
-std::string describe(const NodeVerdict* v) {
+// "convertible (fp16)", or with the device when a DLA is involved: "fallback (fp16, GPU)".
+std::string describe(const NodeVerdict* v, const std::string& device = {}) {
   if (!v) return "-";
   std::string s(status_name(v->status));
-  if (!v->runs_in.empty() && v->status != Status::kUnsupported) s += " (" + v->runs_in + ")";
+  std::vector<std::string> detail;
+  if (!v->runs_in.empty() && v->status != Status::kUnsupported) detail.push_back(v->runs_in);
+  if (!device.empty()) detail.push_back(upper(device));
+  if (!detail.empty()) s += " (" + join(detail) + ")";
   return s;
 }
 
@@ -102,11 +149,14 @@ ReleaseDiff diff_releases(const ModelIndex& index, const Target& from, const Tar
     NodeChange change{before.index, &before, &now, {}};
     if (before.status != now.status) change.changed.push_back("status");
     if (before.runs_in != now.runs_in) change.changed.push_back("runs_in");
+    const std::string device_before = device_of(d.from.target, &before), device_now = device_of(d.to.target, &now);
+    if (moved(device_before, device_now)) change.changed.push_back("device");
     if (reason_codes(before) != reason_codes(now)) change.changed.push_back("reasons");
     if (warning_codes(before) != warning_codes(now)) change.changed.push_back("warnings");
     if (change.changed.empty()) continue;
     if (now.status == Status::kUnsupported && before.status != Status::kUnsupported) ++d.became_unsupported;
     if (now.status != Status::kUnsupported && before.status == Status::kUnsupported) ++d.became_supported;
+    if (moved(device_before, device_now)) ++(device_now == "dla" ? d.moved_to_dla : d.moved_to_gpu);
     d.changes.push_back(std::move(change));
   }
   auto codes = [](const Analysis& a) {
@@ -124,13 +174,20 @@ ReleaseDiff diff_releases(const ModelIndex& index, const Target& from, const Tar
 
 nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d) {
   auto side = [](const Analysis& a) {
-    return nlohmann::json{{"tensorrt", a.target.release->name},
-                          {"tensorrt_version", a.target.release->version},
-                          {"precisions", precisions_of(a.target)},
-                          {"model_convertible", a.summary.model_convertible},
-                          {"convertible", a.summary.convertible},
-                          {"fallback", a.summary.fallback},
-                          {"unsupported", a.summary.unsupported}};
+    nlohmann::json s{{"tensorrt", a.target.release->name},
+                     {"tensorrt_version", a.target.release->version},
+                     {"precisions", precisions_of(a.target)},
+                     {"hardware", a.target.hardware.json()},
+                     {"model_convertible", a.summary.model_convertible},
+                     {"convertible", a.summary.convertible},
+                     {"fallback", a.summary.fallback},
+                     {"unsupported", a.summary.unsupported}};
+    if (a.target.hardware.dla) {
+      s["dla_nodes"] = a.summary.dla_nodes;
+      s["gpu_nodes"] = a.summary.gpu_nodes;
+      s["gpu_dla_transitions"] = a.summary.gpu_dla_transitions;
+    }
+    return s;
   };
   auto issues = [](const std::vector<ModelIssue>& list) {
     nlohmann::json out = nlohmann::json::array();
@@ -146,8 +203,10 @@ nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d) 
                        {"graph", graph_of(index, c.node)},
                        {"changed", c.changed},
                        {"from", {{"status", status_name(c.from->status)}, {"runs_in", c.from->runs_in},
+                                 {"device", device_json(device_of(d.from.target, c.from))},
                                  {"reasons", reasons_json(c.from)}, {"warnings", warnings_json(c.from)}}},
                        {"to", {{"status", status_name(c.to->status)}, {"runs_in", c.to->runs_in},
+                               {"device", device_json(device_of(d.to.target, c.to))},
                                {"reasons", reasons_json(c.to)}, {"warnings", warnings_json(c.to)}}}});
   }
   return {{"model", index.model().path().string()},
@@ -155,21 +214,29 @@ nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d) 
           {"to", side(d.to)},
           {"became_unsupported", d.became_unsupported},
           {"became_supported", d.became_supported},
+          {"moved_to_dla", d.moved_to_dla},
+          {"moved_to_gpu", d.moved_to_gpu},
           {"model_issues_resolved", issues(d.issues_gone)},
           {"model_issues_new", issues(d.issues_new)},
           {"changes", changes}};
 }
 
 void write_release_diff(std::ostream& out, const ModelIndex& index, const ReleaseDiff& d, bool markdown) {
-  const std::string head = index.model().path().filename().string() + ": " + d.from.target.release->display() + " (" +
-                           precisions_of(d.from.target) + ") -> " + d.to.target.release->display() + " (" +
-                           precisions_of(d.to.target) + ")";
+  const std::string head = index.model().path().filename().string() + ": " + target_label(d.from.target) + " -> " +
+                           target_label(d.to.target);
+  const bool dla = d.from.target.hardware.dla || d.to.target.hardware.dla;
+  const std::string devices = !dla ? "" : "placement: " + placement(d.from) + " -> " + placement(d.to) + "; " +
+                                              std::to_string(d.moved_to_dla) + " nodes move GPU -> DLA, " +
+                                              std::to_string(d.moved_to_gpu) + " DLA -> GPU";
+  auto before = [&](const NodeChange& c) { return describe(c.from, dla ? device_of(d.from.target, c.from) : ""); };
+  auto after = [&](const NodeChange& c) { return describe(c.to, dla ? device_of(d.to.target, c.to) : ""); };
   const std::string counts = "nodes changed: " + std::to_string(d.changes.size()) + " (" + std::to_string(d.became_supported) +
                              " become supported, " + std::to_string(d.became_unsupported) + " become unsupported); model " +
                              (d.from.summary.model_convertible ? "converts" : "does not convert") + " -> " +
                              (d.to.summary.model_convertible ? "converts" : "does not convert");
   if (markdown) {
     out << "## trtlens diff: " << md(head) << "\n\n" << md(counts) << ".\n\n";
+    if (dla) out << md(devices) << ".\n\n";
     for (const auto& m : d.issues_gone) out << "- resolved model issue " << m.code << ": " << md(m.message) << "\n";
     for (const auto& m : d.issues_new) out << "- new model issue " << m.code << ": " << md(m.message) << "\n";
     if (!d.issues_gone.empty() || !d.issues_new.empty()) out << "\n";
@@ -177,19 +244,20 @@ void write_release_diff(std::ostream& out, const ModelIndex& index, const Releas
     out << "| node | op | before | after | changed | reasons before | reasons after |\n|---|---|---|---|---|---|---|\n";
     for (const auto& c : d.changes) {
       const NodeRef& n = index.nodes()[static_cast<std::size_t>(c.node)];
-      out << "| " << md(qualified(index, c.node)) << " | " << md(n.op_type) << " | " << describe(c.from) << " | "
-          << describe(c.to) << " | " << join(c.changed) << " | " << markdown_reasons(c.from) << " | "
+      out << "| " << md(qualified(index, c.node)) << " | " << md(n.op_type) << " | " << before(c) << " | "
+          << after(c) << " | " << join(c.changed) << " | " << markdown_reasons(c.from) << " | "
           << markdown_reasons(c.to) << " |\n";
     }
     return;
   }
   out << head << "\n" << counts << "\n";
+  if (dla) out << devices << "\n";
   for (const auto& m : d.issues_gone) out << "  resolved model issue " << m.code << ": " << m.message << "\n";
   for (const auto& m : d.issues_new) out << "  new model issue " << m.code << ": " << m.message << "\n";
   for (const auto& c : d.changes) {
     const NodeRef& n = index.nodes()[static_cast<std::size_t>(c.node)];
-    out << "\n  " << qualified(index, c.node) << " (" << n.op_type << "): " << describe(c.from) << " -> "
-        << describe(c.to) << "  [" << join(c.changed) << "]\n";
+    out << "\n  " << qualified(index, c.node) << " (" << n.op_type << "): " << before(c) << " -> " << after(c)
+        << "  [" << join(c.changed) << "]\n";
     write_reasons(out, "before: ", c.from);
     write_reasons(out, "after:  ", c.to);
   }
@@ -270,6 +338,7 @@ ModelDiff diff_models(const ModelIndex& old_index, const Analysis& old_a, const 
     }
 
   ModelDiff d;
+  d.target = new_a.target;
   auto lookup = [](const auto& map, int i) -> const NodeVerdict* {
     auto it = map.find(i);
     return it == map.end() ? nullptr : it->second;
@@ -292,7 +361,9 @@ ModelDiff diff_models(const ModelIndex& old_index, const Analysis& old_a, const 
     if (pair.old_verdict && pair.new_verdict) {
       const bool was_bad = pair.old_verdict->status == Status::kUnsupported;
       const bool is_bad = pair.new_verdict->status == Status::kUnsupported;
-      pair.changed = pair.old_verdict->status != pair.new_verdict->status ||
+      const std::string device_old = device_of(old_a.target, pair.old_verdict), device_new = device_of(new_a.target, pair.new_verdict);
+      if (moved(device_old, device_new)) ++(device_new == "dla" ? d.moved_to_dla : d.moved_to_gpu);
+      pair.changed = pair.old_verdict->status != pair.new_verdict->status || moved(device_old, device_new) ||
                      reason_codes(*pair.old_verdict) != reason_codes(*pair.new_verdict) ||
                      old_index.nodes()[static_cast<std::size_t>(pair.old_node)].op_type != new_index.nodes()[i].op_type;
       d.became_unsupported += !was_bad && is_bad;
@@ -331,31 +402,43 @@ nlohmann::json model_diff_json(const ModelIndex& old_index, const ModelIndex& ne
   for (const auto& p : d.pairs) {
     const std::string kind = change_kind(p);
     if (kind.empty()) continue;
-    auto side = [](const ModelIndex& index, int node, const NodeVerdict* v) -> nlohmann::json {
+    auto side = [&d](const ModelIndex& index, int node, const NodeVerdict* v) -> nlohmann::json {
       if (node < 0) return nullptr;
       const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
-      return {{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"graph", graph_of(index, node)},
-              {"status", v ? nlohmann::json(status_name(v->status)) : nlohmann::json(nullptr)},
-              {"reasons", reasons_json(v)}, {"warnings", warnings_json(v)}};
+      nlohmann::json s{{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"graph", graph_of(index, node)},
+                       {"status", v ? nlohmann::json(status_name(v->status)) : nlohmann::json(nullptr)},
+                       {"reasons", reasons_json(v)}, {"warnings", warnings_json(v)}};
+      if (d.target.hardware.dla) s["device"] = device_json(device_of(d.target, v));
+      return s;
     };
     nodes.push_back({{"change", kind}, {"matched_by", p.matched_by}, {"old", side(old_index, p.old_node, p.old_verdict)},
                      {"new", side(new_index, p.new_node, p.new_verdict)}});
   }
-  return {{"old_model", old_index.model().path().string()}, {"new_model", new_index.model().path().string()},
-          {"matched", d.matched}, {"matched_by_structure", d.renamed}, {"added", d.added}, {"removed", d.removed},
+  nlohmann::json out{{"old_model", old_index.model().path().string()}, {"new_model", new_index.model().path().string()},
+          {"target", target_json(d.target)}, {"matched", d.matched}, {"matched_by_structure", d.renamed}, {"added", d.added}, {"removed", d.removed},
           {"became_unsupported", d.became_unsupported}, {"became_supported", d.became_supported},
           {"added_unsupported", d.added_unsupported}, {"nodes", nodes}};
+  if (d.target.hardware.dla) {
+    out["moved_to_dla"] = d.moved_to_dla;
+    out["moved_to_gpu"] = d.moved_to_gpu;
+  }
+  return out;
 }
 
 void write_model_diff(std::ostream& out, const ModelIndex& old_index, const ModelIndex& new_index, const ModelDiff& d,
                       bool markdown) {
   const std::string head = old_index.model().path().filename().string() + " -> " +
-                           new_index.model().path().filename().string();
+                           new_index.model().path().filename().string() + " on " + target_label(d.target);
+  const bool dla = d.target.hardware.dla;
+  auto shown = [&](const NodeVerdict* v) { return describe(v, dla ? device_of(d.target, v) : ""); };
   const std::string counts = std::to_string(d.matched) + " nodes matched (" + std::to_string(d.renamed) +
                              " by structure), " + std::to_string(d.added) + " added (" +
                              std::to_string(d.added_unsupported) + " unsupported), " + std::to_string(d.removed) +
                              " removed; " + std::to_string(d.became_unsupported) + " became unsupported, " +
-                             std::to_string(d.became_supported) + " became supported";
+                             std::to_string(d.became_supported) + " became supported" +
+                             (dla ? "; " + std::to_string(d.moved_to_dla) + " moved GPU -> DLA, " +
+                                        std::to_string(d.moved_to_gpu) + " DLA -> GPU"
+                                  : "");
   auto name_of = [&](const NodePair& p) {
     if (p.old_node < 0) return qualified(new_index, p.new_node);
     if (p.new_node < 0) return qualified(old_index, p.old_node);
@@ -377,8 +460,8 @@ void write_model_diff(std::ostream& out, const ModelIndex& old_index, const Mode
       if (kind.empty()) continue;
       if (!any) out << "| change | node | op | before | after | reasons now |\n|---|---|---|---|---|---|\n";
       any = true;
-      out << "| " << kind << " | " << md(name_of(p)) << " | " << md(op_of(p)) << " | " << describe(p.old_verdict)
-          << " | " << describe(p.new_verdict) << " | " << markdown_reasons(p.new_verdict ? p.new_verdict : p.old_verdict)
+      out << "| " << kind << " | " << md(name_of(p)) << " | " << md(op_of(p)) << " | " << shown(p.old_verdict)
+          << " | " << shown(p.new_verdict) << " | " << markdown_reasons(p.new_verdict ? p.new_verdict : p.old_verdict)
           << " |\n";
     }
     return;
@@ -387,8 +470,8 @@ void write_model_diff(std::ostream& out, const ModelIndex& old_index, const Mode
   for (const auto& p : d.pairs) {
     const std::string kind = change_kind(p);
     if (kind.empty()) continue;
-    out << "\n  " << kind << ": " << name_of(p) << " (" << op_of(p) << "): " << describe(p.old_verdict) << " -> "
-        << describe(p.new_verdict) << "\n";
+    out << "\n  " << kind << ": " << name_of(p) << " (" << op_of(p) << "): " << shown(p.old_verdict) << " -> "
+        << shown(p.new_verdict) << "\n";
     if (p.old_node >= 0 && p.new_node >= 0 && p.changed) write_reasons(out, "before: ", p.old_verdict);
     write_reasons(out, p.new_node >= 0 ? "now:    " : "was:    ", p.new_node >= 0 ? p.new_verdict : p.old_verdict);
   }

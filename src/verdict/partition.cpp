@@ -228,6 +228,39 @@ std::vector<Part> order_parts(const MainGraph& g, std::vector<Part> parts) {
   return out;
 }
 
+// The DLA subgraphs of the engines: DLA-placed engine nodes grouped like the engines themselves (connected, acyclic
+// when contracted), then split where a group would straddle two engines.
+template <typename Device>
+void split_dla_subgraphs(const ModelIndex& index, const MainGraph& g, Partition& result, Device device) {
+  std::unordered_map<int, int> engine_of;  // global node -> TensorRT part id
+  for (const auto& part : result.parts)
+    if (part.tensorrt)
+      for (int n : part.nodes) engine_of[n] = part.id;
+  std::vector<bool> on_dla(g.global.size());
+  for (std::size_t v = 0; v < g.global.size(); ++v)
+    on_dla[v] = engine_of.count(g.global[v]) && device(static_cast<int>(v)) == "dla";
+  std::vector<std::pair<int, std::vector<int>>> found;  // (engine, global nodes)
+  for (const auto& group : acyclic_groups(g, on_dla)) {
+    std::map<int, std::vector<int>> by_engine;
+    for (int v : group) {
+      const int n = g.global[static_cast<std::size_t>(v)];
+      by_engine[engine_of.at(n)].push_back(n);
+    }
+    for (auto& [engine, nodes] : by_engine) found.emplace_back(engine, std::move(nodes));
+  }
+  std::unordered_map<int, std::size_t> topo_pos;
+  for (std::size_t i = 0; i < g.topo.size(); ++i) topo_pos[g.global[static_cast<std::size_t>(g.topo[i])]] = i;
+  std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : topo_pos.at(a.second.front()) < topo_pos.at(b.second.front());
+  });
+  for (auto& [engine, nodes] : found) {
+    Part boundary{0, true, nodes, {}, {}, {}};
+    fill_boundary(index, boundary);
+    result.dla_subgraphs.push_back(DlaSubgraph{static_cast<int>(result.dla_subgraphs.size()), engine, std::move(nodes),
+                                               std::move(boundary.inputs), std::move(boundary.outputs)});
+  }
+}
+
 }  // namespace
 
 Partition partition(const ModelIndex& index, const Analysis& analysis, const PartitionOptions& options) {
@@ -284,6 +317,19 @@ Partition partition(const ModelIndex& index, const Analysis& analysis, const Par
   for (auto& [key, nodes] : outside) result.outside.push_back(OutsideRow{key.first, key.second, std::move(nodes)});
   std::stable_sort(result.outside.begin(), result.outside.end(),
                    [](const auto& a, const auto& b) { return a.nodes.size() > b.nodes.size(); });
+  if (analysis.target.hardware.dla) {
+    auto device = [&](int local) {
+      auto it = verdicts.find(g.global[static_cast<std::size_t>(local)]);
+      return it == verdicts.end() ? std::string() : it->second->device;
+    };
+    split_dla_subgraphs(index, g, result, device);
+    result.dla_limit = HardwareKb::builtin().dla_loadables(*analysis.target.release);
+    std::map<int, int> per_engine;
+    for (const auto& s : result.dla_subgraphs) ++per_engine[s.engine];
+    for (const auto& [engine, count] : per_engine)
+      if (result.dla_limit.max_per_core > 0 && count > result.dla_limit.max_per_core)
+        result.dla_over_limit.push_back({engine, count});
+  }
   return result;
 }
 
@@ -330,6 +376,53 @@ onnx::ValueInfoProto declared_value_info(const ModelIndex& index,
   return vi;
 }
 
+nlohmann::json dla_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
+  nlohmann::json subgraphs = nlohmann::json::array();
+  for (const auto& s : p.dla_subgraphs) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (int n : s.nodes) {
+      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
+      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
+    }
+    subgraphs.push_back({{"id", s.id}, {"engine", s.engine}, {"nodes", nodes}, {"inputs", s.inputs}, {"outputs", s.outputs}});
+  }
+  nlohmann::json over = nlohmann::json::array();
+  for (const auto& e : p.dla_over_limit) over.push_back({{"engine", e.engine}, {"subgraphs", e.subgraphs}});
+  const auto& limit = p.dla_limit;
+  return {{"subgraph_count", p.dla_subgraphs.size()},
+          {"dla_nodes", analysis.summary.dla_nodes},
+          {"gpu_nodes", analysis.summary.gpu_nodes},
+          {"gpu_dla_transitions", analysis.summary.gpu_dla_transitions},
+          {"max_subgraphs_per_core", limit.max_per_core > 0 ? nlohmann::json(limit.max_per_core) : nlohmann::json(nullptr)},
+          {"limit_confidence", limit.confidence},
+          {"limit_note", limit.note},
+          {"engines_over_limit", over},
+          {"subgraphs", subgraphs}};
+}
+
+void write_dla_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p) {
+  if (!analysis.target.hardware.dla) return;
+  const auto& s = analysis.summary;
+  const auto& limit = p.dla_limit;
+  out << "\nDLA (" << analysis.target.hardware.text() << "): " << p.dla_subgraphs.size() << " DLA subgraph"
+      << (p.dla_subgraphs.size() == 1 ? "" : "s") << ", " << s.dla_nodes << " nodes on the DLA, " << s.gpu_nodes
+      << " on the GPU, " << s.gpu_dla_transitions << " GPU/DLA transitions\n";
+  if (limit.max_per_core > 0)
+    out << "limit: " << limit.max_per_core << " DLA subgraphs (loadables) per DLA core in "
+        << analysis.target.release->display() << " (" << limit.confidence << (limit.note.empty() ? "" : ": " + limit.note)
+        << ")\n";
+  for (const auto& e : p.dla_over_limit)
+    out << "warning: engine " << e.engine << " has " << e.subgraphs << " DLA subgraphs; TensorRT runs the "
+        << e.subgraphs - limit.max_per_core << " beyond " << limit.max_per_core << " on the GPU\n";
+  if (p.dla_subgraphs.empty()) return;
+  out << "\ndla  engine  nodes  inputs -> outputs\n";
+  for (const auto& d : p.dla_subgraphs) {
+    char head[64];
+    std::snprintf(head, sizeof head, "%-3d  %-6d  %-5zu  ", d.id, d.engine, d.nodes.size());
+    out << head << node_list(index, d.inputs, 4) << " -> " << node_list(index, d.outputs, 4) << "\n";
+  }
+}
+
 }  // namespace
 
 nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
@@ -356,8 +449,10 @@ nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis,
     if (m.error) issues.push_back({{"code", m.code}, {"message", m.message}});
   std::vector<std::string> precisions;
   for (Precision pr : analysis.target.precisions) precisions.emplace_back(precision_name(pr));
-  return {{"model", index.model().path().string()},
-          {"target", {{"tensorrt", analysis.target.release->name}, {"precisions", precisions}}},
+  nlohmann::json target{{"tensorrt", analysis.target.release->name}, {"precisions", precisions}};
+  if (analysis.target.hardware.has_gpu) target["hardware"] = analysis.target.hardware.json();
+  nlohmann::json out{{"model", index.model().path().string()},
+          {"target", target},
           {"engines", p.engines},
           {"nodes_in_tensorrt", p.nodes_in_tensorrt},
           {"nodes_outside", p.nodes_outside},
@@ -365,6 +460,8 @@ nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis,
           {"model_errors", issues},
           {"parts", parts},
           {"outside", outside}};
+  if (analysis.target.hardware.dla) out["dla"] = dla_json(index, analysis, p);
+  return out;
 }
 
 void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p) {
@@ -382,6 +479,7 @@ void write_partition_table(std::ostream& out, const ModelIndex& index, const Ana
                   part.nodes.size());
     out << head << node_list(index, part.inputs, 4) << " -> " << node_list(index, part.outputs, 4) << "\n";
   }
+  write_dla_table(out, index, analysis, p);
   if (p.outside.empty()) return;
   std::size_t op_w = 7, reason_w = 6;
   for (const auto& row : p.outside) {

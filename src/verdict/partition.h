@@ -27,6 +27,21 @@ struct OutsideRow {
   std::vector<std::string> nodes;
 };
 
+// With a DLA target (docs/hardware.md): a maximal connected run of DLA-placed nodes inside one engine. TensorRT
+// builds each as one DLA loadable; every tensor crossing its boundary to a GPU layer costs a reformat.
+struct DlaSubgraph {
+  int id = 0;
+  int engine = 0;                        // id of the TensorRT part it belongs to
+  std::vector<int> nodes;                // global node indices (main graph), topological order
+  std::vector<std::string> inputs;       // tensors it reads from GPU layers or graph inputs
+  std::vector<std::string> outputs;      // tensors read outside it, or graph outputs
+};
+
+// An engine with more DLA subgraphs than one DLA core takes: TensorRT runs the excess on the GPU.
+struct DlaEngineOverLimit {
+  int engine = 0, subgraphs = 0;
+};
+
 struct Partition {
   std::vector<Part> parts;               // topological order: every part reads only from earlier parts
   int engines = 0;                       // parts with tensorrt == true
@@ -34,6 +49,10 @@ struct Partition {
   int nodes_outside = 0;
   int dropped_small = 0;                 // supported nodes left outside because their group was too small
   std::vector<OutsideRow> outside;       // sorted by count, descending
+  // DLA targets only (empty otherwise): subgraphs by engine, then topological order; the release's loadable limit.
+  std::vector<DlaSubgraph> dla_subgraphs;
+  DlaLoadableLimit dla_limit;
+  std::vector<DlaEngineOverLimit> dla_over_limit;
 };
 
 struct PartitionOptions {

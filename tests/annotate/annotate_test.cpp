@@ -152,5 +152,43 @@ TEST(Annotate, NeverOverwritesTheInputOrAnExistingOutput) {
   EXPECT_FALSE(std::filesystem::exists(dir / "o.onnx"));
 }
 
+// With --gpu/--dla each node records where it runs, and the model records the hardware and the DLA counts.
+TEST(Annotate, DlaTargetRecordsTheDeviceOfEachNode) {
+  TempDir dir;
+  ModelBuilder b(13, 10);
+  b.input("x", kFloat, {1, 8, 16, 16});
+  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
+  auto& c = b.node("Conv", {"x", "w"}, {"c"}, "conv");
+  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
+  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.node("Exp", {"c"}, {"y"}, "exp");
+  b.output("y", kFloat, {1, 8, 16, 16});
+  const auto in = b.save(dir / "m.onnx");
+  auto r = run_trtlens({"annotate", in.string(), "-o", (dir / "out.onnx").string(), "--trt", "8.6", "--precision",
+                        "fp16", "--gpu", "orin", "--dla"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("for TensorRT 8.6.1 (fp16) on Orin (SM 8.7), DLA with GPU fallback"), std::string::npos) << r.out;
+  auto loaded = load_model(dir / "out.onnx");
+  ASSERT_TRUE(loaded.ok());
+  const onnx::ModelProto& out = loaded.value()->proto();
+  auto conv = node_metadata(node_named(out, "conv"));
+  EXPECT_EQ(conv["trtlens.device"], "dla");
+  EXPECT_EQ(conv["trtlens.status"], "convertible");
+  auto exp = node_metadata(node_named(out, "exp"));
+  EXPECT_EQ(exp["trtlens.device"], "gpu");
+  EXPECT_EQ(exp["trtlens.status"], "fallback");
+  EXPECT_EQ(nlohmann::json::parse(exp["trtlens.reasons"])[0]["code"], "TRT_DLA_LAYER_UNSUPPORTED");
+  EXPECT_NE(node_named(out, "conv").doc_string().find(": convertible, runs in fp16, on the DLA"), std::string::npos)
+      << node_named(out, "conv").doc_string();
+  std::map<std::string, std::string> props;
+  for (const auto& p : out.metadata_props()) props[p.key()] = p.value();
+  EXPECT_EQ(nlohmann::json::parse(props["trtlens.hardware"])["product"], "Orin");
+  const auto summary = nlohmann::json::parse(props["trtlens.summary"]);
+  EXPECT_EQ(summary["dla_nodes"], 1);
+  EXPECT_EQ(summary["gpu_nodes"], 1);
+  EXPECT_EQ(summary["gpu_dla_transitions"], 1);
+  EXPECT_EQ(run_trtlens({"annotate", in.string(), "-o", (dir / "o2.onnx").string(), "--gpu", "T4", "--dla"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace trtlens::test

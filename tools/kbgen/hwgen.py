@@ -66,6 +66,10 @@ def build():
     for r, e in kbgen.one_per_release("dla_releases", src["dla_releases"], ranges, "dla_releases").items():
         check_confidence(e, "dla_releases " + e["releases"])
         per[r]["dla"] = {"generations": e["generations"], "confidence": e["confidence"], "note": e.get("note", "")}
+    for r, e in kbgen.one_per_release("dla_loadables", src["dla_loadables"], ranges, "dla_loadables").items():
+        check_confidence(e, "dla_loadables " + e["releases"])
+        need(isinstance(e["max_per_core"], int) and e["max_per_core"] > 0, "dla_loadables %s: bad max_per_core" % e["releases"])
+        per[r]["dla"]["loadables"] = {"max_per_core": e["max_per_core"], "confidence": e["confidence"], "note": e["note"]}
 
     limits = src["dla_limits"]
     for r in rels:
