@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/hardware_options.h"
+#include "cli/target_options.h"
 #include "verdict/analysis.h"
 
 namespace trtlens::cli {
@@ -22,11 +22,9 @@ constexpr int kNodeMetadataPropsField = 9;  // NodeProto.metadata_props, IR >= 1
 constexpr int kFirstIrWithNodeMetadata = 10;
 constexpr const char* kMarker = "[trtlens] ";
 
-struct AnnotateOptions {
-  std::string model, output, trt, precision = "fp32";
-  std::vector<std::string> plugins;
-  bool strict = false, force = false, strongly_typed = false;
-  HardwareOptions hw;
+struct AnnotateOptions : TargetOptions {
+  std::string model, output;
+  bool force = false;
 };
 
 std::string target_text(const Target& t) {
@@ -138,9 +136,7 @@ int run_annotate(const AnnotateOptions& o) {
   if (fs::absolute(o.model).lexically_normal() == fs::absolute(o.output).lexically_normal())
     return fail("refusing to overwrite the input model " + o.model);
   const auto& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
-  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
-  if (target) target = with_hardware(std::move(target.value()), o.hw);
+  auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
   auto loaded = load_model(o.model);
   if (!loaded) return fail(loaded.error().message);
@@ -200,12 +196,7 @@ Runner add_annotate(CLI::App& app) {
                                              "other viewers)");
   cmd->add_option("model", o->model, "ONNX model file (never modified)")->required();
   cmd->add_option("-o,--output", o->output, "Annotated model to write")->required();
-  cmd->add_option("--trt", o->trt, "TensorRT release (default: newest)");
-  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
-  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
-  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
-  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  add_hardware_options(cmd, o->hw);
+  add_target_options(cmd, *o);
   cmd->add_flag("--force", o->force, "Replace OUT if it exists (never the input model)");
   return [o] { return run_annotate(*o); };
 }

@@ -15,7 +15,7 @@
 
 #include "cli/batch.h"
 #include "cli/commands.h"
-#include "cli/hardware_options.h"
+#include "cli/target_options.h"
 #include "onnx/graph.h"
 #include "report/model_explorer.h"
 #include "report/report.h"
@@ -77,13 +77,8 @@ class Progress {
   std::thread thread_;
 };
 
-struct CheckOptions {
+struct CheckOptions : TargetOptions {
   std::string model;
-  std::string trt;
-  std::string precision = "fp32";
-  bool strict = false;
-  bool strongly_typed = false;
-  std::vector<std::string> plugins;
   std::string format = "table";
   std::string output;
   bool verbose = false;
@@ -92,7 +87,6 @@ struct CheckOptions {
   bool timings = false;
   std::vector<std::string> models;  // several, a folder or a glob: src/cli/batch.cpp
   int jobs = 0;
-  HardwareOptions hw;
 };
 
 // Wall time of each phase, printed to stderr with --timings (where a big model's check spends its time).
@@ -121,11 +115,7 @@ class PhaseClock {
 
 // The whole target of a check: release, precisions, strict, plugins, strong typing and hardware.
 Result<Target> check_target(const KnowledgeBase& kb, const CheckOptions& o) {
-  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
-  if (!target) return target;
-  auto typed = with_strong_typing(std::move(target.value()), o.strongly_typed);
-  if (!typed) return typed;
-  return with_hardware(std::move(typed.value()), o.hw);
+  return build_target(kb, o);
 }
 
 int run_check(const CheckOptions& o) {
@@ -223,13 +213,7 @@ Runner add_check(CLI::App& app) {
   cmd->add_option("model", o->models, "ONNX model file; several, a folder or a glob check them all (one combined report)")
       ->required();
   cmd->add_option("-j,--jobs", o->jobs, "Models checked at the same time when checking several")->check(CLI::Range(1, 256));
-  cmd->add_option("--trt", o->trt, "TensorRT release (e.g. 8.6, 8.6.1, 10.15; default: newest)");
-  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated: fp32,tf32,fp16,bf16,int8,fp8,int4,fp4")
-      ->default_str("fp32");
-  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported (obey precision constraints)");
-  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
-  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  add_hardware_options(cmd, o->hw);
+  add_target_options(cmd, *o);
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json", "markdown", "sarif", "junit", "html", "model-explorer"}))->default_str("table");
   cmd->add_option("-o,--output", o->output, "Write the report to a file instead of stdout");
   cmd->add_flag("-v,--verbose", o->verbose, "Table: also list fallback nodes and warnings");

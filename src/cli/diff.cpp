@@ -4,18 +4,14 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/hardware_options.h"
+#include "cli/target_options.h"
 #include "verdict/diff.h"
 
 namespace trtlens::cli {
 namespace {
 
-struct DiffOptions {
-  std::string model, other, from, to, trt, precision = "fp32", format = "table";
-  std::vector<std::string> plugins;
-  bool strict = false;
-  bool strongly_typed = false;
-  HardwareOptions hw;                   // both sides
+struct DiffOptions : TargetOptions {  // TargetOptions::hw: both sides
+  std::string model, other, from, to, format = "table";
   std::string from_gpu, to_gpu;         // one side each, over --gpu
   bool from_dla = false, to_dla = false;
   bool per_side_hardware() const { return !from_gpu.empty() || !to_gpu.empty() || from_dla || to_dla; }
@@ -25,11 +21,8 @@ struct DiffOptions {
 // options over the shared ones; --no-gpu-fallback applies to the sides that build for the DLA).
 Result<Target> side_target(const KnowledgeBase& kb, const DiffOptions& o, const std::string& release,
                            const std::string& gpu, bool dla) {
-  auto t = make_target(kb, release.empty() ? o.trt : release, o.precision, o.strict, o.plugins);
-  if (t) t = with_strong_typing(std::move(t.value()), o.strongly_typed);
-  if (!t) return t;
-  HardwareOptions side{gpu.empty() ? o.hw.gpu : gpu, dla || o.hw.dla, o.hw.no_gpu_fallback && (dla || o.hw.dla)};
-  return with_hardware(std::move(t.value()), side);
+  const HardwareOptions side{gpu.empty() ? o.hw.gpu : gpu, dla || o.hw.dla, o.hw.no_gpu_fallback && (dla || o.hw.dla)};
+  return build_target(kb, o, release.empty() ? std::string_view(o.trt) : std::string_view(release), side);
 }
 
 Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
@@ -59,9 +52,7 @@ int run_release_diff(const DiffOptions& o) {
 
 int run_model_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
-  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
-  if (target) target = with_hardware(std::move(target.value()), o.hw);
+  auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
   auto old_index = open(o.model);
   if (!old_index) return fail(old_index.error().message);
@@ -90,12 +81,7 @@ Runner add_diff(CLI::App& app) {
   cmd->add_option("new_model", o->other, "Newer version of the model: compare the two on one release");
   cmd->add_option("--from", o->from, "Release diff: the release you use now (e.g. 8.6)");
   cmd->add_option("--to", o->to, "Release diff: the release you move to (e.g. 10.15)");
-  cmd->add_option("--trt", o->trt, "TensorRT release of both sides: two models, or a hardware-only diff (default: newest)");
-  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
-  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
-  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
-  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  add_hardware_options(cmd, o->hw);
+  add_target_options(cmd, *o);  // --trt: the release of both sides (two models, or a hardware-only diff)
   add_side_hardware(cmd, *o);
   cmd->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"table", "json", "markdown"}))

@@ -3,25 +3,21 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/hardware_options.h"
+#include "cli/target_options.h"
 #include "verdict/partition.h"
 
 namespace trtlens::cli {
 namespace {
 
-struct PartitionCliOptions {
-  std::string model, trt, precision = "fp32", format = "table", out_dir;
-  std::vector<std::string> plugins;
-  bool strict = false, force = false, strongly_typed = false;
+struct PartitionCliOptions : TargetOptions {
+  std::string model, format = "table", out_dir;
+  bool force = false;
   int min_size = 1;
-  HardwareOptions hw;
 };
 
 int run_partition(const PartitionCliOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, o.trt, o.precision, o.strict, o.plugins);
-  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
-  if (target) target = with_hardware(std::move(target.value()), o.hw);
+  auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
   if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
   auto loaded = load_model(o.model);
@@ -46,12 +42,7 @@ Runner add_partition(CLI::App& app) {
   auto* cmd = app.add_subcommand("partition", "Split the model into TensorRT engines and nodes left to other providers "
                                               "(as ONNX Runtime's TensorRT execution provider places them)");
   cmd->add_option("model", o->model, "ONNX model file")->required();
-  cmd->add_option("--trt", o->trt, "TensorRT release (default: newest)");
-  cmd->add_option("--precision", o->precision, "Builder precisions, comma-separated")->default_str("fp32");
-  cmd->add_flag("--strict", o->strict, "Fallback to a wider precision counts as unsupported");
-  cmd->add_flag("--strongly-typed", o->strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
-  cmd->add_option("--plugin", o->plugins, "Plugin you will load: NAME[:VERSION[:NAMESPACE]] (repeatable)");
-  add_hardware_options(cmd, o->hw);
+  add_target_options(cmd, *o);
   cmd->add_option("--min-subgraph-size", o->min_size, "Smaller TensorRT subgraphs go to other providers")
       ->default_str("1");
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}))->default_str("table");

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/hardware_options.h"
+#include "cli/target_options.h"
 #include "kb/kb.h"
 #include "store/store.h"
 #include "store/store_json.h"
@@ -14,16 +14,12 @@ namespace trtlens::cli {
 namespace {
 using store::Store;
 
-struct TrackOptions {
+struct TrackOptions : TargetOptions {
   std::string data_dir;
   std::string model, name, new_name;
   std::vector<std::string> tags;
-  std::string trt, precision = "fp32";
-  bool strict = false;
-  bool strongly_typed = false;
   std::string format = "table";
   int version = 0, from = 0, to = 0;
-  HardwareOptions hw;
 };
 
 Result<std::unique_ptr<Store>> open_store(const TrackOptions& o) {
@@ -38,9 +34,7 @@ struct Opened {
   store::ModelInfo model;
 };
 Result<Opened> open_for_target(const TrackOptions& o, bool with_model) {
-  auto target = make_target(KnowledgeBase::builtin(), o.trt, o.precision, o.strict, {});
-  if (target) target = with_strong_typing(std::move(target.value()), o.strongly_typed);
-  if (target) target = with_hardware(std::move(target.value()), o.hw);
+  auto target = build_target(KnowledgeBase::builtin(), o);  // no --plugin here: o.plugins stays empty
   if (!target) return target.error();
   auto s = open_store(o);
   if (!s) return s.error();
@@ -228,11 +222,7 @@ void add_common(CLI::App* cmd, TrackOptions& o) {
   cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
 }
 void add_target(CLI::App* cmd, TrackOptions& o) {
-  cmd->add_option("--trt", o.trt, "TensorRT release (default: newest)");
-  cmd->add_option("--precision", o.precision, "Builder precisions, comma-separated")->default_str("fp32");
-  cmd->add_flag("--strict", o.strict, "Fallback to a wider precision counts as unsupported");
-  cmd->add_flag("--strongly-typed", o.strongly_typed, "Build a strongly typed network (9.0+): node precisions come from the ONNX types; --precision does not apply");
-  add_hardware_options(cmd, o.hw);
+  add_target_options(cmd, o, /*with_plugins=*/false);
 }
 
 Runner add_track(CLI::App& app) {
