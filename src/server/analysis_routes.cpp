@@ -12,6 +12,7 @@
 #include "server/graph_json.h"
 #include "server/models.h"
 #include "server/routes.h"
+#include "server/target_query.h"
 #include "verdict/across_releases.h"
 #include "verdict/analysis.h"
 
@@ -30,18 +31,6 @@ nlohmann::json model_entry(const ServedModel& m) {
           {"bytes", m.bytes}};
 }
 
-bool flag(const httplib::Request& req, const char* key) {
-  const auto v = req.get_param_value(key);
-  return v == "1" || v == "true" || v == "yes";
-}
-
-std::vector<std::string> plugins_of(const httplib::Request& req) {
-  std::vector<std::string> out;
-  const auto n = req.get_param_value_count("plugin");
-  for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value("plugin", i));
-  return out;
-}
-
 // Resolves the model of a /api/models/{id}/... request, answering 404 itself when unknown.
 std::shared_ptr<ServedModel> model_of(ModelRegistry& registry, const httplib::Request& req, httplib::Response& res) {
   auto m = registry.get(req.matches[1]);
@@ -53,16 +42,9 @@ void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib:
   auto m = model_of(registry, req, res);
   if (!m) return;
   const auto& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
-                            plugins_of(req));
-  if (target) target = with_strong_typing(std::move(target.value()), flag(req, "strongly_typed"));
+  auto target = target_of(req);  // with hardware (docs/hardware.md): ?gpu=orin&dla=1&gpu_fallback=0
   if (!target) return send_error(res, 400, target.error().code, target.error().message);
-  // Hardware (docs/hardware.md): ?gpu=orin&dla=1&gpu_fallback=0; no gpu, no hardware answers.
-  const std::string fallback = req.get_param_value("gpu_fallback");
-  auto hw = HardwareKb::builtin().make_target(req.get_param_value("gpu"), flag(req, "dla"),
-                                             !(fallback == "0" || fallback == "false"));
-  if (!hw) return send_error(res, 400, hw.error().code, hw.error().message);
-  target->hardware = hw.value();
+  const HardwareTarget* hw = &target->hardware;
   std::string key = target->release->name + "|" + (target->strict ? "s" : "-") + (target->strongly_typed ? "t" : "-");
   if (hw->has_gpu) key += "|hw:" + hw->gpu.sm + "/" + hw->gpu.product + (hw->dla ? "/dla" : "") + (hw->gpu_fallback ? "" : "/nofb");
   for (auto p : target->precisions) key += "|" + std::string(precision_name(p));
@@ -129,9 +111,7 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
   const int node = std::stoi(index_text);
   if (node < 0 || static_cast<std::size_t>(node) >= m->index->nodes().size())
     return send_error(res, 404, "E_NO_NODE", "no node " + index_text);
-  auto target = make_target(kb, req.get_param_value("trt"), req.get_param_value("precision"), flag(req, "strict"),
-                            plugins_of(req));
-  if (target) target = with_strong_typing(std::move(target.value()), flag(req, "strongly_typed"));
+  auto target = target_of(req, {.plugins = true, .hardware = false});  // runtimes across releases: no hardware
   if (!target) return send_error(res, 400, target.error().code, target.error().message);
   const NodeRef& n = m->index->nodes()[static_cast<std::size_t>(node)];
   nlohmann::json support = op_support(kb, n.op_type);

@@ -7,6 +7,7 @@
 #include "kb/kb.h"
 #include "server/models.h"
 #include "server/routes.h"
+#include "server/target_query.h"
 #include "store/store.h"
 #include "store/store_json.h"
 
@@ -40,24 +41,9 @@ std::string without_server_paths(std::string message, const std::filesystem::pat
   return message;
 }
 
-// ?trt=&precision=&strict=&strongly_typed=&gpu=&dla=&gpu_fallback= as a Target (defaults: newest release, fp32, not
-// strict, weakly typed, no hardware; the hardware parameters as in /api/models/{id}/analysis).
-Result<Target> target_of(const httplib::Request& req) {
-  auto yes = [&](const char* name) {
-    const std::string v = req.get_param_value(name);
-    return v == "1" || v == "true";
-  };
-  auto target = make_target(KnowledgeBase::builtin(), req.get_param_value("trt"), req.get_param_value("precision"),
-                            yes("strict"), {});
-  if (target) target = with_strong_typing(std::move(target.value()), yes("strongly_typed"));
-  if (!target) return target;
-  const std::string fallback = req.get_param_value("gpu_fallback");
-  auto hw = HardwareKb::builtin().make_target(req.get_param_value("gpu"), yes("dla"),
-                                             !(fallback == "0" || fallback == "false"));
-  if (!hw) return hw.error();
-  target.value().hardware = hw.value();
-  return target;
-}
+// The target of a library request (server/target_query.h): no ?plugin=, since stored verdicts are computed without
+// plugins.
+Result<Target> target_of(const httplib::Request& req) { return server::target_of(req, {.plugins = false, .hardware = true}); }
 
 // "3", "latest" or absent (latest) -> a version number, 0 meaning the latest.
 Result<int> version_number(const std::string& text) {
