@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/open_index.h"
 #include "cli/target_options.h"
 #include "verdict/analysis.h"
 
@@ -138,10 +139,8 @@ int run_annotate(const AnnotateOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
-  auto loaded = load_model(o.model);
-  if (!loaded) return fail(loaded.error().message);
-  auto built = ModelIndex::build(std::move(loaded.value()));
-  if (!built) return fail(o.model + ": " + built.error().message);
+  auto built = open_index(o.model);
+  if (!built) return fail(built.error().message);
   const ModelIndex& index = *built.value();
   const Analysis analysis = analyze(index, target.value(), kb);
 

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/open_index.h"
 #include "onnx/graph.h"
 #include "report/report.h"
 
@@ -106,19 +107,13 @@ ModelResult check_one(const std::string& path, const Target& target, const Knowl
                       const std::string& format) {
   ModelResult r;
   r.path = path;
-  auto loaded = load_model(path);
-  if (!loaded) {
-    r.error_code = loaded.error().code;
-    r.error_message = loaded.error().message;
-    return r;
-  }
   BuildOptions build_options;
   for (Precision p : target.precisions)
     build_options.prefetch_float_stats = build_options.prefetch_float_stats || p == Precision::FP16 || p == Precision::BF16;
-  auto index = ModelIndex::build(std::move(loaded.value()), build_options);
+  auto index = open_index(path, build_options);
   if (!index) {
     r.error_code = index.error().code;
-    r.error_message = path + ": " + index.error().message;
+    r.error_message = index.error().message;
     return r;
   }
   const Analysis a = analyze(*index.value(), target, kb);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_index.h"
 #include "cli/target_options.h"
 #include "verdict/diff.h"
 
@@ -25,14 +26,6 @@ Result<Target> side_target(const KnowledgeBase& kb, const DiffOptions& o, const 
   return build_target(kb, o, release.empty() ? std::string_view(o.trt) : std::string_view(release), side);
 }
 
-Result<std::unique_ptr<ModelIndex>> open(const std::string& path) {
-  auto loaded = load_model(path);
-  if (!loaded) return loaded.error();
-  auto index = ModelIndex::build(std::move(loaded.value()));
-  if (!index) return make_error(index.error().code, path + ": " + index.error().message);
-  return std::move(index.value());
-}
-
 int run_release_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   if (o.hw.no_gpu_fallback && !o.hw.dla && !o.from_dla && !o.to_dla)
@@ -41,7 +34,7 @@ int run_release_diff(const DiffOptions& o) {
   if (!from) return fail("--from: " + from.error().message);
   auto to = side_target(kb, o, o.to, o.to_gpu, o.to_dla);
   if (!to) return fail("--to: " + to.error().message);
-  auto index = open(o.model);
+  auto index = open_index(o.model);
   if (!index) return fail(index.error().message);
   const ReleaseDiff d = diff_releases(*index.value(), from.value(), to.value(), kb);
   if (o.format == "json") std::cout << release_diff_json(*index.value(), d).dump(2) << "\n";
@@ -54,9 +47,9 @@ int run_model_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
-  auto old_index = open(o.model);
+  auto old_index = open_index(o.model);
   if (!old_index) return fail(old_index.error().message);
-  auto new_index = open(o.other);
+  auto new_index = open_index(o.other);
   if (!new_index) return fail(new_index.error().message);
   const Analysis old_a = analyze(*old_index.value(), target.value(), kb);
   const Analysis new_a = analyze(*new_index.value(), target.value(), kb);

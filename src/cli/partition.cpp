@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/open_index.h"
 #include "cli/target_options.h"
 #include "verdict/partition.h"
 
@@ -20,10 +21,8 @@ int run_partition(const PartitionCliOptions& o) {
   auto target = build_target(kb, o);
   if (!target) return fail(target.error().message);
   if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
-  auto loaded = load_model(o.model);
-  if (!loaded) return fail(loaded.error().message);
-  auto index = ModelIndex::build(std::move(loaded.value()));
-  if (!index) return fail(o.model + ": " + index.error().message);
+  auto index = open_index(o.model);
+  if (!index) return fail(index.error().message);
   const Analysis analysis = analyze(*index.value(), target.value(), kb);
   const Partition p = partition(*index.value(), analysis, PartitionOptions{o.min_size});
   if (o.format == "json") std::cout << partition_json(*index.value(), analysis, p).dump(2) << "\n";

@@ -108,5 +108,27 @@ TEST(TargetOptions, EveryCommandDescribesTheOptionsInTheSameWords) {
   EXPECT_NE(first["--trt"].find("default: newest"), std::string::npos) << first["--trt"];
 }
 
+
+// open_index (src/cli/open_index.h): every command that reads a model reports a broken one with the same line.
+TEST(OpenIndex, EveryCommandReportsABrokenModelAlike) {
+  TempDir dir;
+  const std::string bytes = relu_model().bytes();
+  write_file(dir / "cut.onnx", bytes.substr(0, bytes.size() / 2));
+  const std::string model = (dir / "cut.onnx").string();
+  const std::vector<std::vector<std::string>> runs = {{"check", model},
+                                                      {"annotate", model, "-o", (dir / "out.onnx").string()},
+                                                      {"diff", model, model},
+                                                      {"diff", model, "--from", "8.6", "--to", "10.15"},
+                                                      {"partition", model}};
+  std::string first;
+  for (const auto& args : runs) {
+    const RunResult r = run_trtlens(args);
+    EXPECT_EQ(r.exit_code, 2) << joined(args) << "\n" << r.err;
+    EXPECT_NE(r.err.find("cut.onnx"), std::string::npos) << joined(args) << "\n" << r.err;
+    if (first.empty()) first = r.err;
+    EXPECT_EQ(r.err, first) << joined(args);
+  }
+}
+
 }  // namespace
 }  // namespace trtlens::test
