@@ -228,7 +228,7 @@ function renderItem(item: Item): HTMLElement {
       "aria-label": `group ${item.label}, ${item.nodes.length} nodes`, title: "Double-click or Enter to open" },
       h("div", { class: "title" }, h("span", { class: "name" }, item.label), itemBadge(item)),
       h("div", { class: "meta" }, `${item.nodes.length} nodes ▸`));
-    el.dataset.problem = problemOfNodes(item.nodes);
+    el.dataset.problem = problemOf(item.nodes, state.verdicts);
     el.addEventListener("click", () => select(item.id));
     el.addEventListener("dblclick", () => openItem(item));
     return el;
@@ -244,7 +244,7 @@ function renderItem(item: Item): HTMLElement {
     el.append(bodyRollUp(node)!, h("div", { class: "bodies" }, ...node.bodies.map(bodyButton)));
     el.classList.add("control-flow");
   }
-  el.dataset.problem = problemOfNodes(item.nodes);
+  el.dataset.problem = problemOf(item.nodes, state.verdicts);
   el.addEventListener("click", () => { select(item.id); openDrawer(node.index); });
   return el;
 }
@@ -261,18 +261,13 @@ function updateBadges(): void {
     const old = el?.querySelector(".title .badge");
     if (old) old.replaceWith(itemBadge(item));
     if (!el || (item.kind !== "node" && item.kind !== "group")) continue;
-    el.dataset.problem = problemOfNodes(item.nodes);
+    el.dataset.problem = problemOf(item.nodes, state.verdicts);
     if (item.kind !== "node") continue;
     const node = state.graph!.nodes[item.nodes[0]];
     if (!node.bodies?.length) continue;
     el.querySelector(".body-rollup")?.replaceWith(bodyRollUp(node)!);
     el.querySelector(".bodies")?.replaceChildren(...node.bodies.map(bodyButton));
   }
-}
-
-// What "problems only" keeps and n/p visit (status.ts problemOf) for the nodes of an item.
-function problemOfNodes(nodes: number[]): string {
-  return problemOf(nodes.map((n) => state.verdicts.get(n)));
 }
 
 // Edge labels need every tensor's type and shape, which the UI's graph leaves out: the full graph is fetched the

@@ -62,11 +62,12 @@ export function rollUp(nodes: number[], status: Map<number, Status>): { worst?: 
 }
 
 // What "problems only" keeps and n/p visit: "unsupported", "fallback", "warning" (a convertible node with warnings)
-// or "" for the worst among `verdicts`.
+// or "" for the worst among `nodes` (those without a verdict are skipped).
 export type Problem = "unsupported" | "fallback" | "warning" | "";
-export function problemOf(verdicts: Iterable<Pick<NodeVerdict, "status" | "warnings"> | undefined>): Problem {
+export function problemOf(nodes: readonly number[], verdicts: ReadonlyMap<number, Pick<NodeVerdict, "status" | "warnings">>): Problem {
   let worst: Problem = "";
-  for (const v of verdicts) {
+  for (const n of nodes) {
+    const v = verdicts.get(n);
     if (!v) continue;
     if (v.status === "unsupported") return "unsupported";
     if (v.status === "fallback") worst = "fallback";
