@@ -115,3 +115,29 @@ TEST(LegacyImporters, ReverseSequenceNeedsItsBatchSizeFrom80To85) {
 
 }  // namespace
 }  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+TEST(LegacyImporters, GatherElementsNeedsStaticShapesOn80Only) {
+  auto model = [](bool dynamic) {
+    ModelBuilder m(13);
+    auto vi = value_info("x", kFloat, {});
+    auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (dynamic) shape->add_dim()->set_dim_param("batch");
+    else shape->add_dim()->set_dim_value(2);
+    shape->add_dim()->set_dim_value(4);
+    *m.graph().add_input() = vi;
+    m.initializer("i", kInt64, {2, 2}, {0, 1, 2, 3});
+    set_attr(m.node("GatherElements", {"x", "i"}, {"y"}, "n"), "axis", std::int64_t{1});
+    m.output("y");
+    return m;
+  };
+  expect_node(model(true), "n",
+              {{"8.0", NO, "TRT_GATHERELEMENTS_DYNAMIC_DATA"}, {"8.2", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false},
+               {"10.15", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false}});
+  expect_node(model(false), "n", {{"8.0", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
