@@ -141,3 +141,22 @@ TEST(LegacyImporters, GatherElementsNeedsStaticShapesOn80Only) {
 
 }  // namespace
 }  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+TEST(LegacyImporters, TriluOf4DArrivesIn86) {
+  auto trilu = [](std::vector<std::int64_t> dims) {
+    ModelBuilder m(14);
+    m.input("x", kFloat, dims);
+    m.node("Trilu", {"x"}, {"y"}, "n");
+    m.output("y");
+    return m;
+  };
+  expect_node(trilu({2, 3, 4, 4}), "n",
+              {{"8.5", NO, "TRT_TRILU_RANK"}, {"8.6", OK, "TRT_TRILU_RANK", false}, {"10.15", OK, "TRT_TRILU_RANK", false}});
+  expect_node(trilu({3, 4, 4}), "n", {{"8.5", OK, "TRT_TRILU_RANK", false}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
