@@ -160,3 +160,21 @@ TEST(LegacyImporters, TriluOf4DArrivesIn86) {
 
 }  // namespace
 }  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+// 9.0-GA .. 9.3 importInstanceNormalization: FLOAT/FLOAT16 input, and scale and bias of the input's type.
+TEST(LegacyImporters, InstanceNormalizationTypesChecked9x) {
+  ModelBuilder m(13);
+  m.input("x", kFloat16, {1, 2, 4, 4});
+  m.initializer("s", kFloat, {2}, {1, 1});
+  m.initializer("b", kFloat, {2}, {0, 0});
+  m.node("InstanceNormalization", {"x", "s", "b"}, {"y"}, "n");
+  m.output("y");
+  const char* code = "TRT_INSTANCENORMALIZATION_MIXED_TYPES";
+  expect_node(m, "n", {{"8.6", OK, code, false}, {"9.0", NO, code}, {"9.3", NO, code}, {"10.1", NO, code}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
