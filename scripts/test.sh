@@ -6,6 +6,10 @@ bash scripts/setup.sh
 bash scripts/setup-test.sh  # what only the tests need, when missing
 echo "== C++ tests"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900
+if [ -f web/package.json ] && grep -q '"test:unit"' web/package.json; then
+  echo "== web: type-check (tsc --noEmit) and unit tests of the pure view functions (node --test, no browser)"
+  (cd web && npm run typecheck && npm run test:unit)
+fi
 if [ -f web/package.json ] && grep -q '"test:e2e"' web/package.json; then
   echo "== browser tests"
   (cd web && npm run test:e2e)

@@ -115,3 +115,66 @@ TEST(LegacyImporters, ReverseSequenceNeedsItsBatchSizeFrom80To85) {
 
 }  // namespace
 }  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+TEST(LegacyImporters, GatherElementsNeedsStaticShapesOn80Only) {
+  auto model = [](bool dynamic) {
+    ModelBuilder m(13);
+    auto vi = value_info("x", kFloat, {});
+    auto* shape = vi.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (dynamic) shape->add_dim()->set_dim_param("batch");
+    else shape->add_dim()->set_dim_value(2);
+    shape->add_dim()->set_dim_value(4);
+    *m.graph().add_input() = vi;
+    m.initializer("i", kInt64, {2, 2}, {0, 1, 2, 3});
+    set_attr(m.node("GatherElements", {"x", "i"}, {"y"}, "n"), "axis", std::int64_t{1});
+    m.output("y");
+    return m;
+  };
+  expect_node(model(true), "n",
+              {{"8.0", NO, "TRT_GATHERELEMENTS_DYNAMIC_DATA"}, {"8.2", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false},
+               {"10.15", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false}});
+  expect_node(model(false), "n", {{"8.0", OK, "TRT_GATHERELEMENTS_DYNAMIC_DATA", false}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+TEST(LegacyImporters, TriluOf4DArrivesIn86) {
+  auto trilu = [](std::vector<std::int64_t> dims) {
+    ModelBuilder m(14);
+    m.input("x", kFloat, dims);
+    m.node("Trilu", {"x"}, {"y"}, "n");
+    m.output("y");
+    return m;
+  };
+  expect_node(trilu({2, 3, 4, 4}), "n",
+              {{"8.5", NO, "TRT_TRILU_RANK"}, {"8.6", OK, "TRT_TRILU_RANK", false}, {"10.15", OK, "TRT_TRILU_RANK", false}});
+  expect_node(trilu({3, 4, 4}), "n", {{"8.5", OK, "TRT_TRILU_RANK", false}});
+}
+
+}  // namespace
+}  // namespace trtlens::test
+
+namespace trtlens::test {
+namespace {
+
+// 9.0-GA .. 9.3 importInstanceNormalization: FLOAT/FLOAT16 input, and scale and bias of the input's type.
+TEST(LegacyImporters, InstanceNormalizationTypesChecked9x) {
+  ModelBuilder m(13);
+  m.input("x", kFloat16, {1, 2, 4, 4});
+  m.initializer("s", kFloat, {2}, {1, 1});
+  m.initializer("b", kFloat, {2}, {0, 0});
+  m.node("InstanceNormalization", {"x", "s", "b"}, {"y"}, "n");
+  m.output("y");
+  const char* code = "TRT_INSTANCENORMALIZATION_MIXED_TYPES";
+  expect_node(m, "n", {{"8.6", OK, code, false}, {"9.0", NO, code}, {"9.3", NO, code}, {"10.1", NO, code}});
+}
+
+}  // namespace
+}  // namespace trtlens::test

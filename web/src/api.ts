@@ -1,4 +1,6 @@
 // The server's JSON (docs/api.md). The analysis is exactly `trtlens check --format json` (docs/json-format.md).
+import { statusOfCode } from "./status";
+
 export type Status = "convertible" | "fallback" | "unsupported";
 
 export interface ReleaseInfo {
@@ -49,13 +51,12 @@ interface UiAnalysis extends Omit<Analysis, "nodes"> {
   node_count: number; status: string; runs_in_names: string[]; runs_in: number[]; device?: string;
   details: Partial<NodeVerdict>[];
 }
-const STATUS_OF: Record<string, Status> = { c: "convertible", f: "fallback", u: "unsupported" };
 const NO_ISSUES: never[] = [];
 function expandAnalysis(ui: UiAnalysis): Analysis {
   const { node_count, status, runs_in_names, runs_in, device, details, ...rest } = ui;
   const nodes: NodeVerdict[] = new Array(node_count);
   for (let i = 0; i < node_count; i++) {
-    const v: NodeVerdict = { index: i, status: STATUS_OF[status[i]] ?? "convertible",
+    const v: NodeVerdict = { index: i, status: statusOfCode(status[i]) ?? "convertible",
       runs_in: runs_in[i] >= 0 ? runs_in_names[runs_in[i]] : null, reasons: NO_ISSUES, warnings: NO_ISSUES };
     const d = device?.[i];
     if (d === "d" || d === "g") v.device = d === "d" ? "dla" : "gpu";

@@ -1,4 +1,6 @@
 // Every string from a model reaches the page through textContent: never innerHTML.
+import { statusClass, statusMark } from "./status";
+
 type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -21,18 +23,11 @@ export function clear(el: Element): void {
   el.replaceChildren();
 }
 
-export const STATUS_MARK: Record<string, string> = { convertible: "✓", fallback: "↓", unsupported: "✗" };
-export const STATUS_TITLE: Record<string, string> = {
-  convertible: "Convertible",
-  fallback: "Fallback: runs in a wider precision than the desired one",
-  unsupported: "Unsupported",
-};
-
 // A verdict badge; `warnings` > 0 adds a "!" marker (data-warnings) so warnings are seen without opening the drawer.
-export function badge(status: string | undefined, title?: string, warnings = 0): HTMLSpanElement {
-  const s = status ?? "unknown";
-  const el = h("span", { class: `badge ${s}`, "data-status": s, title: title ?? STATUS_TITLE[s] ?? "Not analysed" },
-    "TRT ", STATUS_MARK[s] ?? "?");
+// `title` comes from status.ts (verdictTitle, statusTitle) or names a group's counts.
+export function badge(status: string | undefined, title: string, warnings = 0): HTMLSpanElement {
+  const s = statusClass(status);
+  const el = h("span", { class: `badge ${s}`, "data-status": s, title }, "TRT ", statusMark(status));
   if (warnings > 0) {
     el.dataset.warnings = String(warnings);
     el.append(h("span", { class: "warn-mark", "aria-label": `${warnings} warning${warnings > 1 ? "s" : ""}` }, "!"));

@@ -2,6 +2,7 @@
 // and Issues. Model strings go in as text only.
 import { api, type Analysis, type GraphNode, type NodeDetails, type Runtimes, type Tensor } from "./api";
 import { badge, clear, h } from "./dom";
+import { statusTitle } from "./status";
 
 export type Tab = "properties" | "runtimes" | "issues";
 const PRECISION_ORDER = ["fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"];
@@ -145,7 +146,7 @@ function issues(node: GraphNode, analysis: Analysis | undefined): HTMLElement {
   const v = analysis?.nodes[node.index]?.index === node.index ? analysis.nodes[node.index] : analysis?.nodes.find((n) => n.index === node.index);
   const box = h("div", { class: "issues" });
   if (!v) return h("p", { class: "muted" }, "No verdict yet.");
-  box.append(h("p", {}, badge(v.status), ` ${v.status}`, v.runs_in ? ` · runs in ${v.runs_in}` : "",
+  box.append(h("p", {}, badge(v.status, statusTitle(v.status, v.runs_in)), ` ${v.status}`, v.runs_in ? ` · runs in ${v.runs_in}` : "",
     v.first_supported_release ? ` · first supported in TensorRT ${v.first_supported_release}` : "",
     v.device ? ` · on the ${v.device.toUpperCase()}` : ""));
   if (v.precision?.message)
@@ -182,7 +183,7 @@ function runtimeTable(data: Runtimes, precision: string, selected: string): HTML
     const types = h("td", { class: "types", "data-types": (r.op?.types ?? []).join(",") }, (r.op?.types ?? []).join(" ") || "—");
     const why = r.node.reasons.map((x) => `${x.code}: ${x.message}`).join("\n");
     const mine = h("td", { class: "node-verdict", "data-status": r.node.status, title: why || r.node.status },
-      badge(r.node.status, why || undefined, r.node.warnings ?? 0), r.node.runs_in ? ` ${r.node.runs_in}` : "");
+      badge(r.node.status, why || statusTitle(r.node.status, r.node.runs_in), r.node.warnings ?? 0), r.node.runs_in ? ` ${r.node.runs_in}` : "");
     const isSelected = r.release === selected;
     body.append(h("tr", { "data-release": r.release, class: isSelected ? "selected" : undefined, "aria-current": isSelected ? "true" : undefined },
       h("th", {}, r.display, isSelected ? h("span", { class: "current" }, " (selected)") : null), ...cells, types, mine));

@@ -1,6 +1,6 @@
 // Draws one level: node boxes are DOM elements (data-node-name, badge data-status) placed by the layout worker,
 // edges an SVG underneath. Pan with drag, zoom with the wheel, fit, centre on an item.
-import type { LayoutRequest, LayoutResult } from "./layout.worker";
+import type { LayoutAnswer, LayoutRequest } from "./layout.worker";
 import type { Item, LevelView } from "./views";
 import { h } from "./dom";
 
@@ -28,7 +28,7 @@ export class GraphView {
   private ty = 0;
   private worker: Worker;
   private request = 0;
-  private pending = new Map<number, (r: LayoutResult) => void>();
+  private pending = new Map<number, (r: LayoutAnswer) => void>();
   positions = new Map<string, { x: number; y: number; width: number; height: number }>();
   elements = new Map<string, HTMLElement>();
   edgeLabels: SVGTextElement[] = [];
@@ -43,7 +43,7 @@ export class GraphView {
     this.canvas.append(this.svg);
     this.stage.append(this.canvas);
     this.worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
-    this.worker.onmessage = (e: MessageEvent<LayoutResult>) => {
+    this.worker.onmessage = (e: MessageEvent<LayoutAnswer>) => {
       this.pending.get(e.data.id)?.(e.data);
       this.pending.delete(e.data.id);
     };
@@ -62,17 +62,14 @@ export class GraphView {
       aspect: this.viewport.clientWidth / Math.max(1, this.viewport.clientHeight),
       viewHeight: this.viewport.clientHeight,
     };
-    const result = await new Promise<LayoutResult>((resolve) => {
+    const result = await new Promise<LayoutAnswer>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.postMessage(req);
     });
-    if (id !== this.request) return -1;  // a newer level replaced this one while it was being laid out
+    // A newer level replaced this one while it was waiting (the worker cancelled it) or being laid out.
+    if (id !== this.request || "cancelled" in result) return -1;
     const t0 = performance.now();
-    this.canvas.replaceChildren(this.svg);
-    this.svg.replaceChildren();
-    this.positions.clear();
-    this.elements.clear();
-    this.edgeLabels = [];
+    this.empty();
     this.svg.setAttribute("width", String(result.width + 40));
     this.svg.setAttribute("height", String(result.height + 40));
     // All edges are one path and all arrowheads another: thousands of SVG elements cost more to style and paint
@@ -165,6 +162,10 @@ export class GraphView {
   // Nothing drawn (a model is loading): no stale graph under the loading note.
   clear(): void {
     ++this.request;
+    this.empty();
+  }
+
+  private empty(): void {
     this.canvas.replaceChildren(this.svg);
     this.svg.replaceChildren();
     this.positions.clear();

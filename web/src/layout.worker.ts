@@ -1,5 +1,7 @@
-// Lays out one level of the graph (layout.ts) off the main thread, so the page stays responsive.
+// Lays out one level of the graph (layout.ts) off the main thread, so the page stays responsive. A request that is
+// still waiting when a newer one arrives is answered `cancelled` without being laid out (latest.ts).
 import { layered } from "./layout";
+import { Latest } from "./latest";
 
 export interface LayoutRequest {
   id: number;
@@ -18,11 +20,16 @@ export interface LayoutResult {
   columnWidth: number;
   ms: number;
 }
+export type LayoutAnswer = LayoutResult | { id: number; cancelled: true };
 
-self.onmessage = (event: MessageEvent<LayoutRequest>) => {
-  const { id, nodes, edges, aspect, viewHeight } = event.data;
-  const t0 = performance.now();
-  const layout = layered(nodes, edges, { aspect, viewHeight });
-  const result: LayoutResult = { id, ...layout, ms: Math.round(performance.now() - t0) };
-  (self as unknown as Worker).postMessage(result);
-};
+const answer = (a: LayoutAnswer) => (self as unknown as Worker).postMessage(a);
+const queue = new Latest<LayoutRequest>(
+  ({ id, nodes, edges, aspect, viewHeight }) => {
+    const t0 = performance.now();
+    const layout = layered(nodes, edges, { aspect, viewHeight });
+    answer({ id, ...layout, ms: Math.round(performance.now() - t0) });
+  },
+  ({ id }) => answer({ id, cancelled: true }),
+  (next) => setTimeout(next, 0));
+
+self.onmessage = (event: MessageEvent<LayoutRequest>) => queue.offer(event.data);

@@ -2,11 +2,13 @@
 // It renders the server's JSON and knows nothing about the analysis itself.
 import "./style.css";
 import { api, json as jsonOf, tracked as trackedApi, type Analysis, type GraphNode, type ModelEntry, type ModelGraph, type ReleaseInfo, type Status, type Tensor } from "./api";
-import { badge, clear, h, STATUS_MARK } from "./dom";
+import { badge, clear, h } from "./dom";
+import { edgeText, groupBy, middleEllipsis } from "./format";
 import { Drawer } from "./drawer";
 import { parseRoute, TrackedPages } from "./tracked";
 import { GraphView, itemSize } from "./graphview";
-import { ModelViews, rollUp, type Item, type Level, type LevelView } from "./views";
+import { ModelViews, type Item, type Level, type LevelView } from "./views";
+import { countText, countTotal, problemOf, rollUp, STATUS, STATUSES, statusClass, verdictTitle } from "./status";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -176,34 +178,10 @@ function drawerContext() {
 }
 
 // --- graph levels -----------------------------------------------------------------------------------------------
-type Verdict = Analysis["nodes"][number];
-// The badge's tooltip says what the user needs without opening the drawer: where a fallback runs, why a node fails.
-function verdictTitle(v: Verdict | undefined): string {
-  if (!v) return "Not analysed";
-  const warn = v.warnings.length ? `\n${v.warnings.length} warning(s): ${[...new Set(v.warnings.map((w) => w.code))].join(", ")}` : "";
-  const why = v.precision?.message ? `\nWhy ${v.runs_in ?? ""}: ${v.precision.message}` : "";
-  const where = v.device ? `\nDevice: ${v.device.toUpperCase()}` : "";
-  if (v.status === "fallback") {
-    // Every requested precision is a desired one (fp32 only when alone): "no INT8 or FP16 kernel".
-    const asked = state.analysis?.target.precisions.filter((p) => p !== "fp32") ?? [];
-    const none = `no ${asked.map((p) => p.toUpperCase()).join(" or ") || "such"} kernel`;
-    return `Fallback: ${v.reasons[0]?.message ?? none}, runs in ${(v.runs_in ?? "?").toUpperCase()}${why}${where}${warn}`;
-  }
-  if (v.status === "unsupported") {
-    const r = v.reasons[0];
-    return `Unsupported: ${r ? `${r.code}: ${r.message}` : "see the Issues tab"}${v.reasons.length > 1 ? ` (+${v.reasons.length - 1} more)` : ""}${warn}`;
-  }
-  return `Convertible${v.runs_in ? `, runs in ${v.runs_in.toUpperCase()}` : ""}${why}${where}${warn}`;
-}
-
-function countText(counts: Record<Status, number>): string {
-  return `${counts.convertible} ✓, ${counts.fallback} ↓, ${counts.unsupported} ✗`;
-}
-
 function itemBadge(item: Item): HTMLElement {
   if (item.kind === "node") {
     const v = state.verdicts.get(item.nodes[0]);
-    const el = badge(v?.status, verdictTitle(v), v?.warnings.length ?? 0);
+    const el = badge(v?.status, verdictTitle(v, state.analysis?.target.precisions), v?.warnings.length ?? 0);
     if (v?.runs_in) el.append(h("span", { class: "runs-in", "data-runs-in": v.runs_in }, v.runs_in));
     if (v?.device) el.append(h("span", { class: `device ${v.device}`, "data-device": v.device }, v.device.toUpperCase()));
     return el;
@@ -219,17 +197,17 @@ function bodyRollUp(node: GraphNode): HTMLElement | null {
   if (!node.bodies?.length || !state.views) return null;
   const all = node.bodies.flatMap((b) => state.views!.bodyNodes(b));
   const { worst, counts } = rollUp(all, state.status);
-  return h("span", { class: `body-rollup ${worst ?? "unknown"}`, "data-status": worst ?? "unknown",
-    "data-counts": `${counts.convertible},${counts.fallback},${counts.unsupported}`, title: `body nodes: ${countText(counts)}` },
+  return h("span", { class: `body-rollup ${statusClass(worst)}`, "data-status": statusClass(worst),
+    "data-counts": STATUSES.map((s) => counts[s]).join(","), title: `body nodes: ${countText(counts)}` },
     `body ${countText(counts)}`);
 }
 
 function bodyButton(body: string): HTMLElement {
   const nodes = state.views!.bodyNodes(body);
   const { worst, counts } = rollUp(nodes, state.status);
-  const b = h("button", { class: `open-body ${worst ?? ""}`, "data-body": body, "data-status": worst ?? "unknown",
+  const b = h("button", { class: `open-body ${statusClass(worst)}`, "data-body": body, "data-status": statusClass(worst),
     title: `open ${body}: ${nodes.length} nodes, ${countText(counts)}` },
-    h("span", { class: `dot ${worst ?? ""}` }), `${body.split("/").pop()} ▸`);
+    h("span", { class: `dot ${statusClass(worst)}` }), `${body.split("/").pop()} ▸`);
   b.addEventListener("click", (e) => {
     e.stopPropagation();
     closeDrawer();
@@ -250,7 +228,7 @@ function renderItem(item: Item): HTMLElement {
       "aria-label": `group ${item.label}, ${item.nodes.length} nodes`, title: "Double-click or Enter to open" },
       h("div", { class: "title" }, h("span", { class: "name" }, item.label), itemBadge(item)),
       h("div", { class: "meta" }, `${item.nodes.length} nodes ▸`));
-    el.dataset.problem = problemOf(item.nodes);
+    el.dataset.problem = problemOf(item.nodes, state.verdicts);
     el.addEventListener("click", () => select(item.id));
     el.addEventListener("dblclick", () => openItem(item));
     return el;
@@ -266,16 +244,9 @@ function renderItem(item: Item): HTMLElement {
     el.append(bodyRollUp(node)!, h("div", { class: "bodies" }, ...node.bodies.map(bodyButton)));
     el.classList.add("control-flow");
   }
-  el.dataset.problem = problemOf(item.nodes);
+  el.dataset.problem = problemOf(item.nodes, state.verdicts);
   el.addEventListener("click", () => { select(item.id); openDrawer(node.index); });
   return el;
-}
-
-// Names of sibling nodes often differ only at the end ("…/conv2d_41.tmp_0"): keep both ends.
-function middleEllipsis(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const tail = Math.ceil((max - 1) * 0.6);
-  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
 function itemSizeOf(item: Item) {
@@ -290,26 +261,13 @@ function updateBadges(): void {
     const old = el?.querySelector(".title .badge");
     if (old) old.replaceWith(itemBadge(item));
     if (!el || (item.kind !== "node" && item.kind !== "group")) continue;
-    el.dataset.problem = problemOf(item.nodes);
+    el.dataset.problem = problemOf(item.nodes, state.verdicts);
     if (item.kind !== "node") continue;
     const node = state.graph!.nodes[item.nodes[0]];
     if (!node.bodies?.length) continue;
     el.querySelector(".body-rollup")?.replaceWith(bodyRollUp(node)!);
     el.querySelector(".bodies")?.replaceChildren(...node.bodies.map(bodyButton));
   }
-}
-
-// "unsupported", "fallback", "warning" or "" (the worst among `nodes`): what "problems only" keeps and n/p visit.
-function problemOf(nodes: number[]): string {
-  let worst = "";
-  for (const n of nodes) {
-    const v = state.verdicts.get(n);
-    if (!v) continue;
-    if (v.status === "unsupported") return "unsupported";
-    if (v.status === "fallback") worst = "fallback";
-    else if (!worst && v.warnings.length) worst = "warning";
-  }
-  return worst;
 }
 
 // Edge labels need every tensor's type and shape, which the UI's graph leaves out: the full graph is fetched the
@@ -335,9 +293,8 @@ async function showEdgeLabels(): Promise<void> {
 }
 
 function edgeLabel(tensors: string[]): string {
-  const t = loadedTensors?.get(state.view?.level.scope ?? "")?.[tensors[0]];
-  const shape = t?.shape ? `[${t.shape.map((d) => (d === null ? "?" : d)).join("×")}]` : "";
-  return tensors.length > 1 ? `${tensors.length} tensors` : `${t?.dtype ?? "?"}${shape}`;
+  const scope = loadedTensors?.get(state.view?.level.scope ?? "");
+  return edgeText(tensors, (name) => scope?.[name]);
 }
 
 async function showLevels(levels: Level[]): Promise<void> {
@@ -453,23 +410,13 @@ function nodeLinks(nodes: number[], limit = 50): Node[] {
   return out;
 }
 
-function groupBy(nodes: Verdict[], key: (v: Verdict) => string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const v of nodes)
-    for (const k of key(v)) {
-      const list = out.get(k);
-      if (list) list.push(v.index); else out.set(k, [v.index]);
-    }
-  return out;
-}
-
 function renderSummary(): void {
   const a = state.analysis;
   clear(ui.summary);
   delete ui.summary.dataset.stale;
   if (!a || !state.graph) return;  // loadModel paints it once the graph is there
   const s = a.summary;
-  const total = s.convertible + s.fallback + s.unsupported;
+  const total = countTotal(s);
   const count = (status: string, n: number, mark: string) =>
     h("span", { class: `count ${status}`, "data-status": status, "data-count": n }, `${mark} ${n} ${status}`);
   const modelWarnings = a.model_issues.filter((m) => m.severity !== "error");
@@ -497,8 +444,8 @@ function renderSummary(): void {
           `${a.target.hardware.product ?? `SM ${a.target.hardware.compute_capability}`}${a.target.hardware.dla
             ? ` · DLA ${s.dla_nodes ?? 0} / GPU ${s.gpu_nodes ?? 0} · ${s.gpu_dla_transitions ?? 0} transitions` : ""}`)
       : "",
-    count("convertible", s.convertible, STATUS_MARK.convertible), count("fallback", s.fallback, STATUS_MARK.fallback),
-    count("unsupported", s.unsupported, STATUS_MARK.unsupported), count("warnings", s.warnings + modelWarnings.length, "!"),
+    ...STATUSES.map((status) => count(status, s[status], STATUS[status].mark)),
+    count("warnings", s.warnings + modelWarnings.length, "!"),
     verdict,
     h("label", { class: "field check", title: "Dim the nodes that convert without warnings" }, problemsOnly, " problems only"),
     h("span", { class: "problem-nav" }, prev, next));
@@ -516,8 +463,8 @@ function renderSummary(): void {
       box.append(h("div", { class: "reason-group", "data-code": code }, h("span", { class: "code" }, `${code} (${nodes.length})`), ...nodeLinks(nodes)));
     lists.append(box);
   };
-  section("unsupported", "Unsupported", groupBy(a.nodes.filter((v) => v.status === "unsupported"), (v) => [v.reasons[0]?.code ?? "UNKNOWN"]), true);
-  section("fallback", "Fallback", groupBy(a.nodes.filter((v) => v.status === "fallback"), (v) => [`runs in ${(v.runs_in ?? "?").toUpperCase()}`]), s.unsupported === 0);
+  section("unsupported", STATUS.unsupported.title, groupBy(a.nodes.filter((v) => v.status === "unsupported"), (v) => [v.reasons[0]?.code ?? "UNKNOWN"]), true);
+  section("fallback", STATUS.fallback.title, groupBy(a.nodes.filter((v) => v.status === "fallback"), (v) => [`runs in ${(v.runs_in ?? "?").toUpperCase()}`]), s.unsupported === 0);
   section("warnings", "Warnings", groupBy(a.nodes.filter((v) => v.warnings.length), (v) => [...new Set(v.warnings.map((w) => w.code))]), false);
   if (lists.childElementCount) ui.summary.append(lists);
 }

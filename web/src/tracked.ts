@@ -2,7 +2,9 @@
 // the /api/tracked JSON (docs/api-tracked.md); model names and tags are user strings and reach the page only through
 // h() (textContent). Opening a version hands over to the visualizer (main.ts) through the Host.
 import { tracked, type Counts, type DiffNode, type Target, type TrackedDiff, type TrackedModel, type TrackedVersion } from "./api";
-import { h, STATUS_MARK } from "./dom";
+import { h } from "./dom";
+import { byteSize } from "./format";
+import { countTotal, countWords, STATUSES, statusClass, statusMark } from "./status";
 
 export type Route =
   | { page: "home" }
@@ -46,28 +48,25 @@ export function routeHash(r: Route): string {
 const go = (r: Route) => { location.hash = routeHash(r); };
 const when = (iso: string) => { const d = new Date(iso); return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(); };
 const splitTags = (text: string) => text.split(",").map((t) => t.trim()).filter((t) => t.length > 0);
-const kib = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1 << 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1 << 20)).toFixed(1)} MiB`);
 
 // Counts as text plus a stacked bar whose segments are proportional to them.
 export function compatBar(counts: Counts): HTMLElement {
-  const total = counts.convertible + counts.fallback + counts.unsupported;
-  const bar = h("div", { class: "bar", role: "img", "aria-label": `${counts.convertible} convertible, ${counts.fallback} fallback, ${counts.unsupported} unsupported`,
-    "data-count-convertible": counts.convertible, "data-count-fallback": counts.fallback, "data-count-unsupported": counts.unsupported });
-  for (const status of ["convertible", "fallback", "unsupported"] as const) {
+  const total = countTotal(counts);
+  const bar = h("div", { class: "bar", role: "img", "aria-label": countWords(counts),
+    ...Object.fromEntries(STATUSES.map((s) => [`data-count-${s}`, counts[s]])) });
+  for (const status of STATUSES) {
     const seg = h("span", { class: `seg ${status}`, title: `${counts[status]} ${status}` });
     seg.style.width = total ? `${(100 * counts[status]) / total}%` : "0";
     bar.append(seg);
   }
   const text = h("span", { class: "bar-text" },
-    ...(["convertible", "fallback", "unsupported"] as const).map((s) => h("span", { class: `count ${s}`, "data-status": s, "data-count": counts[s] }, `${STATUS_MARK[s]} ${counts[s]}`)),
+    ...STATUSES.map((s) => h("span", { class: `count ${s}`, "data-status": s, "data-count": counts[s] }, `${statusMark(s)} ${counts[s]}`)),
     h("span", { class: `verdict ${counts.model_convertible ? "ok" : "bad"}` }, counts.model_convertible ? "converts" : "does not convert"));
   return h("div", { class: "compat" }, bar, text);
 }
 
 function setCounts(el: HTMLElement, counts: Counts): void {
-  el.dataset.convertible = String(counts.convertible);
-  el.dataset.fallback = String(counts.fallback);
-  el.dataset.unsupported = String(counts.unsupported);
+  for (const status of STATUSES) el.dataset[status] = String(counts[status]);
 }
 
 export class TrackedPages {
@@ -305,7 +304,7 @@ export class TrackedPages {
       h("td", {}, `v${v.number}`),
       h("td", { class: "mono", title: v.digest }, v.digest.slice(0, 12)),
       h("td", {}, when(v.added_at)),
-      h("td", { class: "num", title: v.file_name }, kib(v.size)),
+      h("td", { class: "num", title: v.file_name }, byteSize(v.size)),
       cell, actions);
     return { version: v, row, cell };
   }
@@ -377,7 +376,7 @@ export class TrackedPages {
 
 function statusText(s: string | null): HTMLElement {
   if (s === null) return h("span", { class: "muted" }, "absent");
-  return h("span", { class: `badge ${s}`, "data-status": s }, `${STATUS_MARK[s] ?? "?"} ${s}`);
+  return h("span", { class: `badge ${statusClass(s)}`, "data-status": s }, `${statusMark(s)} ${s}`);
 }
 
 // The store names the staged copy ("/home/u/.local/share/trtlens/tmp/123-0-456/model.onnx") in loader messages; the

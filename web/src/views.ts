@@ -3,7 +3,7 @@
 // collapses its real name scopes (the "/"-separated prefixes of node names) into groups, and only when even those are
 // too many items are contiguous runs of them bucketed. Constant nodes are folded into the node that reads them (its
 // ⊞N counts them with the initializers). Graph inputs/outputs appear at the root level of each (sub)graph.
-import type { GraphNode, ModelGraph, Status } from "./api";
+import type { GraphNode, ModelGraph } from "./api";
 
 export const FLAT_LIMIT = 2000;  // a level with at most this many (unfolded) nodes shows them all
 export const MAX_ITEMS = 250;    // more items than this on a grouped level are bucketed (runs of whole scopes)
@@ -201,7 +201,8 @@ export class ModelViews {
   private edges(level: Level, nodes: number[], itemOf: Map<number, string>, atRoot: boolean): Edge[] {
     const produced = this.producer.get(level.scope) ?? new Map<string, number>();
     const scope = this.scopes.get(level.scope);
-    const inputs = new Set(atRoot ? scope?.inputs ?? [] : []);
+    // Initializers listed as graph inputs have no item (see view()): no edge from them either.
+    const inputs = new Set(atRoot ? (scope?.inputs ?? []).filter((t) => scope?.tensors?.[t]?.kind !== "initializer") : []);
     const edges = new Map<string, Edge>();
     const add = (from: string, to: string, tensor: string) => {
       if (from === to) return;
@@ -267,18 +268,4 @@ function bucket(items: Item[], level: Level): Item[] {
                level: { scope: level.scope, prefix: level.prefix, members: nodes, title: label } });
   }
   return out;
-}
-
-const SEVERITY: Record<Status, number> = { convertible: 0, fallback: 1, unsupported: 2 };
-// A group's badge: its worst member, with the counts for the tooltip.
-export function rollUp(nodes: number[], status: Map<number, Status>): { worst?: Status; counts: Record<Status, number> } {
-  const counts: Record<Status, number> = { convertible: 0, fallback: 0, unsupported: 0 };
-  let worst: Status | undefined;
-  for (const n of nodes) {
-    const s = status.get(n);
-    if (!s) continue;
-    counts[s]++;
-    if (!worst || SEVERITY[s] > SEVERITY[worst]) worst = s;
-  }
-  return { worst, counts };
 }
