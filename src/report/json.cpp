@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "report/report.h"
+#include "report/verdict_json.h"
 
 namespace trtlens {
 
@@ -169,53 +170,7 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     w.StartArray();
     for (const auto& t : type_names(v.supported_types)) str(w, t);
     w.EndArray();
-    str(w, "reasons");
-    w.StartArray();
-    for (const auto& reason : v.reasons) {
-      w.StartObject();
-      str(w, "code"); str(w, reason.code);
-      str(w, "message"); str(w, reason.message);
-      str(w, "hint"); str(w, reason.hint);
-      if (!reason.source.empty()) {
-        str(w, "source"); str(w, reason.source);
-      }
-      if (!reason.confidence.empty()) {
-        str(w, "confidence"); str(w, reason.confidence);
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    str(w, "warnings");
-    w.StartArray();
-    for (const auto& warning : v.warnings) {
-      w.StartObject();
-      str(w, "code"); str(w, warning.code);
-      str(w, "message"); str(w, warning.message);
-      for (const auto& [key, value] : warning.values) {
-        str(w, key);
-        w.Double(value);
-      }
-      if (!warning.hint.empty()) {
-        str(w, "hint"); str(w, warning.hint);
-      }
-      if (!warning.rule.empty()) {
-        str(w, "rule"); str(w, warning.rule);
-      }
-      if (!warning.confidence.empty()) {
-        str(w, "confidence"); str(w, warning.confidence);
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    if (!v.precision.code.empty()) {
-      str(w, "precision");
-      w.StartObject();
-      str(w, "code"); str(w, v.precision.code);
-      str(w, "message"); str(w, v.precision.message);
-      str(w, "rule"); str(w, v.precision.rule);
-      str(w, "confidence"); str(w, v.precision.confidence);
-      w.EndObject();
-    }
+    verdict_json::write_findings(w, v);
     if (!v.first_release.empty()) {
       str(w, "first_supported_release"); str(w, v.first_release);
     }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/report.h"
+#include "report/verdict_json.h"
 
 namespace trtlens::server {
 
@@ -28,40 +29,7 @@ bool has_details(const NodeVerdict& v) {
 void write_details(Writer& w, const NodeVerdict& v) {
   w.StartObject();
   str(w, "index"); w.Int(v.index);
-  str(w, "reasons");
-  w.StartArray();
-  for (const auto& r : v.reasons) {
-    w.StartObject();
-    str(w, "code"); str(w, r.code);
-    str(w, "message"); str(w, r.message);
-    str(w, "hint"); str(w, r.hint);
-    if (!r.source.empty()) { str(w, "source"); str(w, r.source); }
-    if (!r.confidence.empty()) { str(w, "confidence"); str(w, r.confidence); }
-    w.EndObject();
-  }
-  w.EndArray();
-  str(w, "warnings");
-  w.StartArray();
-  for (const auto& x : v.warnings) {
-    w.StartObject();
-    str(w, "code"); str(w, x.code);
-    str(w, "message"); str(w, x.message);
-    for (const auto& [key, value] : x.values) { str(w, key); w.Double(value); }
-    if (!x.hint.empty()) { str(w, "hint"); str(w, x.hint); }
-    if (!x.rule.empty()) { str(w, "rule"); str(w, x.rule); }
-    if (!x.confidence.empty()) { str(w, "confidence"); str(w, x.confidence); }
-    w.EndObject();
-  }
-  w.EndArray();
-  if (!v.precision.code.empty()) {
-    str(w, "precision");
-    w.StartObject();
-    str(w, "code"); str(w, v.precision.code);
-    str(w, "message"); str(w, v.precision.message);
-    str(w, "rule"); str(w, v.precision.rule);
-    str(w, "confidence"); str(w, v.precision.confidence);
-    w.EndObject();
-  }
+  verdict_json::write_findings(w, v);
   if (!v.first_release.empty()) { str(w, "first_supported_release"); str(w, v.first_release); }
   w.EndObject();
 }
