@@ -2,11 +2,13 @@
 // sight. Models are generated in code (web/e2e/onnx.mjs, build/trtlens-modelgen); verdicts are compared to
 // `trtlens check --format json`. First paint is measured here (median of 5 loads) into web/test-results/perf.json.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { cliJson, generateModels, launchBrowser, newPage, repo, shots, startServer, STEP_MS, TEST, tempDir } from "./harness.mjs";
+import {
+  cliJson, finishSuite, generateModels, launchBrowser, newPage, openModel, setTarget, shots, startServer, STEP_MS, TEST, tempDir,
+} from "./harness.mjs";
 import { detectorModel, ifGeluModel } from "./onnx.mjs";
 
 let tmp, models, server, browser, detector;
@@ -24,31 +26,10 @@ before(async () => {
   server = await startServer([models.small, models.detector, models.ifgelu, models.big10k, models.big100k]);
   browser = await launchBrowser();
 }, { timeout: 3 * STEP_MS });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.remove();
-  const file = path.join(repo, "web/test-results/perf.json");
-  const old = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...old, ...perf }, null, 2));
-}, { timeout: STEP_MS });
+after(() => finishSuite({ browser, server, tmp, perf }), { timeout: STEP_MS });
 
-async function open(modelId, { viewport, hash = "" } = {}) {
-  const { page, errors } = await newPage(browser, viewport);
-  await page.goto(`${server.url}#model=${modelId}${hash}`);
-  await page.waitForFunction(() => document.body.dataset.firstPaintMs);
-  await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown]), [data-group-name] .badge:not([data-status=unknown])");
-  await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });  // boxes beyond the first view
-  return { page, errors };
-}
-
-async function setTarget(page, release, precision) {
-  await page.selectOption("#runtime-type", release);
-  await page.selectOption("#precision", precision);
-  await page.waitForFunction(([r, p]) => {
-    const t = document.querySelector("#summary:not([data-stale]) .target")?.textContent ?? "";
-    return t.includes(`TensorRT ${r}`) && t.includes(`(${p}`);
-  }, [release, precision]);
+function open(modelId, { viewport, hash = "" } = {}) {
+  return openModel(browser, server, modelId, { viewport, hash, firstPaint: true });
 }
 
 // First paint (ms since navigation, two frames after the first level is drawn) and the paint of its badges (the

@@ -1,6 +1,6 @@
 // Shared fixtures of the browser tests: generated models, the real `trtlens serve`, Debian's chromium.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,4 +101,34 @@ export async function launchBrowser() {
 export function tempDir() {
   const dir = mkdtempSync(path.join(tmpdir(), "trtlens-e2e-"));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Closes what a suite opened and merges its first-paint numbers into web/test-results/perf.json.
+export async function finishSuite({ browser, server, tmp, perf }) {
+  await browser?.close();
+  await server?.stop();
+  tmp?.remove();
+  const file = path.join(repo, "web/test-results/perf.json");
+  const old = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  writeFileSync(file, JSON.stringify({ ...old, ...perf }, null, 2));
+}
+
+// Opens a model in a fresh page and waits until its badges are analysed and every box of the level is drawn.
+export async function openModel(browser, server, modelId, { viewport, hash = "", firstPaint = false } = {}) {
+  const { page, errors } = await newPage(browser, viewport);
+  await page.goto(`${server.url}#model=${modelId}${hash}`);
+  if (firstPaint) await page.waitForFunction(() => document.body.dataset.firstPaintMs);
+  await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown]), [data-group-name] .badge:not([data-status=unknown])");
+  await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });  // boxes beyond the first view
+  return { page, errors };
+}
+
+// Picks a release and precision in the runtime selector and waits for the summary of that target (not a stale one).
+export async function setTarget(page, release, precision) {
+  await page.selectOption("#runtime-type", release);
+  await page.selectOption("#precision", precision);
+  await page.waitForFunction(([r, p]) => {
+    const t = document.querySelector("#summary:not([data-stale]) .target")?.textContent ?? "";
+    return t.includes(`TensorRT ${r}`) && t.includes(`(${p}`);
+  }, [release, precision]);
 }

@@ -1,10 +1,11 @@
 // Browser tests of `trtlens serve`: the UI driven in Debian's headless chromium against the real server, with
 // verdicts compared to `trtlens check --format json`.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { cliJson, generateModels, launchBrowser, newPage, repo, shots, startServer, STEP_MS, TEST, tempDir } from "./harness.mjs";
+import {
+  cliJson, finishSuite, generateModels, launchBrowser, openModel, setTarget, shots, startServer, STEP_MS, TEST, tempDir,
+} from "./harness.mjs";
 
 let tmp, models, server, browser;
 const ids = { small: "1", xss: "2", big10k: "3", big100k: "4" };
@@ -16,30 +17,10 @@ before(async () => {
   server = await startServer([models.small, models.xss, models.big10k, models.big100k]);
   browser = await launchBrowser();
 }, { timeout: 3 * STEP_MS });
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  tmp?.remove();
-  const file = path.join(repo, "web/test-results/perf.json");
-  const old = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...old, ...perf }, null, 2));
-}, { timeout: STEP_MS });
+after(() => finishSuite({ browser, server, tmp, perf }), { timeout: STEP_MS });
 
-async function open(modelId = ids.small) {
-  const { page, errors } = await newPage(browser);
-  await page.goto(`${server.url}#model=${modelId}`);
-  await page.waitForSelector("[data-node-name] .badge:not([data-status=unknown]), [data-group-name] .badge:not([data-status=unknown])");
-  await page.waitForSelector("#stage .canvas[data-complete]", { state: "attached" });  // boxes beyond the first view
-  return { page, errors };
-}
-
-async function setTarget(page, release, precision) {
-  await page.selectOption("#runtime-type", release);
-  await page.selectOption("#precision", precision);
-  await page.waitForFunction(([r, p]) => {
-    const t = document.querySelector("#summary .target")?.textContent ?? "";
-    return t.includes(`TensorRT ${r}`) && t.includes(`(${p}`);
-  }, [release, precision]);
+function open(modelId = ids.small) {
+  return openModel(browser, server, modelId);
 }
 
 async function summaryCounts(page) {
