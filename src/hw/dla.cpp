@@ -125,6 +125,46 @@ DlaCheck check_conv(const NodeView& n, const nlohmann::json& lim) {
   return {};
 }
 
+// The convolution buffer (CBUF) a DLA convolution needs, in banks: the weights of one kernel (rounded up to whole
+// banks) plus the activation rows the kernel's dilated height spans. Element sizes: INT8 1 byte, FP16 2.
+std::int64_t cbuf_banks(const nlohmann::json& cbuf, std::int64_t channels, std::int64_t width, std::int64_t kernel_h,
+                        std::int64_t kernel_w, std::int64_t dilation_h, int element_bytes) {
+  const auto ceil_div = [](std::int64_t a, std::int64_t b) { return (a + b - 1) / b; };
+  const std::int64_t round = cbuf.at("weight_round_bytes").get<std::int64_t>();
+  const std::int64_t kernel_bytes = ceil_div(channels * kernel_h * kernel_w * element_bytes, round) * round;
+  const std::int64_t weight_banks = ceil_div(kernel_bytes, cbuf.at("weight_bank_bytes").get<std::int64_t>());
+  const std::int64_t entries_per_slice =
+      ceil_div(ceil_div(channels * element_bytes, cbuf.at("data_entry_bytes").get<std::int64_t>()) * width,
+               cbuf.at("data_width_per_entry").get<std::int64_t>());
+  const std::int64_t dilated_kernel_h = (kernel_h - 1) * dilation_h + 1;
+  const std::int64_t data_banks = ceil_div(entries_per_slice * dilated_kernel_h, cbuf.at("data_bank_entries").get<std::int64_t>());
+  return weight_banks + data_banks;
+}
+
+// From 8.4 (documented) / 8.6.0 (TensorRT checks it itself) a convolution whose CBUF demand exceeds the banks allotted
+// does not run on the DLA. Needs the input's channels and width and the kernel; unknown sizes skip the check.
+DlaCheck check_conv_cbuf(const NodeView& n, const nlohmann::json& cbuf, const nlohmann::json& rel_dla,
+                         std::string_view runs_in) {
+  const auto it = rel_dla.find("cbuf");
+  if (it == rel_dla.end()) return {};
+  const TensorInfo* x = n.input(0);
+  const auto kernel = kernel_of(n);
+  if (!x || x->rank != 4 || kernel.size() != 2) return {};
+  const std::int64_t channels = x->dims[1], width = x->dims[3];
+  if (channels <= 0 || width <= 0 || kernel[0] <= 0 || kernel[1] <= 0) return {};
+  const std::int64_t dilation_h = or_default(n.ints("dilations"), 2, 1)[0];
+  const int bytes = runs_in == "int8" ? 1 : 2;
+  const std::int64_t demand = cbuf_banks(cbuf, channels, width, kernel[0], kernel[1], dilation_h, bytes);
+  const std::int64_t banks = cbuf.at("banks").get<std::int64_t>();
+  if (demand <= banks) return {};
+  return {"TRT_DLA_CBUF",
+          "DLA convolution needs " + std::to_string(demand) + " convolution-buffer banks (weights of one kernel plus "
+              "the input rows it spans: " + std::to_string(channels) + " channels, width " + std::to_string(width) +
+              ", kernel " + list_text(kernel) + ", " + std::string(runs_in == "int8" ? "INT8" : "FP16") + "); the DLA has " +
+              std::to_string(banks) + (it->value("note", "").empty() ? "" : " (" + it->value("note", "") + ")"),
+          it->value("confidence", "doc")};
+}
+
 DlaCheck check_deconv(const NodeView& n, const nlohmann::json& lim, const Release& release) {
   const std::string conf = lim.value("confidence", "code");
   if (auto c = check_rank2(n, "deconvolution", conf); !c.ok()) return c;
@@ -228,7 +268,10 @@ DlaCheck check_resize(const NodeView& n, const nlohmann::json& lim, const nlohma
 DlaCheck check_node_kind(const NodeView& n, const nlohmann::json& lim, const nlohmann::json& rel_dla, const Release& release,
                          const HardwareTarget& hw, std::string_view runs_in) {
   const std::string& op = n.ref.op_type;
-  if (op == "Conv") return check_conv(n, lim.at("conv"));
+  if (op == "Conv") {
+    if (auto c = check_conv(n, lim.at("conv")); !c.ok()) return c;
+    return check_conv_cbuf(n, lim.at("conv_cbuf"), rel_dla, runs_in);
+  }
   if (op == "ConvTranspose") return check_deconv(n, lim.at("deconv"), release);
   if (op == "MaxPool" || op == "AveragePool") return check_pool(n, lim.at("pool"), release, hw);
   if (op == "Resize" || op == "Upsample")

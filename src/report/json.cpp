@@ -130,6 +130,7 @@ void write_all(Writer& w, const ModelIndex& index, const Analysis& a) {
     str(w, "dla_nodes"); w.Int(a.summary.dla_nodes);
     str(w, "gpu_nodes"); w.Int(a.summary.gpu_nodes);
     str(w, "gpu_dla_transitions"); w.Int(a.summary.gpu_dla_transitions);
+    str(w, "dla_subgraphs"); w.Int(a.summary.dla_subgraphs);
   }
   w.EndObject();
 

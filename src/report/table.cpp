@@ -62,7 +62,8 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << hw.text();
     if (hw.dla)
-      out << " - " << s.dla_nodes << " nodes on the DLA, " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
+      out << " - " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
+          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
           << " GPU/DLA transitions";
     out << "\n";
   }
@@ -155,7 +156,8 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << esc(hw.text());
     if (hw.dla)
-      out << ": " << s.dla_nodes << " nodes on the DLA, " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
+      out << ": " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
+          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
           << " GPU/DLA transitions";
     out << ".\n\n";
   }

@@ -90,6 +90,7 @@ struct Summary {
   int qdq_nodes = 0;
   // With a DLA target: nodes placed on each device and the tensors that cross between them (each costs a reformat).
   int dla_nodes = 0, gpu_nodes = 0, gpu_dla_transitions = 0;
+  int dla_subgraphs = 0;              // DLA loadables TensorRT builds (those beyond the per-core limit run on the GPU)
 };
 
 struct Analysis {

@@ -5,6 +5,7 @@
 
 #include "hw/release_ranges.h"
 #include "verdict/analysis.h"
+#include "verdict/graph_groups.h"
 #include "verdict/hardware_pass.h"
 
 namespace trtlens {
@@ -34,6 +35,34 @@ void place_on_gpu(NodeVerdict& v, const HardwareTarget& hw, const DlaCheck& why)
     v.reasons.push_back({why.code, "cannot run on the DLA and GPU fallback is off: " + why.message,
                          "Allow GPU fallback (drop --no-gpu-fallback), or " + hint.substr(0, 44)});
   }
+}
+
+// TensorRT builds each DLA subgraph (a maximal run of DLA layers, acyclic when contracted) as one DLA loadable, and a
+// DLA core takes a limited number of them per engine: the layers of the subgraphs beyond the limit, in network
+// order, run on the GPU ("DLA supports only N subgraphs per DLA core. Switching to GPU for layer ..."). Returns the
+// number of DLA subgraphs TensorRT keeps.
+int apply_loadable_limit(const ModelIndex& index, Analysis& a, const DlaLoadableLimit& limit) {
+  const MainGraph g = main_graph(index);
+  std::vector<bool> on_dla(g.global.size());
+  for (std::size_t v = 0; v < g.global.size(); ++v)
+    on_dla[v] = a.nodes[static_cast<std::size_t>(g.global[v])].device == "dla";
+  auto groups = acyclic_groups(g, on_dla);
+  std::vector<std::size_t> topo_pos(g.global.size());
+  for (std::size_t i = 0; i < g.topo.size(); ++i) topo_pos[static_cast<std::size_t>(g.topo[i])] = i;
+  std::stable_sort(groups.begin(), groups.end(), [&](const auto& x, const auto& y) {
+    return topo_pos[static_cast<std::size_t>(x.front())] < topo_pos[static_cast<std::size_t>(y.front())];
+  });
+  const int kept = limit.max_per_core > 0 ? std::min<int>(limit.max_per_core, static_cast<int>(groups.size()))
+                                          : static_cast<int>(groups.size());
+  for (std::size_t s = static_cast<std::size_t>(kept); s < groups.size(); ++s) {
+    const DlaCheck why{"TRT_DLA_LOADABLE_LIMIT",
+                       "this node is in DLA subgraph " + std::to_string(s + 1) + " of " + std::to_string(groups.size()) +
+                           ", and a DLA core takes " + std::to_string(limit.max_per_core) + " subgraphs (loadables) in " +
+                           a.target.release->display() + (limit.confidence == "uncertain" ? " (uncertain: " + limit.note + ")" : ""),
+                       limit.confidence};
+    for (int v : groups[s]) place_on_gpu(a.nodes[static_cast<std::size_t>(g.global[static_cast<std::size_t>(v)])], a.target.hardware, why);
+  }
+  return kept;
 }
 
 int count_transitions(const ModelIndex& index, const std::vector<NodeVerdict>& nodes) {
@@ -107,6 +136,7 @@ void apply_hardware(const ModelIndex& index, Analysis& a) {
                                 (c.message.empty() ? "the layer's DLA support in " + r.display() + " is not documented" : c.message),
                             {}});
   }
+  a.summary.dla_subgraphs = apply_loadable_limit(index, a, facts.dla_loadables(r));
   for (const auto& v : a.nodes) {
     if (v.device == "dla") ++a.summary.dla_nodes;
     if (v.device == "gpu") ++a.summary.gpu_nodes;

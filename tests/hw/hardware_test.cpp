@@ -305,6 +305,51 @@ TEST(HardwareDla, UncertainLayersSaySo) {
   EXPECT_EQ(f.run("8.6").code, "TRT_DLA_LAYER_UNSUPPORTED");
 }
 
+// The convolution buffer: weight banks of one kernel + data banks (from C, W, dilated kernel height) must fit 16.
+// Bank counts below are worked out by hand from the 8.4-era guide's formula, not read back from the code.
+struct CbufConv {
+  std::int64_t channels, width, kernel, dilation;
+};
+
+DlaCheck cbuf_run(const CbufConv& c, const std::string& release, const std::string& runs_in = "fp16",
+                  const std::string& gpu = "Orin") {
+  DlaFixture f;
+  f.b.input("x", 1, {1, c.channels, 4 + c.kernel * c.dilation, c.width});
+  const std::vector<std::int64_t> wdims = {1, c.channels, c.kernel, c.kernel};
+  f.b.initializer("w", 1, wdims, std::vector<double>(static_cast<std::size_t>(c.channels * c.kernel * c.kernel), 0.5));
+  auto& n = f.b.node("Conv", {"x", "w"}, {"y"}, "n");
+  set_attr(n, "kernel_shape", std::vector<std::int64_t>{c.kernel, c.kernel});
+  set_attr(n, "dilations", std::vector<std::int64_t>{c.dilation, c.dilation});
+  f.b.output("y");
+  return f.run(release, gpu, runs_in);
+}
+
+TEST(HardwareDla, ConvolutionBufferBanks) {
+  // 1x1, 32 channels, FP16: 1 weight bank + ceil(ceil(W/2)/256) data banks.
+  EXPECT_TRUE(cbuf_run({32, 7680, 1, 1}, "8.6").ok());             // 1 + 15 = 16 banks: fits
+  const auto over = cbuf_run({32, 7682, 1, 1}, "8.6");             // 1 + 16 = 17 banks
+  EXPECT_EQ(over.code, "TRT_DLA_CBUF");
+  EXPECT_EQ(over.confidence, "doc");
+  EXPECT_NE(over.message.find("17 convolution-buffer banks"), std::string::npos) << over.message;
+  EXPECT_TRUE(cbuf_run({32, 7682, 1, 1}, "8.6", "int8").ok());     // INT8 halves the data: 1 + 8 = 9 banks
+  EXPECT_TRUE(cbuf_run({64, 224, 3, 1}, "8.6").ok());              // 1 + ceil(224*3/256) = 4 banks
+  EXPECT_EQ(cbuf_run({512, 224, 3, 1}, "10.15").code, "TRT_DLA_CBUF");  // 1 + ceil(1792*3/256) = 22 banks
+  EXPECT_TRUE(cbuf_run({512, 56, 3, 1}, "10.15").ok());            // 1 + ceil(448*3/256) = 7 banks
+  // Dilation stretches the rows the kernel spans: 64 ch, W=224, 3x3 dilated by 8 -> 17 rows, 224*17/256 -> 15 + 1.
+  EXPECT_TRUE(cbuf_run({64, 224, 3, 8}, "8.6").ok());
+  EXPECT_EQ(cbuf_run({64, 232, 3, 8}, "8.6").code, "TRT_DLA_CBUF");  // ceil(232*17/256) = 16, + 1 = 17
+  EXPECT_EQ(cbuf_run({512, 224, 3, 1}, "8.6", "fp16", "Xavier").code, "TRT_DLA_CBUF");
+}
+
+TEST(HardwareDla, ConvolutionBufferCheckByRelease) {
+  const CbufConv big{512, 224, 3, 1};
+  EXPECT_TRUE(cbuf_run(big, "8.2", "fp16", "Xavier").ok());  // no CBUF limit documented before 8.4
+  const auto r85 = cbuf_run(big, "8.5");
+  EXPECT_EQ(r85.code, "TRT_DLA_CBUF");
+  EXPECT_EQ(r85.confidence, "uncertain");  // documented, but TensorRT checks it itself only from 8.6.0
+  EXPECT_EQ(cbuf_run(big, "8.6").confidence, "doc");
+}
+
 TEST(HardwareDla, QdqRunsOnTheGpu) {
   DlaFixture f;
   f.b.input("x", 1, {1, 8, 4, 4});

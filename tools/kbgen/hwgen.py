@@ -84,6 +84,11 @@ def build():
         check_confidence(e, "resize modes " + e["releases"])
         for r in ranges.match(e["releases"]):
             per[r]["dla"]["resize_modes"] = e["allowed"]
+    for e in limits["conv_cbuf"]["per_release"]:
+        check_confidence(e, "conv_cbuf " + e["releases"])
+        for r in ranges.match(e["releases"]):
+            need("cbuf" not in per[r]["dla"], "conv_cbuf: %s listed twice" % r)
+            per[r]["dla"]["cbuf"] = {"confidence": e["confidence"], "note": e["note"]}
     qdq = set(ranges.match(limits["qdq"]["releases"]))
     for r in rels:
         per[r]["dla"]["qdq_runs_on_gpu"] = r in qdq
@@ -101,6 +106,7 @@ def build():
 
     static_limits = {k: v for k, v in limits.items() if k not in ("native_ops", "_doc")}
     static_limits["resize"] = {k: v for k, v in limits["resize"].items() if k != "modes"}
+    static_limits["conv_cbuf"] = {k: v for k, v in limits["conv_cbuf"].items() if k != "per_release"}
     static_limits.pop("qdq")
     return {
         "_generated": "by tools/kbgen/hwgen.py from tools/kbgen/hardware.json; do not edit",
