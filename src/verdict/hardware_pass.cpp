@@ -1,6 +1,7 @@
 // The hardware layer of a verdict (after import and precision): whether the release runs on the chosen GPU, what
 // the GPU does with the requested precisions, and, for a DLA target, where each node's layers run.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "hw/release_ranges.h"
@@ -22,18 +23,23 @@ bool dla_precision_requested(const Target& t) {
                      [](Precision p) { return p == Precision::FP16 || p == Precision::INT8; });
 }
 
-void place_on_gpu(NodeVerdict& v, const HardwareTarget& hw, const DlaCheck& why) {
+const std::string kFitTheDla = "Change the node to fit the DLA's limits, or accept it on the GPU (each GPU/DLA switch "
+                               "costs a reformat)";
+const std::string kFewerSubgraphs = "Make fewer DLA subgraphs: move the layers the DLA cannot run to the model's start "
+                                    "or end so the DLA layers stay together, or accept these on the GPU";
+
+void place_on_gpu(NodeVerdict& v, const HardwareTarget& hw, const DlaCheck& why, const std::string& hint = kFitTheDla) {
   v.device = "gpu";
-  const std::string hint = "Change the node to fit the DLA's limits, or accept it on the GPU (each GPU/DLA switch "
-                           "costs a reformat)";
   if (hw.gpu_fallback) {
     if (v.status == Status::kConvertible) v.status = Status::kFallback;
     v.reasons.push_back({why.code, "runs on the GPU, not the DLA: " + why.message, hint});
   } else {
     v.status = Status::kUnsupported;
     v.runs_in.clear();
+    std::string change = hint.substr(0, hint.find(", or accept"));  // accepting the GPU is not an option here
+    change[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(change[0])));
     v.reasons.push_back({why.code, "cannot run on the DLA and GPU fallback is off: " + why.message,
-                         "Allow GPU fallback (drop --no-gpu-fallback), or " + hint.substr(0, 44)});
+                         "Allow GPU fallback (drop --no-gpu-fallback), or " + change});
   }
 }
 
@@ -60,7 +66,9 @@ int apply_loadable_limit(const ModelIndex& index, Analysis& a, const DlaLoadable
                            ", and a DLA core takes " + std::to_string(limit.max_per_core) + " subgraphs (loadables) in " +
                            a.target.release->display() + (limit.confidence == "uncertain" ? " (uncertain: " + limit.note + ")" : ""),
                        limit.confidence};
-    for (int v : groups[s]) place_on_gpu(a.nodes[static_cast<std::size_t>(g.global[static_cast<std::size_t>(v)])], a.target.hardware, why);
+    for (int v : groups[s])
+      place_on_gpu(a.nodes[static_cast<std::size_t>(g.global[static_cast<std::size_t>(v)])], a.target.hardware, why,
+                   kFewerSubgraphs);
   }
   return kept;
 }
