@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "onnx/dtype.h"
+#include "support/cli.h"
 #include "support/model_builder.h"
 
 namespace trtlens::test {
@@ -26,10 +27,8 @@ ModelBuilder conv_relu_exp() {
 TEST(HardwareCli, DlaTargetInJson) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "fp16", "--gpu", "orin",
-                                   "--dla", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.6", "--precision", "fp16", "--gpu", "orin", "--dla"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["target"]["hardware"]["compute_capability"], "8.7");
   EXPECT_EQ(j["target"]["hardware"]["gpu"], "sm_87");
   EXPECT_EQ(j["target"]["hardware"]["product"], "Orin");
@@ -56,9 +55,8 @@ TEST(HardwareCli, NoGpuFallbackExitsOne) {
 TEST(HardwareCli, ReleaseThatDoesNotRunOnTheGpuExitsOneAndNamesReleasesThatDo) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.2", "--gpu", "RTX 4090", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.2", "--gpu", "RTX 4090"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   ASSERT_FALSE(j["model_issues"].empty());
   EXPECT_EQ(j["model_issues"][0]["code"], "TRT_GPU_UNSUPPORTED");
   EXPECT_EQ(j["model_issues"][0]["severity"], "error");
@@ -69,9 +67,8 @@ TEST(HardwareCli, ReleaseThatDoesNotRunOnTheGpuExitsOneAndNamesReleasesThatDo) {
 TEST(HardwareCli, WithoutGpuNothingChanges) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "fp16", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.6", "--precision", "fp16"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["target"].contains("hardware"));
   EXPECT_FALSE(j["summary"].contains("dla_nodes"));
   EXPECT_FALSE(j["nodes"][0].contains("device"));
