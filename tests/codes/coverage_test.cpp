@@ -59,10 +59,28 @@ bool named(const std::set<std::string>& in_tests, std::string_view code) {
   return false;
 }
 
-// Every code a rule can put on a node: its default and the code of every knowledge-base instance that uses it.
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every code a rule can put on a node: its default, the code of every knowledge-base instance that uses it, and the
+// codes its findings name themselves (Finding::code; taken from the file that registers the rule, so a file with
+// several rules lends its finding codes to each).
 std::map<std::string, std::set<std::string>> codes_by_rule() {
   std::map<std::string, std::set<std::string>> out;
   for (const RuleImpl* impl : RuleRegistry::all()) out[impl->id].insert(impl->default_code);
+  const std::regex registered("TRTLENS_REGISTER_RULE\\(\"([^\"]+)\""), literal("\"(TRT_[A-Z0-9_]+)\"");
+  for (const auto& e : fs::directory_iterator(fs::path(TRTLENS_SOURCE_DIR) / "src/rules")) {
+    if (e.path().extension() != ".cpp") continue;
+    const std::string text = slurp(e.path());
+    std::set<std::string> codes;
+    for (std::sregex_iterator it(text.begin(), text.end(), literal), end; it != end; ++it) codes.insert((*it)[1]);
+    for (std::sregex_iterator it(text.begin(), text.end(), registered), end; it != end; ++it)
+      out[(*it)[1]].insert(codes.begin(), codes.end());
+  }
   for (const Release& r : KnowledgeBase::builtin().releases()) {
     for (const auto& [name, op] : r.ops())
       for (const RuleInstance& i : op.rules)
