@@ -9,11 +9,11 @@ namespace trtlens {
 enum class CodeSeverity { kError, kWarning, kEither };  // kEither: the emitting site decides
 
 struct CodeInfo {
-  std::string_view code;      // "E_PARSE"; a family ends in <...>: "TRT_HW_NO_<PRECISION>"
+  std::string_view code;  // "E_PARSE"; a family ends in <...>: "TRT_HW_NO_<PRECISION>"
   CodeSeverity severity;
-  std::string_view area;      // "model", "graph", "engine", "quantization", "hardware", ...
-  std::string_view message;   // what the code means, in general
-  std::string_view hint;      // what the user can do; may be empty
+  std::string_view area;     // "model", "graph", "engine", "quantization", "hardware", ...
+  std::string_view message;  // what the code means, in general
+  std::string_view hint;     // what the user can do; may be empty
 };
 
 // Every entry, in the catalogue's order.
