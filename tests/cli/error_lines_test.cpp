@@ -65,7 +65,7 @@ TEST(CliErrorLines, UnknownRelease) {
   TempDir dir;
   const auto model = relu_model().save(dir / "m.onnx");
   const KnowledgeBase& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, "7.0", "fp32", false);
+  auto target = make_target(kb, "7.0", "fp32", false, {});
   ASSERT_FALSE(target.ok());
   EXPECT_EQ(target.error().code, "E_USAGE");
   expect_error(run_trtlens({"check", model.string(), "--trt", "7.0"}),
@@ -75,7 +75,7 @@ TEST(CliErrorLines, UnknownRelease) {
 TEST(CliErrorLines, UnknownPrecision) {
   TempDir dir;
   const auto model = relu_model().save(dir / "m.onnx");
-  auto target = make_target(KnowledgeBase::builtin(), "10.15", "fp64", false);
+  auto target = make_target(KnowledgeBase::builtin(), "10.15", "fp64", false, {});
   ASSERT_FALSE(target.ok());
   EXPECT_EQ(target.error().code, "E_USAGE");
   expect_error(run_trtlens({"check", model.string(), "--trt", "10.15", "--precision", "fp64"}),
@@ -85,7 +85,7 @@ TEST(CliErrorLines, UnknownPrecision) {
 TEST(CliErrorLines, PrecisionTheReleaseLacks) {
   TempDir dir;
   const auto model = relu_model().save(dir / "m.onnx");
-  auto target = make_target(KnowledgeBase::builtin(), "8.6", "fp8", false);
+  auto target = make_target(KnowledgeBase::builtin(), "8.6", "fp8", false, {});
   ASSERT_FALSE(target.ok());
   EXPECT_EQ(target.error().code, "E_USAGE");
   const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "fp8"});

@@ -91,7 +91,8 @@ TEST(EngineCodes, DoubleWeightsAreDowncastOrClamped) {
   EXPECT_TRUE(has_warning(verdict(*fits, check(*fits, "8.6"), "add"), "TRT_DOUBLE_DOWNCAST"));
   EXPECT_FALSE(has_warning(verdict(*fits, check(*fits, "8.6"), "add"), "TRT_DOUBLE_CLAMPED"));
   auto huge = index_of(add_constant(kDouble, {1, 1e300}));
-  const auto& v = verdict(*huge, check(*huge, "8.6"), "add");
+  const Analysis a = check(*huge, "8.6");
+  const auto& v = verdict(*huge, a, "add");
   ASSERT_TRUE(has_warning(v, "TRT_DOUBLE_CLAMPED"));
   for (const auto& w : v.warnings)
     if (w.code == "TRT_DOUBLE_CLAMPED") EXPECT_NE(w.message.find("clamps 1 values to ±FLT_MAX"), std::string::npos) << w.message;
@@ -185,7 +186,7 @@ TEST(EngineCodes, AnInstanceWithoutCodeReportsTheRulesDefault) {
   ASSERT_EQ(dropped, 1);
   auto kb = KnowledgeBase::from_documents({doc.dump()});
   ASSERT_TRUE(kb.ok()) << kb.error().message;
-  auto target = make_target(*kb.value(), "10.15", "fp32", false);
+  auto target = make_target(*kb.value(), "10.15", "fp32", false, {});
   ASSERT_TRUE(target.ok()) << target.error().message;
 
   ModelBuilder b(18);
