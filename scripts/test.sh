@@ -23,3 +23,5 @@ if [ -f tools/kbgen/kbgen.py ]; then
   python3 tools/kbgen/kbgen.py --check
   python3 tools/kbgen/hwgen.py --check
 fi
+echo "== docs/codes.md is in sync with the code catalogue (src/util/codes.def)"
+python3 tools/codesgen.py --check

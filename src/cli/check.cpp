@@ -28,6 +28,13 @@ int fail(const std::string& message) {
   return kExitUsage;
 }
 
+int fail(const Error& error, const std::string& prefix) {
+  std::cerr << "trtlens: " << prefix << error.message << "\n";
+  const std::string_view hint = error.hint.empty() ? default_hint(error.code) : std::string_view(error.hint);
+  if (!hint.empty()) std::cerr << "  hint: " << hint << "\n";
+  return kExitUsage;
+}
+
 namespace {
 
 // A progress line on stderr, shown only when work takes longer than a second and stderr is a terminal.
@@ -140,11 +147,11 @@ int run_check(const CheckOptions& o) {
   auto& target = *target_result;
   if (!target) {  // a usage error wins over a model error, as if the options were checked first
     progress.stop();
-    return fail(target.error().message);
+    return fail(target.error());
   }
   if (!loaded) {
     progress.stop();
-    return fail(loaded.error().message);
+    return fail(loaded.error());
   }
   progress.phase("indexing graph");
   BuildOptions build_options;
@@ -153,7 +160,7 @@ int run_check(const CheckOptions& o) {
   auto index = ModelIndex::build(std::move(loaded.value()), build_options);
   if (!index) {
     progress.stop();
-    return fail(o.model + ": " + index.error().message);
+    return fail(index.error(), o.model + ": ");
   }
   progress.phase("checking nodes");
   clock.mark("analyze");

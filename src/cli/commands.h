@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/result.h"
+
 namespace trtlens::cli {
 
 // Exit codes shared by every command.
@@ -33,5 +35,8 @@ inline bool register_command(int order, CommandFactory factory) {
 
 // Prints "trtlens: <message>" to stderr and returns kExitUsage.
 int fail(const std::string& message);
+// Prints "trtlens: <prefix><message>", then "  hint: <hint>" when the error has one (or its code has one in the
+// catalogue, util/codes.def), and returns kExitUsage.
+int fail(const Error& error, const std::string& prefix = {});
 
 }  // namespace trtlens::cli

@@ -4,11 +4,14 @@
 #include <utility>
 #include <variant>
 
+#include "util/codes.h"
+
 namespace trtlens {
 
 struct Error {
-  std::string code;     // stable, machine-readable (e.g. "E_TRUNCATED")
+  std::string code;     // stable, machine-readable (e.g. "E_PARSE"); listed in util/codes.def
   std::string message;  // one line, for people
+  std::string hint{};   // what the user can do; make_error defaults it from the code catalogue
 };
 
 template <typename T>
@@ -28,8 +31,10 @@ class Result {
   std::variant<T, Error> v_;
 };
 
-inline Error make_error(std::string code, std::string message) {
-  return Error{std::move(code), std::move(message)};
+// HINT empty: the catalogue's default hint for CODE (util/codes.def).
+inline Error make_error(std::string code, std::string message, std::string hint = {}) {
+  if (hint.empty()) hint = std::string(default_hint(code));
+  return Error{std::move(code), std::move(message), std::move(hint)};
 }
 
 }  // namespace trtlens

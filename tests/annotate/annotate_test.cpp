@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "onnx/dtype.h"
+#include "support/cli.h"
 #include "support/model_builder.h"
 
 namespace trtlens::test {
@@ -74,7 +75,7 @@ TEST(Annotate, RoundTripKeepsTheGraphAndAddsVerdicts) {
   std::map<std::string, std::string> props;
   for (const auto& p : out.metadata_props()) props[p.key()] = p.value();
   EXPECT_EQ(props["trtlens.target"].rfind("TensorRT 10.15", 0), 0u);
-  EXPECT_EQ(nlohmann::json::parse(props["trtlens.summary"])["unsupported"], 1);
+  EXPECT_EQ(json_of(props["trtlens.summary"])["unsupported"], 1);
 
   // Annotating the annotated model again replaces the block instead of stacking a second one.
   auto again = run_trtlens({"annotate", (dir / "out.onnx").string(), "-o", (dir / "out2.onnx").string(), "--trt", "8.6"});
@@ -97,10 +98,10 @@ TEST(Annotate, Ir10ModelsGetNodeMetadataProps) {
   auto meta = node_metadata(node_named(loaded.value()->proto(), "bernoulli"));
   EXPECT_EQ(meta["trtlens.status"], "unsupported");
   EXPECT_EQ(meta["trtlens.runs_in"], "");
-  const auto reasons = nlohmann::json::parse(meta["trtlens.reasons"]);
+  const auto reasons = json_of(meta["trtlens.reasons"]);
   ASSERT_FALSE(reasons.empty());
   EXPECT_EQ(reasons[0]["code"], "TRT_NO_IMPORTER");
-  EXPECT_EQ(nlohmann::json::parse(meta["trtlens.warnings"]).size(), 0u);
+  EXPECT_EQ(json_of(meta["trtlens.warnings"]).size(), 0u);
   EXPECT_EQ(node_metadata(node_named(loaded.value()->proto(), "relu"))["trtlens.status"], "convertible");
   // Re-annotating replaces the entries: still one trtlens.status.
   ASSERT_EQ(run_trtlens({"annotate", (dir / "out.onnx").string(), "-o", (dir / "out2.onnx").string()}).exit_code, 0);
@@ -123,7 +124,7 @@ TEST(Annotate, RuleReasonsCarrySourceAndConfidence) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto loaded = load_model(dir / "out.onnx");
   ASSERT_TRUE(loaded.ok());
-  const auto reasons = nlohmann::json::parse(node_metadata(node_named(loaded.value()->proto(), "acos"))["trtlens.reasons"]);
+  const auto reasons = json_of(node_metadata(node_named(loaded.value()->proto(), "acos"))["trtlens.reasons"]);
   ASSERT_EQ(reasons.size(), 1u) << reasons.dump();
   EXPECT_EQ(reasons[0]["code"], "TRT_ACOS_INPUT_TYPE");
   EXPECT_EQ(reasons[0]["confidence"], "code");
@@ -177,13 +178,13 @@ TEST(Annotate, DlaTargetRecordsTheDeviceOfEachNode) {
   auto exp = node_metadata(node_named(out, "exp"));
   EXPECT_EQ(exp["trtlens.device"], "gpu");
   EXPECT_EQ(exp["trtlens.status"], "fallback");
-  EXPECT_EQ(nlohmann::json::parse(exp["trtlens.reasons"])[0]["code"], "TRT_DLA_LAYER_UNSUPPORTED");
+  EXPECT_EQ(json_of(exp["trtlens.reasons"])[0]["code"], "TRT_DLA_LAYER_UNSUPPORTED");
   EXPECT_NE(node_named(out, "conv").doc_string().find(": convertible, runs in fp16, on the DLA"), std::string::npos)
       << node_named(out, "conv").doc_string();
   std::map<std::string, std::string> props;
   for (const auto& p : out.metadata_props()) props[p.key()] = p.value();
-  EXPECT_EQ(nlohmann::json::parse(props["trtlens.hardware"])["product"], "Orin");
-  const auto summary = nlohmann::json::parse(props["trtlens.summary"]);
+  EXPECT_EQ(json_of(props["trtlens.hardware"])["product"], "Orin");
+  const auto summary = json_of(props["trtlens.summary"]);
   EXPECT_EQ(summary["dla_nodes"], 1);
   EXPECT_EQ(summary["gpu_nodes"], 1);
   EXPECT_EQ(summary["gpu_dla_transitions"], 1);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "onnx/dtype.h"
+#include "support/cli.h"
 #include "support/model_builder.h"
 
 namespace trtlens::test {
@@ -31,9 +32,8 @@ ModelBuilder with_custom_op() {
   return b;
 }
 
-std::string statuses(const std::string& json) {
+std::string statuses(const nlohmann::json& report) {
   std::string out;
-  const auto report = nlohmann::json::parse(json);  // kept alive: range-for would not extend a temporary's member
   for (const auto& n : report["nodes"]) out += n["status"].get<std::string>() + " ";
   return out;
 }
@@ -41,39 +41,38 @@ std::string statuses(const std::string& json) {
 TEST(CheckCli, ConvertibleExitsZero) {
   TempDir dir;
   const auto model = conv_softmax().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--format", "json"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(statuses(r.out), "convertible convertible ");
+  const JsonRun r = check_json(model, {"--trt", "8.6"});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(statuses(r.json), "convertible convertible ");
 }
 
 TEST(CheckCli, FallbackExitsZeroUnlessFailOnFallback) {
   TempDir dir;
   const auto model = conv_softmax().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--format", "json"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(statuses(r.out), "convertible fallback ");
+  const JsonRun r = check_json(model, {"--trt", "8.6", "--precision", "int8"});
+  EXPECT_EQ(r.run.exit_code, 0) << r.run.err;
+  EXPECT_EQ(statuses(r.json), "convertible fallback ");
   EXPECT_EQ(run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--fail-on", "fallback"}).exit_code, 1);
 }
 
 TEST(CheckCli, StrictFallbackIsUnsupported) {
   TempDir dir;
   const auto model = conv_softmax().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--strict", "--format", "json"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(statuses(r.out), "convertible unsupported ");
+  const JsonRun r = check_json(model, {"--trt", "8.6", "--precision", "int8", "--strict"});
+  EXPECT_EQ(r.run.exit_code, 1);
+  EXPECT_EQ(statuses(r.json), "convertible unsupported ");
 }
 
 TEST(CheckCli, UnsupportedExitsOneAndAPluginFixesIt) {
   TempDir dir;
   const auto model = with_custom_op().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--format", "json"});
-  EXPECT_EQ(r.exit_code, 1);
-  const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["nodes"][0]["reasons"][0]["code"], "TRT_NO_IMPORTER");
-  EXPECT_FALSE(j["summary"]["model_convertible"].get<bool>());
-  const RunResult with_plugin = run_trtlens({"check", model.string(), "--plugin", "MyCustomOp", "--format", "json"});
-  EXPECT_EQ(with_plugin.exit_code, 0) << with_plugin.err;
-  EXPECT_EQ(nlohmann::json::parse(with_plugin.out)["nodes"][0]["runs_in"], "plugin");
+  const JsonRun r = check_json(model);
+  EXPECT_EQ(r.run.exit_code, 1);
+  EXPECT_EQ(r.json["nodes"][0]["reasons"][0]["code"], "TRT_NO_IMPORTER");
+  EXPECT_FALSE(r.json["summary"]["model_convertible"].get<bool>());
+  const JsonRun with_plugin = check_json(model, {"--plugin", "MyCustomOp"});
+  EXPECT_EQ(with_plugin.run.exit_code, 0) << with_plugin.run.err;
+  EXPECT_EQ(with_plugin.json["nodes"][0]["runs_in"], "plugin");
   EXPECT_EQ(run_trtlens({"check", model.string(), "--plugin", "MyCustomOp", "--fail-on", "warning"}).exit_code, 1);
 }
 

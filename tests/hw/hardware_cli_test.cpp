@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "onnx/dtype.h"
+#include "support/cli.h"
 #include "support/model_builder.h"
+#include "util/codes.h"
 
 namespace trtlens::test {
 namespace {
@@ -26,10 +28,8 @@ ModelBuilder conv_relu_exp() {
 TEST(HardwareCli, DlaTargetInJson) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "fp16", "--gpu", "orin",
-                                   "--dla", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.6", "--precision", "fp16", "--gpu", "orin", "--dla"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["target"]["hardware"]["compute_capability"], "8.7");
   EXPECT_EQ(j["target"]["hardware"]["gpu"], "sm_87");
   EXPECT_EQ(j["target"]["hardware"]["product"], "Orin");
@@ -56,9 +56,8 @@ TEST(HardwareCli, NoGpuFallbackExitsOne) {
 TEST(HardwareCli, ReleaseThatDoesNotRunOnTheGpuExitsOneAndNamesReleasesThatDo) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.2", "--gpu", "RTX 4090", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.2", "--gpu", "RTX 4090"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   ASSERT_FALSE(j["model_issues"].empty());
   EXPECT_EQ(j["model_issues"][0]["code"], "TRT_GPU_UNSUPPORTED");
   EXPECT_EQ(j["model_issues"][0]["severity"], "error");
@@ -69,9 +68,8 @@ TEST(HardwareCli, ReleaseThatDoesNotRunOnTheGpuExitsOneAndNamesReleasesThatDo) {
 TEST(HardwareCli, WithoutGpuNothingChanges) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "fp16", "--format", "json"});
+  const auto [r, j] = check_json(model, {"--trt", "8.6", "--precision", "fp16"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(r.out);
   EXPECT_FALSE(j["target"].contains("hardware"));
   EXPECT_FALSE(j["summary"].contains("dla_nodes"));
   EXPECT_FALSE(j["nodes"][0].contains("device"));
@@ -80,14 +78,27 @@ TEST(HardwareCli, WithoutGpuNothingChanges) {
 TEST(HardwareCli, UsageErrors) {
   TempDir dir;
   const auto model = conv_relu_exp().save(dir / "m.onnx");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--gpu", "sm_99"}, {"--gpu", "Voodoo 5"}, {"--dla"}, {"--gpu", "T4", "--dla"}, {"--gpu", "T4", "--no-gpu-fallback"}}) {
+  // The first line exactly where it names no list of known GPUs; then the hint of E_USAGE (util/codes.def).
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--gpu", "sm_99"}, "trtlens: unknown compute capability 9.9 (known: "},
+      {{"--gpu", "Voodoo 5"}, "trtlens: unknown GPU 'Voodoo 5'"},
+      {{"--dla"}, "trtlens: --dla needs --gpu naming a platform with DLA cores (Xavier or Orin)"},
+      {{"--gpu", "T4", "--dla"}, "trtlens: "},
+      {{"--gpu", "T4", "--no-gpu-fallback"}, "trtlens: --no-gpu-fallback applies to DLA targets only: add --dla"}};
+  for (const auto& [args, first] : cases) {
     std::vector<std::string> cmd = {"check", model.string()};
     cmd.insert(cmd.end(), args.begin(), args.end());
     const RunResult r = run_trtlens(cmd);
     EXPECT_EQ(r.exit_code, 2) << args[0] << " " << r.err;
-    EXPECT_EQ(r.err.rfind("trtlens: ", 0), 0u) << r.err;
+    if (first.back() == ' ' || first.back() == '(' || first.back() == '\'')
+      EXPECT_EQ(line(r.err, 0).rfind(first, 0), 0u) << r.err;
+    else
+      EXPECT_EQ(line(r.err, 0), first);
+    EXPECT_EQ(line(r.err, 1), "  hint: " + std::string(find_code("E_USAGE")->hint)) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
   }
+  EXPECT_NE(run_trtlens({"check", model.string(), "--gpu", "T4", "--dla"}).err.find(" has no DLA cores (DLA: "),
+            std::string::npos);
 }
 
 TEST(HardwareCli, GpusListsProductsAndReleases) {
