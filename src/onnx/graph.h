@@ -32,6 +32,8 @@ struct TensorInfo {
   bool is_constant() const { return value() != nullptr; }
 };
 
+constexpr int kMainScope = 0;                       // scopes()[0] is the main graph
+
 struct Scope {
   std::string path;                                 // "" for the main graph, "if0/then_branch" for a body
   const onnx::GraphProto* graph = nullptr;

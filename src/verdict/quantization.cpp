@@ -108,8 +108,6 @@ std::string qtype_of_dtype(int dtype) {
   }
 }
 
-bool is_quantized_precision(std::string_view p) { return p == "int8" || p == "fp8" || p == "int4" || p == "fp4"; }
-
 bool contains(const nlohmann::json& facts, const char* key, std::string_view value) {
   auto it = facts.find(key);
   if (it == facts.end() || !it->is_array()) return false;
