@@ -122,12 +122,17 @@ void read_tensor_shape(const onnx::TensorProto& value, TensorInfo& t) {
 }
 
 const onnx::TensorProto* constant_value(const onnx::NodeProto& node) {
-  for (const auto& a : node.attribute())
-    if (a.name() == "value" && a.has_t()) return &a.t();
-  return nullptr;
+  const auto* value = find_attribute(node, "value");
+  return value && value->has_t() ? &value->t() : nullptr;
 }
 
 }  // namespace
+
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, std::string_view name) {
+  for (const auto& a : node.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
 
 class IndexBuilder {
  public:

@@ -66,6 +66,10 @@ struct BuildOptions {
   bool prefetch_float_stats = false;
 };
 
+// The attribute `name` of a node, nullptr when the node has none: the one attribute lookup (typed readers such as
+// RuleContext::attr_int build on it).
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, std::string_view name);
+
 // Builds ONNX's operator schema registry (done on first use, ~5 ms) so that it can happen on another thread while a
 // model parses.
 void warm_schema_registry();

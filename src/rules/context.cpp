@@ -110,6 +110,18 @@ bool RuleContext::param_bool(const char* key, bool fallback) const {
   return it != rule.params.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
+std::optional<int> RuleContext::required_int(const char* key) const {
+  auto it = rule.params.find(key);
+  if (it == rule.params.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+
+std::optional<bool> RuleContext::required_bool(const char* key) const {
+  auto it = rule.params.find(key);
+  if (it == rule.params.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
 std::vector<std::string> RuleContext::param_strings(const char* key) const {
   std::vector<std::string> out;
   auto it = rule.params.find(key);

@@ -56,17 +56,6 @@ std::string precision_list(const std::vector<Precision>& list, std::string_view 
   return out;
 }
 
-// Which input (or output) carries the type an operator computes in.
-int type_source_input(std::string_view op) {
-  if (op == "Where") return 1;
-  if (op == "OneHot") return 2;
-  return 0;
-}
-bool type_from_output(std::string_view op) {
-  return op == "ConstantOfShape" || op == "Constant" || op == "RandomNormal" || op == "RandomUniform" ||
-         op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow" || op == "EyeLike";
-}
-
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
@@ -111,6 +100,7 @@ class NodeEvaluator {
     }
     check_uint8_outputs(node, n, v);
     add_value_warnings(node, n, v);
+    add_attribute_downcast_warnings(n, op, v);
     add_supports_model_warnings(n, op, v);
     return v;
   }
@@ -284,8 +274,9 @@ class NodeEvaluator {
   }
 
   void check_types(int node, const NodeRef& n, const OpInfo& op, NodeVerdict& v) const {
-    const TensorInfo* source = type_from_output(n.op_type) ? ix_.output(node, 0)
-                                                           : ix_.input(node, type_source_input(n.op_type));
+    // Which tensor carries the type the op computes in is a per-op fact of the knowledge base (OpInfo::type_source).
+    const TensorInfo* source = op.type_source.output ? ix_.output(node, op.type_source.index)
+                                                     : ix_.input(node, op.type_source.index);
     if (!source && n.proto->input_size() == 0) source = ix_.output(node, 0);
     if (!source || source->dtype == 0) return;
     v.compute_type = std::string(dtype_name(source->dtype));
@@ -304,7 +295,6 @@ class NodeEvaluator {
       return;
     }
     add_undocumented_type_warning(n, op, m, v);
-    add_value_attr_downcast_warning(n, m, v);
   }
 
   // The support matrix's type list is documentation, not a parser check: a type it leaves out that no rule of this
@@ -323,13 +313,6 @@ class NodeEvaluator {
                               " only, but the " + r_.display() + " parser has no check that refuses " + type +
                               ", so this node imports; TensorRT may still reject the type when the engine is built",
                           {}});
-  }
-
-  // ConstantOfShape's value is an attribute, so the constant-input down-cast warnings do not see it.
-  void add_value_attr_downcast_warning(const NodeRef& n, const TypeMapping& m, NodeVerdict& v) const {
-    if (n.op_type != "ConstantOfShape" || !m.downcast || v.compute_type != "INT64") return;
-    v.warnings.push_back({"TRT_INT64_DOWNCAST",
-                          r_.display() + " casts the INT64 'value' of " + n.op_type + " to INT32", {}});
   }
 
   std::string upgrade_for_type(int dtype) const {
@@ -386,14 +369,17 @@ class NodeEvaluator {
                               {{"count", static_cast<double>(s.float_overflow)}, {"max_abs", s.max_abs}}});
       }
     }
-    if (n.op_type == "Cast") {
-      for (const auto& a : n.proto->attribute()) {
-        if (a.name() != "to") continue;
-        if (a.i() == kDouble)
-          v.warnings.push_back({"TRT_CAST_DOUBLE_AS_FLOAT", r_.display() + " casts to FLOAT where the model asks for DOUBLE", {}});
-        if (a.i() == kInt64 && r_.tensor_types[kInt64].downcast)
-          v.warnings.push_back({"TRT_CAST_INT64_AS_INT32", r_.display() + " casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)", {}});
-      }
+  }
+
+  // Attributes that name a type the release converts (Cast 'to' = DOUBLE, ConstantOfShape 'value' of INT64): the
+  // constant-input warnings above do not see them. Which ones is per-op data (OpInfo::attribute_downcasts).
+  void add_attribute_downcast_warnings(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (!op) return;
+    for (const auto& d : op->attribute_downcasts) {
+      const auto* a = find_attribute(*n.proto, d.attr);
+      if (!a) continue;
+      const std::int64_t named = a->has_t() ? a->t().data_type() : a->i();
+      if (named == d.dtype) v.warnings.push_back({d.code, r_.display() + " " + d.message, {}});
     }
   }
 
