@@ -52,11 +52,7 @@ int RuleContext::output_count(bool count_empty) const {
                                         [](const std::string& s) { return !s.empty(); }));
 }
 
-const onnx::AttributeProto* RuleContext::attr(std::string_view name) const {
-  for (const auto& a : proto().attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
+const onnx::AttributeProto* RuleContext::attr(std::string_view name) const { return find_attribute(proto(), name); }
 
 std::optional<std::int64_t> RuleContext::attr_int(std::string_view name) const {
   const auto* a = attr(name);

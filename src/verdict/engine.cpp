@@ -64,7 +64,7 @@ class NodeEvaluator {
   Dispatch dispatch(const NodeRef& n) const {
     const OpInfo* op = r_.op(n.op_type);
     const bool builtin = op && op->importer;
-    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugins_.found(n).empty())
+    if (f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace") && !plugins_.found(n).empty())
       return Dispatch::kPlugin;
     if (builtin) return Dispatch::kBuiltin;
     if (n.function && r_.local_functions)
@@ -84,7 +84,7 @@ class NodeEvaluator {
                                 r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
                                     " is imported with the ONNX " + n.op_type + " semantics and attribute names",
                                 {}});
-        if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace"))
+        if (f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace"))
           v.warnings.push_back({"TRT_PLUGIN_NOT_FOUND",
                                 "the node carries plugin_namespace, so " + r_.display() +
                                     " looks for a plugin first; none of that name, version and namespace is declared "
@@ -197,7 +197,7 @@ class NodeEvaluator {
                          : r_.display() + " has no importer for " + n.op_type;
     if (n.function && !r_.local_functions) why = r_.display() + " does not import ONNX model-local functions such as " + n.op_type;
     if (!n.domain.empty() && !n.function) why += " (custom domain '" + n.domain + "')";
-    const bool forced = f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace");
+    const bool forced = f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace");
     if (forced)
       why = "No importer registered for " + n.op_type + ": the node carries plugin_namespace, so " + r_.display() +
             " looks for plugin " + plugins_.key_text(n) + " first, and there is neither such a plugin nor a builtin importer "
