@@ -80,10 +80,12 @@ TEST(TypeFacts, CastToDoubleWarnsWhereTheReleaseConvertsIt) {
 
 TEST(TypeFacts, CastToInt64WarnsOnlyWhileInt64IsNarrowed) {
   auto index = index_of(cast_to(kInt64));
-  const Warning* w = warning(verdict(*index, check(*index, "8.6"), "cast"), "TRT_CAST_INT64_AS_INT32");
+  const Analysis a86 = check(*index, "8.6");
+  const Warning* w = warning(verdict(*index, a86, "cast"), "TRT_CAST_INT64_AS_INT32");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->message, "TensorRT 8.6.1 casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)");
-  EXPECT_FALSE(has_warning(verdict(*index, check(*index, "10.15"), "cast"), "TRT_CAST_INT64_AS_INT32"));
+  const Analysis a1015 = check(*index, "10.15");
+  EXPECT_FALSE(has_warning(verdict(*index, a1015, "cast"), "TRT_CAST_INT64_AS_INT32"));
 }
 
 TEST(TypeFacts, ConstantOfShapeValueIsReadFromItsOutputType) {
@@ -93,12 +95,14 @@ TEST(TypeFacts, ConstantOfShapeValueIsReadFromItsOutputType) {
   set_attr(fill, "value", make_tensor("value", kInt64, {1}, {7}));
   b.output("y", kInt64);
   auto index = index_of(b);
-  const auto& v86 = verdict(*index, check(*index, "8.6"), "fill");
+  const Analysis a86 = check(*index, "8.6");
+  const auto& v86 = verdict(*index, a86, "fill");
   EXPECT_EQ(v86.compute_type, "INT64");  // the output, not the INT64 shape input, carries the type
   const Warning* w = warning(v86, "TRT_INT64_DOWNCAST");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->message, "TensorRT 8.6.1 casts the INT64 'value' of ConstantOfShape to INT32");
-  EXPECT_FALSE(has_warning(verdict(*index, check(*index, "10.15"), "fill"), "TRT_INT64_DOWNCAST"));
+  const Analysis a1015 = check(*index, "10.15");
+  EXPECT_FALSE(has_warning(verdict(*index, a1015, "fill"), "TRT_INT64_DOWNCAST"));
 }
 
 TEST(TypeFacts, WhereComputesInTheTypeOfItsDataInput) {
@@ -109,7 +113,8 @@ TEST(TypeFacts, WhereComputesInTheTypeOfItsDataInput) {
   b.node("Where", {"cond", "x", "y"}, {"z"}, "where");
   b.output("z", kFloat16);
   auto index = index_of(b);
-  EXPECT_EQ(verdict(*index, check(*index, "8.6", "fp16"), "where").compute_type, "FLOAT16");
+  const Analysis a = check(*index, "8.6", "fp16");
+  EXPECT_EQ(verdict(*index, a, "where").compute_type, "FLOAT16");
 }
 
 // The UINT8 weight reaches the output through Reshape (output_type_input 0), so 8.6 holds it as INT32.
