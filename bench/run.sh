@@ -55,3 +55,9 @@ row "external-100m fp16" "$OUT/external-100m.onnx" fp16
 row "external-1g fp32" "$OUT/external-1g.onnx" fp32
 row "external-1g fp16" "$OUT/external-1g.onnx" fp16
 echo "(fp16 reads every weight value for overflow statistics: external weights are streamed in 8 MiB windows)"
+
+# The second JSON library: knowledge-base reads and verdict writes with rapidjson and with nlohmann alone, same run.
+if [ "${JSON_LIBS:-1}" = 1 ]; then
+  cmake --build "$BUILD" -j2 --target trtlens_bench_json_libs >/dev/null
+  "$BUILD/bench/json_libs" "$OUT/transformer.onnx" "$RUNS"
+fi

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "onnx/dtype.h"
+#include "onnx/graph.h"
 
 namespace trtlens {
 namespace {
@@ -129,12 +130,6 @@ Opsets opsets_of(const google::protobuf::RepeatedPtrField<onnx::OperatorSetIdPro
   return out;
 }
 
-const onnx::AttributeProto* find_attr(const onnx::NodeProto& node, const std::string& name) {
-  for (const auto& a : node.attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 // Walks graphs as ONNX's inference does (bodies inside their parents), with the ranks the file declares in scope.
 class Gate {
  public:
@@ -178,7 +173,7 @@ class Gate {
     }
     for (const auto& n : g.node())
       if (n.op_type() == "Constant" && n.output_size() > 0)
-        if (const auto* v = find_attr(n, "value"); v && v->has_t()) ranks[n.output(0)] = v->t().dims_size();
+        if (const auto* v = find_attribute(n, "value"); v && v->has_t()) ranks[n.output(0)] = v->t().dims_size();
     const bool ok = nodes(g.node(), opsets);
     ranks_.pop_back();
     return ok;
@@ -230,7 +225,7 @@ class Gate {
   bool op_specific(const onnx::NodeProto& n, int opset) {
     const std::string& op = n.op_type();
     if (op == "MaxRoiPool") {
-      const auto* pooled = find_attr(n, "pooled_shape");
+      const auto* pooled = find_attribute(n, "pooled_shape");
       if (!pooled || pooled->ints_size() != 2) return refuse(n, "pooled_shape must hold 2 values");
     }
     // Window attributes: ONNX's convPoolShapeInference divides by strides (found by fuzzing: MaxPool strides [0, 2]
@@ -241,11 +236,11 @@ class Gate {
     if (kWindowOps.count(op)) {
       constexpr std::int64_t kSane = std::int64_t{1} << 30;
       for (const char* name : {"strides", "dilations", "kernel_shape"})
-        if (const auto* a = find_attr(n, name))
+        if (const auto* a = find_attribute(n, name))
           for (auto v : a->ints())
             if (v <= 0 || v > kSane) return refuse(n, std::string(name) + " must be positive");
       for (const char* name : {"pads", "output_padding", "output_shape"})
-        if (const auto* a = find_attr(n, name))
+        if (const auto* a = find_attribute(n, name))
           for (auto v : a->ints())
             if (v < 0 || v > kSane) return refuse(n, std::string(name) + " out of range");
     }
@@ -257,8 +252,8 @@ class Gate {
         return refuse(n, "input of rank " + std::to_string(x_rank) + " and weights of rank " + std::to_string(w_rank));
     }
     if (op == "Scan") {
-      const auto* num = find_attr(n, "num_scan_inputs");
-      const auto* body = find_attr(n, "body");
+      const auto* num = find_attribute(n, "num_scan_inputs");
+      const auto* body = find_attribute(n, "body");
       const int leading = opset == 8 ? 1 : 0;  // Scan-8 starts with sequence_lens
       if (!num || !body || !body->has_g()) return refuse(n, "needs num_scan_inputs and a body");
       if (num->i() <= 0 || num->i() > n.input_size() - leading) return refuse(n, "num_scan_inputs out of range");
@@ -266,14 +261,14 @@ class Gate {
       if (body->g().output_size() != n.output_size()) return refuse(n, "body outputs do not match");
     }
     if (op == "Loop") {
-      const auto* body = find_attr(n, "body");
+      const auto* body = find_attribute(n, "body");
       if (!body || !body->has_g()) return refuse(n, "needs a body");
       if (body->g().input_size() != n.input_size() || body->g().output_size() != n.output_size() + 1)
         return refuse(n, "body inputs/outputs do not match the node");
     }
     if (op == "If") {
-      const auto* then_branch = find_attr(n, "then_branch");
-      const auto* else_branch = find_attr(n, "else_branch");
+      const auto* then_branch = find_attribute(n, "then_branch");
+      const auto* else_branch = find_attribute(n, "else_branch");
       if (!then_branch || !else_branch || !then_branch->has_g() || !else_branch->has_g())
         return refuse(n, "needs then_branch and else_branch");
       if (then_branch->g().output_size() != n.output_size() || else_branch->g().output_size() != n.output_size())

@@ -74,19 +74,13 @@ const std::unordered_map<std::string_view, Family>& families() {
   return table;
 }
 
-const onnx::AttributeProto* attr(const onnx::NodeProto& node, std::string_view name) {
-  for (const auto& a : node.attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 std::int64_t int_attr(const onnx::NodeProto& node, std::string_view name, std::int64_t fallback) {
-  const auto* a = attr(node, name);
+  const auto* a = find_attribute(node, name);
   return a && a->has_i() ? a->i() : fallback;
 }
 
 std::optional<Dims> ints_attr(const onnx::NodeProto& node, std::string_view name) {
-  const auto* a = attr(node, name);
+  const auto* a = find_attribute(node, name);
   if (!a) return std::nullopt;
   return Dims(a->ints().begin(), a->ints().end());
 }
@@ -208,7 +202,7 @@ std::optional<InferredShape> conv_like(const onnx::NodeProto& node, const Tensor
   const auto strides = ints_attr(node, "strides").value_or(Dims(static_cast<std::size_t>(spatial), 1));
   const auto dilations = ints_attr(node, "dilations").value_or(Dims(static_cast<std::size_t>(spatial), 1));
   const auto pads = ints_attr(node, "pads").value_or(Dims(static_cast<std::size_t>(2 * spatial), 0));
-  const auto* auto_pad_attr = attr(node, "auto_pad");
+  const auto* auto_pad_attr = find_attribute(node, "auto_pad");
   const std::string auto_pad = auto_pad_attr ? auto_pad_attr->s() : "NOTSET";
   const bool ceil_mode = int_attr(node, "ceil_mode", 0) != 0;
   if (static_cast<int>(strides.size()) != spatial || static_cast<int>(dilations.size()) != spatial ||

@@ -48,14 +48,8 @@ const std::unordered_map<std::string_view, Rule>& rules() {
   return table;
 }
 
-const onnx::AttributeProto* attr(const onnx::NodeProto& node, std::string_view name) {
-  for (const auto& a : node.attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 int int_attr(const onnx::NodeProto& node, std::string_view name, int fallback) {
-  const auto* a = attr(node, name);
+  const auto* a = find_attribute(node, name);
   return a && a->has_i() ? static_cast<int>(a->i()) : fallback;
 }
 
@@ -108,7 +102,7 @@ void infer_output_types(const ModelIndex& index, int node_index, std::vector<int
     case Rule::kOutputDtypeOrFloat: fill(int_attr(node, "output_datatype", kFloat)); break;
     case Rule::kConstant: fill(constant_type(node)); break;
     case Rule::kConstantOfShape: {
-      const auto* v = attr(node, "value");
+      const auto* v = find_attribute(node, "value");
       fill(v && v->has_t() ? v->t().data_type() : kFloat);
       break;
     }
@@ -148,7 +142,7 @@ void infer_output_types(const ModelIndex& index, int node_index, std::vector<int
     case Rule::kOptional: {
       // An empty Optional names its element type in the 'type' attribute (a TypeProto).
       int dtype = in_type(0);
-      const auto* t = attr(node, "type");
+      const auto* t = find_attribute(node, "type");
       if (!dtype && t && t->has_tp()) {
         const onnx::TypeProto* tp = &t->tp();
         if (tp->has_sequence_type()) tp = &tp->sequence_type().elem_type();

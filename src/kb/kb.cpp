@@ -290,6 +290,15 @@ const std::map<std::string, OpInfo, std::less<>>& Release::ops() const {
       op.precision_agnostic = get<bool>(spec, "precision_agnostic", false);
       op.in_matrix = get<bool>(spec, "in_matrix", true);
       op.since_opset = get<int>(spec, "since_opset", 0);
+      if (auto source = spec.find("type_source"); source != spec.end() && source->is_object()) {
+        op.type_source.output = source->contains("output");
+        op.type_source.index = get<int>(*source, op.type_source.output ? "output" : "input", 0);
+      }
+      op.output_type_input = get<int>(spec, "output_type_input", -1);
+      if (auto downcasts = spec.find("attribute_downcasts"); downcasts != spec.end() && downcasts->is_array())
+        for (const auto& d : *downcasts)
+          op.attribute_downcasts.push_back({get<std::string>(d, "attr", ""), dtype_from_name(get<std::string>(d, "type", "")),
+                                            get<std::string>(d, "code", ""), get<std::string>(d, "message", "")});
       if (auto rules = spec.find("rules"); rules != spec.end() && rules->is_array())
         for (const auto& rule : *rules) op.rules.push_back(parse_rule(rule, problems, where + " " + op_name));
       lazy_->ops.emplace(op_name, std::move(op));

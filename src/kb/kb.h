@@ -58,6 +58,21 @@ struct RuleInstance {
   std::string types_text;
 };
 
+// The tensor whose element type an operator computes in: an input (most ops: 0; Where: 1, OneHot: 2) or, for ops
+// whose type comes from an attribute (Constant, ConstantOfShape, the window functions, EyeLike), output 0.
+struct TypeSource {
+  bool output = false;
+  int index = 0;
+};
+
+// An attribute that names an element type the release converts: Cast 'to' = DOUBLE is imported as a cast to FLOAT.
+// `dtype` is the ONNX element type the attribute names (an INT attribute's value, a TENSOR attribute's data type).
+struct AttributeDowncast {
+  std::string attr;
+  int dtype = 0;
+  std::string code, message;  // message follows the release's name: "casts to FLOAT where the model asks for DOUBLE"
+};
+
 struct OpInfo {
   std::string name;
   bool importer = false;
@@ -68,6 +83,12 @@ struct OpInfo {
   bool in_matrix = true;            // false: the op has no row in the support matrix (its `types` are ours)
   int since_opset = 0;
   std::vector<RuleInstance> rules;
+  // Per-op type facts (data/tensorrt/*.json, written by tools/kbgen/op_types.py from tools/kbgen/op_types.json):
+  // which tensor carries the type the op computes in, which input's element type output 0 has (-1: none fixed;
+  // 0 for Reshape, Transpose, ...; 1 for CastLike), and which type-naming attributes the release down-casts.
+  TypeSource type_source;
+  int output_type_input = -1;
+  std::vector<AttributeDowncast> attribute_downcasts;
 };
 
 struct Release {

@@ -8,6 +8,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_set>
 
@@ -122,12 +123,17 @@ void read_tensor_shape(const onnx::TensorProto& value, TensorInfo& t) {
 }
 
 const onnx::TensorProto* constant_value(const onnx::NodeProto& node) {
-  for (const auto& a : node.attribute())
-    if (a.name() == "value" && a.has_t()) return &a.t();
-  return nullptr;
+  const auto* value = find_attribute(node, "value");
+  return value && value->has_t() ? &value->t() : nullptr;
 }
 
 }  // namespace
+
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, std::string_view name) {
+  for (const auto& a : node.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
 
 class IndexBuilder {
  public:
@@ -430,10 +436,7 @@ class IndexBuilder {
           if (attr.required) cached->second.push_back(name);
     }
     for (const auto& name : cached->second) {
-      bool present = false;
-      for (const auto& a : n.proto->attribute())
-        if (a.name() == name) { present = true; break; }
-      if (!present)
+      if (!find_attribute(*n.proto, name))
         return make_error("E_MISSING_ATTRIBUTE", "node '" + n.name + "' (" + n.op_type + ") lacks required attribute '" +
                                                      name + "'");
     }
@@ -485,7 +488,7 @@ class IndexBuilder {
     return true;
   }
 
-  // Kahn's algorithm over the scope's own nodes; edges from outer tensors are already satisfied.
+  // The scope's own nodes in topological_order(); edges from outer tensors are already satisfied.
   Result<bool> sort_scope(int id) {
     Scope& scope = *ix_.scopes_[static_cast<std::size_t>(id)];
     const int n = static_cast<int>(scope.nodes.size());
@@ -509,7 +512,7 @@ class IndexBuilder {
       return true;
     }
     // Flat arrays, not maps: this runs over every node of 100k-node models.
-    std::vector<int> pending(static_cast<std::size_t>(n), 0), stamp(static_cast<std::size_t>(n), -1);
+    std::vector<int> stamp(static_cast<std::size_t>(n), -1);
     std::vector<int> edge_from, edge_to;
     edge_from.reserve(static_cast<std::size_t>(n) * 2);
     edge_to.reserve(static_cast<std::size_t>(n) * 2);
@@ -525,30 +528,27 @@ class IndexBuilder {
                                            "' reads its own output '" + proto.input(i) + "'");
         if (stamp[static_cast<std::size_t>(p)] == k) continue;
         stamp[static_cast<std::size_t>(p)] = k;
-        ++pending[static_cast<std::size_t>(k)];
         edge_from.push_back(p);
         edge_to.push_back(k);
       }
     }
+    // Successor lists in one array (CSR): users[begin[k] .. begin[k + 1]) read node k's outputs.
     std::vector<int> begin(static_cast<std::size_t>(n) + 1, 0), users(edge_to.size());
     for (int p : edge_from) ++begin[static_cast<std::size_t>(p) + 1];
     for (int k = 0; k < n; ++k) begin[static_cast<std::size_t>(k) + 1] += begin[static_cast<std::size_t>(k)];
     std::vector<int> cursor(begin.begin(), begin.end() - 1);
     for (std::size_t e = 0; e < edge_from.size(); ++e)
       users[static_cast<std::size_t>(cursor[static_cast<std::size_t>(edge_from[e])]++)] = edge_to[e];
-    std::vector<int> order;
-    order.reserve(static_cast<std::size_t>(n));
-    for (int k = 0; k < n; ++k)
-      if (pending[static_cast<std::size_t>(k)] == 0) order.push_back(k);
-    for (std::size_t head = 0; head < order.size(); ++head) {
-      const int k = order[head];
-      for (int u = begin[static_cast<std::size_t>(k)]; u < begin[static_cast<std::size_t>(k) + 1]; ++u)
-        if (--pending[static_cast<std::size_t>(users[static_cast<std::size_t>(u)])] == 0)
-          order.push_back(users[static_cast<std::size_t>(u)]);
-    }
+    const auto successors = [&](int k) {
+      return std::span<const int>(users.data() + begin[static_cast<std::size_t>(k)],
+                                  users.data() + begin[static_cast<std::size_t>(k) + 1]);
+    };
+    const std::vector<int> order = topological_order(static_cast<std::size_t>(n), successors, [](int k) { return k; });
     if (static_cast<int>(order.size()) != n) {
+      std::vector<char> sorted(static_cast<std::size_t>(n), 0);
+      for (int k : order) sorted[static_cast<std::size_t>(k)] = 1;
       for (int k = 0; k < n; ++k)
-        if (pending[static_cast<std::size_t>(k)] > 0)
+        if (!sorted[static_cast<std::size_t>(k)])
           return make_error("E_CYCLE", "graph contains a cycle through node '" +
                                            ix_.nodes_[static_cast<std::size_t>(first + k)].name + "'" +
                                            (scope.path.empty() ? "" : " (in " + scope.path + ")"));

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,6 +32,8 @@ struct TensorInfo {
   const onnx::TensorProto* value() const { return initializer ? initializer : constant; }
   bool is_constant() const { return value() != nullptr; }
 };
+
+constexpr int kMainScope = 0;                       // scopes()[0] is the main graph
 
 struct Scope {
   std::string path;                                 // "" for the main graph, "if0/then_branch" for a body
@@ -63,6 +66,35 @@ struct BuildOptions {
   // builds (the value cache is thread-safe), so the scan overlaps the index's serial work.
   bool prefetch_float_stats = false;
 };
+
+// The attribute `name` of a node, nullptr when the node has none: the one attribute lookup (typed readers such as
+// RuleContext::attr_int build on it).
+const onnx::AttributeProto* find_attribute(const onnx::NodeProto& node, std::string_view name);
+
+// The one topological sort (graph scopes here; the partition DAG and its parts use it too): Kahn's algorithm over ids
+// 0..count-1, where `successors(v)` is any range of successor ids (repeats allowed). Among the ids ready at a time the
+// one with the smallest `key(id)` comes first, so the order is deterministic and follows the file where it can.
+// Fewer than `count` ids back means the others lie on a cycle.
+template <typename Successors, typename Key>
+std::vector<int> topological_order(std::size_t count, const Successors& successors, const Key& key) {
+  std::vector<int> pending(count, 0);
+  for (std::size_t v = 0; v < count; ++v)
+    for (int w : successors(static_cast<int>(v))) ++pending[static_cast<std::size_t>(w)];
+  const auto later = [&key](int x, int y) { return key(y) < key(x); };
+  std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
+  for (std::size_t v = 0; v < count; ++v)
+    if (pending[v] == 0) ready.push(static_cast<int>(v));
+  std::vector<int> order;
+  order.reserve(count);
+  while (!ready.empty()) {
+    const int v = ready.top();
+    ready.pop();
+    order.push_back(v);
+    for (int w : successors(v))
+      if (--pending[static_cast<std::size_t>(w)] == 0) ready.push(w);
+  }
+  return order;
+}
 
 // Builds ONNX's operator schema registry (done on first use, ~5 ms) so that it can happen on another thread while a
 // model parses.

@@ -52,11 +52,7 @@ int RuleContext::output_count(bool count_empty) const {
                                         [](const std::string& s) { return !s.empty(); }));
 }
 
-const onnx::AttributeProto* RuleContext::attr(std::string_view name) const {
-  for (const auto& a : proto().attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
+const onnx::AttributeProto* RuleContext::attr(std::string_view name) const { return find_attribute(proto(), name); }
 
 std::optional<std::int64_t> RuleContext::attr_int(std::string_view name) const {
   const auto* a = attr(name);
@@ -108,6 +104,18 @@ std::string RuleContext::param_string(const char* key) const {
 bool RuleContext::param_bool(const char* key, bool fallback) const {
   auto it = rule.params.find(key);
   return it != rule.params.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+std::optional<int> RuleContext::required_int(const char* key) const {
+  auto it = rule.params.find(key);
+  if (it == rule.params.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+
+std::optional<bool> RuleContext::required_bool(const char* key) const {
+  auto it = rule.params.find(key);
+  if (it == rule.params.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
 }
 
 std::vector<std::string> RuleContext::param_strings(const char* key) const {

@@ -48,6 +48,10 @@ struct RuleContext {
   // --- helpers for custom checks (src/rules/<family>.cpp) ---
   const TensorInfo* output(int i) const { return index.output(node, i); }
   bool param_bool(const char* key, bool fallback) const;
+  // Parameters the knowledge base gives every instance of a check (tools/kbgen/check_params.json, verified by
+  // kbgen --check): the value lives only in the data, nullopt when an instance lacks it.
+  std::optional<int> required_int(const char* key) const;
+  std::optional<bool> required_bool(const char* key) const;
   std::vector<std::string> param_strings(const char* key) const;
   // The input's type as an importer compares it: a UINT8 initializer is widened to INT32 on load where the release
   // maps it so (kb-format.md, "How type lists match"), except for Q/DQ inputs where the release keeps UINT8.

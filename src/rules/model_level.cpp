@@ -16,6 +16,9 @@ bool contains(const nlohmann::json& list, const T& value) {
   return list.is_array() && std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// How many producers widened_uint8() follows back from a graph output before giving up (a bound, not a fact).
+constexpr int kMaxTypeChainDepth = 64;
+
 // 10.x binds INT64 network inputs/outputs natively and warns that the caller must supply INT64 buffers (A5, A9).
 void int64_bindings(const ModelIndex& index, const Release& r, std::vector<ModelFinding>& out) {
   const auto& g = index.proto().graph();
@@ -32,25 +35,21 @@ void int64_bindings(const ModelIndex& index, const Release& r, std::vector<Model
                        "): bind INT64 buffers for these tensors, not INT32"});
 }
 
-// Ops that pass their first input's element type through unchanged (enough to follow a widened weight to an output).
-bool passes_type_through(const std::string& op) {
-  static const std::set<std::string, std::less<>> ops = {"Identity", "Reshape", "Squeeze", "Unsqueeze", "Flatten",
-                                                         "Transpose", "Expand", "Tile", "Slice", "Gather"};
-  return ops.count(op) > 0;
-}
-
 // Whether a tensor is INT32 inside TensorRT because a UINT8 weight was widened on load (A7): directly, through
 // type-preserving ops, or as the type carrier of CastLike.
 // From 10.10 UINT8 weights stay UINT8 at load and are widened only as a node's input: an initializer that is itself
 // the graph output stays UINT8 there (`widened_at_load` false).
-bool widened_uint8(const ModelIndex& index, const TensorInfo* t, bool widened_at_load, int depth = 0) {
-  if (!t || depth > 64) return false;
+// Which input's element type an op's output has (Reshape: its data; CastLike: its type carrier) is per-op data
+// (OpInfo::output_type_input).
+bool widened_uint8(const ModelIndex& index, const Release& r, const TensorInfo* t, bool widened_at_load, int depth = 0) {
+  if (!t || depth > kMaxTypeChainDepth) return false;
   if (t->is_constant()) return t->dtype == kUint8 && (widened_at_load || depth > 0);
   if (t->producer < 0) return false;
   const NodeRef& p = index.nodes()[static_cast<std::size_t>(t->producer)];
   if (!p.domain.empty()) return false;
-  if (p.op_type == "CastLike") return widened_uint8(index, index.input(t->producer, 1), widened_at_load, depth + 1);
-  return passes_type_through(p.op_type) && widened_uint8(index, index.input(t->producer, 0), widened_at_load, depth + 1);
+  const OpInfo* op = r.op(p.op_type);
+  return op && op->output_type_input >= 0 &&
+         widened_uint8(index, r, index.input(t->producer, op->output_type_input), widened_at_load, depth + 1);
 }
 
 // A9: "For INT32 tensors, the output type must also be INT32": a graph output declared UINT8 whose value TensorRT
@@ -61,7 +60,7 @@ void int32_outputs(const ModelIndex& index, const Release& r, std::vector<ModelF
   const bool at_load = r.initializer_types[kUint8].as == TrtType::INT32;
   for (const auto& o : index.proto().graph().output()) {
     const TensorInfo* t = index.find(0, o.name());
-    if (!t || t->dtype != kUint8 || !widened_uint8(index, t, at_load)) continue;
+    if (!t || t->dtype != kUint8 || !widened_uint8(index, r, t, at_load)) continue;
     out.push_back({true, "TRT_OUTPUT_INT32_MISMATCH",
                    "graph output '" + o.name() + "' is declared UINT8, but " + r.display() +
                        " widens UINT8 weights to INT32 (on load, or from 10.10 as a node's input), so the tensor is INT32 "

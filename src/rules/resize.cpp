@@ -8,10 +8,14 @@ namespace trtlens {
 namespace {
 
 std::optional<Finding> resize_scales(const RuleContext& c) {
+  // Every parameter comes from the rule instance (tools/kbgen/check_params.json makes kbgen require them).
+  const auto scales_input = c.required_int("scales_input");
+  const auto reads_axes = c.required_bool("axes");
+  const auto linear_max_dims = c.required_int("linear_max_dims"), cubic_max_dims = c.required_int("cubic_max_dims");
+  if (!scales_input || !reads_axes || !linear_max_dims || !cubic_max_dims) return std::nullopt;
   const TensorInfo* x = c.input(0);
-  const int si = c.param_int("scales_input", 2);
-  const bool with_axes = c.param_bool("axes", false);
-  const auto axes = with_axes ? c.attr_ints("axes") : std::nullopt;
+  const int si = *scales_input;
+  const auto axes = *reads_axes ? c.attr_ints("axes") : std::nullopt;
   const std::string rel = c.release.display(), op = c.ref().op_type;
   auto error = [&](const std::string& why, const std::string& hint) {
     return Finding{rel + " rejects " + op + ": " + why, hint, "", std::nullopt};
@@ -50,8 +54,8 @@ std::optional<Finding> resize_scales(const RuleContext& c) {
                  "Give one scale per " + std::string(axes ? "listed axis" : "input dimension"));
   const std::string mode = c.attr_string("mode").value_or("nearest");
   int max_dims = 0;
-  if (mode == "linear" || mode == "bilinear") max_dims = c.param_int("linear_max_dims", 3);
-  if (mode == "cubic") max_dims = c.param_int("cubic_max_dims", 2);
+  if (mode == "linear" || mode == "bilinear") max_dims = *linear_max_dims;
+  if (mode == "cubic") max_dims = *cubic_max_dims;
   if (max_dims == 0) return std::nullopt;
   for (std::size_t k = 0; k < scales->size(); ++k) {
     std::int64_t dim = axes ? (*axes)[k] : static_cast<std::int64_t>(k);

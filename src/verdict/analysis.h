@@ -81,6 +81,9 @@ struct ModelIssue {
   std::string hint;                   // what to do about it ("" when nothing to say)
 };
 
+// Whether a node's `runs_in` is a quantized precision (int8, fp8, int4, fp4).
+bool is_quantized_precision(std::string_view runs_in);
+
 struct Summary {
   int convertible = 0, fallback = 0, unsupported = 0;
   int warnings = 0;

@@ -2,12 +2,6 @@
 
 namespace trtlens {
 
-const onnx::AttributeProto* find_attr(const NodeRef& n, std::string_view name) {
-  for (const auto& a : n.proto->attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
-}
-
 std::string PluginLookup::found(const NodeRef& n) const {
   if (r_.no_plugin_escape.count(n.op_type)) return "";
   if (const PluginSpec* p = declared(n)) return "'" + p->text() + "' (declared with --plugin)";
@@ -21,8 +15,8 @@ std::string PluginLookup::found(const NodeRef& n) const {
 }
 
 std::pair<std::string, std::string> PluginLookup::key(const NodeRef& n) const {
-  const auto* v = find_attr(n, "plugin_version");
-  const auto* ns = find_attr(n, "plugin_namespace");
+  const auto* v = find_attribute(*n.proto, "plugin_version");
+  const auto* ns = find_attribute(*n.proto, "plugin_namespace");
   return {v ? v->s() : "1", ns ? ns->s() : ""};
 }
 

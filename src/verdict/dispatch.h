@@ -39,8 +39,6 @@ struct ReleaseFacts {
   }
 };
 
-const onnx::AttributeProto* find_attr(const NodeRef& n, std::string_view name);
-
 // The parser's plugin lookup (A4): name = op_type, version = plugin_version (default "1"), namespace =
 // plugin_namespace (default ""), retried with the node's domain where the release does so.
 class PluginLookup {

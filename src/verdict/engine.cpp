@@ -56,17 +56,6 @@ std::string precision_list(const std::vector<Precision>& list, std::string_view 
   return out;
 }
 
-// Which input (or output) carries the type an operator computes in.
-int type_source_input(std::string_view op) {
-  if (op == "Where") return 1;
-  if (op == "OneHot") return 2;
-  return 0;
-}
-bool type_from_output(std::string_view op) {
-  return op == "ConstantOfShape" || op == "Constant" || op == "RandomNormal" || op == "RandomUniform" ||
-         op == "HannWindow" || op == "HammingWindow" || op == "BlackmanWindow" || op == "EyeLike";
-}
-
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)
@@ -75,7 +64,7 @@ class NodeEvaluator {
   Dispatch dispatch(const NodeRef& n) const {
     const OpInfo* op = r_.op(n.op_type);
     const bool builtin = op && op->importer;
-    if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace") && !plugins_.found(n).empty())
+    if (f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace") && !plugins_.found(n).empty())
       return Dispatch::kPlugin;
     if (builtin) return Dispatch::kBuiltin;
     if (n.function && r_.local_functions)
@@ -95,7 +84,7 @@ class NodeEvaluator {
                                 r_.display() + " dispatches by op_type only: " + n.domain + ":" + n.op_type +
                                     " is imported with the ONNX " + n.op_type + " semantics and attribute names",
                                 {}});
-        if (f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace"))
+        if (f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace"))
           v.warnings.push_back({"TRT_PLUGIN_NOT_FOUND",
                                 "the node carries plugin_namespace, so " + r_.display() +
                                     " looks for a plugin first; none of that name, version and namespace is declared "
@@ -111,6 +100,7 @@ class NodeEvaluator {
     }
     check_uint8_outputs(node, n, v);
     add_value_warnings(node, n, v);
+    add_attribute_downcast_warnings(n, op, v);
     add_supports_model_warnings(n, op, v);
     return v;
   }
@@ -207,7 +197,7 @@ class NodeEvaluator {
                          : r_.display() + " has no importer for " + n.op_type;
     if (n.function && !r_.local_functions) why = r_.display() + " does not import ONNX model-local functions such as " + n.op_type;
     if (!n.domain.empty() && !n.function) why += " (custom domain '" + n.domain + "')";
-    const bool forced = f_.plugin_attr_forces_registry && find_attr(n, "plugin_namespace");
+    const bool forced = f_.plugin_attr_forces_registry && find_attribute(*n.proto, "plugin_namespace");
     if (forced)
       why = "No importer registered for " + n.op_type + ": the node carries plugin_namespace, so " + r_.display() +
             " looks for plugin " + plugins_.key_text(n) + " first, and there is neither such a plugin nor a builtin importer "
@@ -284,8 +274,9 @@ class NodeEvaluator {
   }
 
   void check_types(int node, const NodeRef& n, const OpInfo& op, NodeVerdict& v) const {
-    const TensorInfo* source = type_from_output(n.op_type) ? ix_.output(node, 0)
-                                                           : ix_.input(node, type_source_input(n.op_type));
+    // Which tensor carries the type the op computes in is a per-op fact of the knowledge base (OpInfo::type_source).
+    const TensorInfo* source = op.type_source.output ? ix_.output(node, op.type_source.index)
+                                                     : ix_.input(node, op.type_source.index);
     if (!source && n.proto->input_size() == 0) source = ix_.output(node, 0);
     if (!source || source->dtype == 0) return;
     v.compute_type = std::string(dtype_name(source->dtype));
@@ -304,7 +295,6 @@ class NodeEvaluator {
       return;
     }
     add_undocumented_type_warning(n, op, m, v);
-    add_value_attr_downcast_warning(n, m, v);
   }
 
   // The support matrix's type list is documentation, not a parser check: a type it leaves out that no rule of this
@@ -323,13 +313,6 @@ class NodeEvaluator {
                               " only, but the " + r_.display() + " parser has no check that refuses " + type +
                               ", so this node imports; TensorRT may still reject the type when the engine is built",
                           {}});
-  }
-
-  // ConstantOfShape's value is an attribute, so the constant-input down-cast warnings do not see it.
-  void add_value_attr_downcast_warning(const NodeRef& n, const TypeMapping& m, NodeVerdict& v) const {
-    if (n.op_type != "ConstantOfShape" || !m.downcast || v.compute_type != "INT64") return;
-    v.warnings.push_back({"TRT_INT64_DOWNCAST",
-                          r_.display() + " casts the INT64 'value' of " + n.op_type + " to INT32", {}});
   }
 
   std::string upgrade_for_type(int dtype) const {
@@ -386,14 +369,17 @@ class NodeEvaluator {
                               {{"count", static_cast<double>(s.float_overflow)}, {"max_abs", s.max_abs}}});
       }
     }
-    if (n.op_type == "Cast") {
-      for (const auto& a : n.proto->attribute()) {
-        if (a.name() != "to") continue;
-        if (a.i() == kDouble)
-          v.warnings.push_back({"TRT_CAST_DOUBLE_AS_FLOAT", r_.display() + " casts to FLOAT where the model asks for DOUBLE", {}});
-        if (a.i() == kInt64 && r_.tensor_types[kInt64].downcast)
-          v.warnings.push_back({"TRT_CAST_INT64_AS_INT32", r_.display() + " casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)", {}});
-      }
+  }
+
+  // Attributes that name a type the release converts (Cast 'to' = DOUBLE, ConstantOfShape 'value' of INT64): the
+  // constant-input warnings above do not see them. Which ones is per-op data (OpInfo::attribute_downcasts).
+  void add_attribute_downcast_warnings(const NodeRef& n, const OpInfo* op, NodeVerdict& v) const {
+    if (!op) return;
+    for (const auto& d : op->attribute_downcasts) {
+      const auto* a = find_attribute(*n.proto, d.attr);
+      if (!a) continue;
+      const std::int64_t named = a->has_t() ? a->t().data_type() : a->i();
+      if (named == d.dtype) v.warnings.push_back({d.code, r_.display() + " " + d.message, {}});
     }
   }
 
@@ -465,28 +451,43 @@ void evaluate_all(const NodeEvaluator& evaluator, std::size_t count, const Analy
       options.progress);
 }
 
-}  // namespace
+bool newer_release(const Release& candidate, const Release& than) {
+  return candidate.major > than.major || (candidate.major == than.major && candidate.minor > than.minor);
+}
 
-Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
-  Analysis a;
-  a.target = target;
-  const Release& r = *target.release;
+bool ends_with(std::string_view text, std::string_view tail) {
+  return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
+}
+
+// ---- the phases of analyze(), in order ---------------------------------------------------------------------------
+
+// Phase 1: everything the release says once per model (opsets, initializers, graph inputs and outputs).
+void add_model_level_issues(const ModelIndex& index, const Release& r, Analysis& a) {
   for (auto& f : model_level_checks(index, r)) a.model_issues.push_back({f.error, std::move(f.code), std::move(f.message)});
-  NodeEvaluator evaluator(index, target, kb);
+}
+
+// Bodies the parser never imports, and why.
+enum class SkippedBody : char {
+  kImported,             // the parser imports this body (the default)
+  kBranchNotTaken,       // the branch an If with a constant condition does not take
+  kFunctionNotInlined,   // a local function's body when the call goes to a builtin importer or a plugin, or the
+                         // release has no local functions
+};
+
+// Phase 3: which scopes the parser skips (a scope inside a skipped one is skipped for the same reason).
+std::vector<SkippedBody> skipped_bodies(const ModelIndex& index, const NodeEvaluator& evaluator) {
   const auto& nodes = index.nodes();
-  evaluate_all(evaluator, nodes.size(), options, a.nodes);
-  // Bodies the parser never imports: the branch an If with a constant condition does not take (1), and a local
-  // function's body when the call goes to a builtin importer or a plugin, or the release has no local functions (2).
-  std::vector<char> skipped_scope(index.scopes().size(), 0);
+  std::vector<SkippedBody> skipped(index.scopes().size(), SkippedBody::kImported);
   for (std::size_t s = 1; s < index.scopes().size(); ++s) {
     const Scope& scope = *index.scopes()[s];
-    if (skipped_scope[static_cast<std::size_t>(scope.parent)]) {
-      skipped_scope[s] = skipped_scope[static_cast<std::size_t>(scope.parent)];
+    const SkippedBody inherited = skipped[static_cast<std::size_t>(scope.parent)];
+    if (inherited != SkippedBody::kImported) {
+      skipped[s] = inherited;
       continue;
     }
     const NodeRef& owner = nodes[static_cast<std::size_t>(scope.owner_node)];
     if (scope.function) {
-      if (evaluator.dispatch(owner) != Dispatch::kFunction) skipped_scope[s] = 2;
+      if (evaluator.dispatch(owner) != Dispatch::kFunction) skipped[s] = SkippedBody::kFunctionNotInlined;
       continue;
     }
     if (owner.op_type != "If") continue;
@@ -495,15 +496,27 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
     const ValueStats& st = index.external().stats(*cond->value());
     if (!st.available || st.count != 1) continue;
     const bool taken_then = !st.all_zero;
-    const bool is_then = scope.path.size() >= 11 && scope.path.compare(scope.path.size() - 11, 11, "then_branch") == 0;
-    if (is_then != taken_then) skipped_scope[s] = 1;
+    const bool is_then = ends_with(scope.path, "then_branch");
+    if (is_then != taken_then) skipped[s] = SkippedBody::kBranchNotTaken;
   }
+  return skipped;
+}
+
+SkippedBody skipped_of(const std::vector<SkippedBody>& skipped, const NodeRef& n) {
+  return skipped[static_cast<std::size_t>(n.scope)];
+}
+
+// Phase 4: a node of a skipped body imports trivially and says why it was not checked.
+void mark_skipped_body_nodes(const ModelIndex& index, const Release& r, const std::vector<SkippedBody>& skipped,
+                             Analysis& a) {
+  const auto& nodes = index.nodes();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!skipped_scope[static_cast<std::size_t>(nodes[i].scope)]) continue;
+    const SkippedBody why = skipped_of(skipped, nodes[i]);
+    if (why == SkippedBody::kImported) continue;
     NodeVerdict& v = a.nodes[i];
     v.status = Status::kConvertible;
     v.reasons.clear();
-    if (skipped_scope[static_cast<std::size_t>(nodes[i].scope)] == 2)
+    if (why == SkippedBody::kFunctionNotInlined)
       v.warnings = {{"TRT_FUNCTION_BODY_NOT_IMPORTED",
                      r.display() + " does not inline this local-function call (builtin importer, plugin, or no local "
                                    "function support), so this body node is never checked",
@@ -513,10 +526,16 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
                      "the If condition is a constant: " + r.display() + " imports only the other branch, so this node is never checked",
                      {}}};
   }
-  // A failing body node fails its control-flow parent (children have larger indices than their parents).
+}
+
+// Phase 5: a failing body node fails its control-flow parent (children have larger indices than their parents, so
+// walking backwards carries a failure up through every level).
+void fail_parents_of_failing_bodies(const ModelIndex& index, const std::vector<SkippedBody>& skipped, Analysis& a) {
+  const auto& nodes = index.nodes();
   for (std::size_t i = nodes.size(); i-- > 0;) {
     const int parent = nodes[i].parent;
-    if (parent < 0 || a.nodes[i].status != Status::kUnsupported || skipped_scope[static_cast<std::size_t>(nodes[i].scope)]) continue;
+    if (parent < 0 || a.nodes[i].status != Status::kUnsupported || skipped_of(skipped, nodes[i]) != SkippedBody::kImported)
+      continue;
     NodeVerdict& p = a.nodes[static_cast<std::size_t>(parent)];
     const bool already = std::any_of(p.reasons.begin(), p.reasons.end(),
                                      [](const Reason& x) { return x.code == "TRT_BODY_NODE_UNSUPPORTED"; });
@@ -528,8 +547,14 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
                                (a.nodes[i].reasons.empty() ? std::string("see that node") : a.nodes[i].reasons.front().message),
                            "Fix the body node first (see its own reasons)"});
   }
-  // Precision: the float part is decided with the builder precisions the quantization mode leaves in force, then
-  // the quantization pass says where Q/DQ (or implicit INT8) really change a node's precision (quantization.h).
+}
+
+// Phase 6: precision. The float part is decided with the builder precisions the quantization mode leaves in force,
+// then the quantization pass says where Q/DQ (or implicit INT8) really change a node's precision (quantization.h).
+void apply_precisions(const ModelIndex& index, const Target& target, const KnowledgeBase& kb,
+                      const AnalyzeOptions& options, Analysis& a) {
+  const auto& nodes = index.nodes();
+  const Release& r = *target.release;
   const QuantizationInfo quant = quantization_mode(index, target);
   for (auto& m : quantization_model_issues(index, target, quant)) a.model_issues.push_back(std::move(m));
   const Target precision_target = float_precision_target(target, quant);
@@ -545,68 +570,75 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
   });
   a.summary.quantization = std::string(quant_mode_name(quant.mode));
   a.summary.qdq_nodes = quant.qdq_nodes;
+}
 
-  // Upgrade hints: the first newer release in which the node imports.
-  if (options.upgrade_hints) {
-    const auto newer = [&](const Release& rel) { return rel.major > r.major || (rel.major == r.major && rel.minor > r.minor); };
-    const auto add_hint = [&](NodeVerdict& v) {
-      if (!v.first_release.empty())
-        for (auto& reason : v.reasons)
-          reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
-                         kb.find(v.first_release)->version + ", the first release that imports this node";
-    };
-    // Exact for the first nodes; past that, nodes with the same op, type and reason codes share the answer so a
-    // model with tens of thousands of unsupported nodes does not re-check each against every release.
-    constexpr int kExactLimit = 2000;
-    int exact = 0;
-    std::unordered_map<std::string, std::string> shared;
-    std::vector<NodeVerdict*> parents;
-    for (auto& v : a.nodes) {
-      if (v.status != Status::kUnsupported) continue;
-      if (!nodes[static_cast<std::size_t>(v.index)].children.empty()) {
-        parents.push_back(&v);
+// Exact upgrade search for the first this many unsupported nodes; past that, nodes with the same op, type and reason
+// codes share the answer so a model with tens of thousands of unsupported nodes does not re-check each against
+// every release.
+constexpr int kExactUpgradeSearchLimit = 2000;
+
+// Phase 7: upgrade hints, the first newer release in which each unsupported node imports.
+void add_upgrade_hints(const ModelIndex& index, const Target& target, const KnowledgeBase& kb,
+                       const AnalyzeOptions& options, Analysis& a) {
+  const auto& nodes = index.nodes();
+  const Release& r = *target.release;
+  const auto add_hint = [&](NodeVerdict& v) {
+    if (!v.first_release.empty())
+      for (auto& reason : v.reasons)
+        reason.hint += (reason.hint.empty() ? "" : "; or ") + std::string("upgrade to TensorRT ") +
+                       kb.find(v.first_release)->version + ", the first release that imports this node";
+  };
+  int exact = 0;
+  std::unordered_map<std::string, std::string> shared;
+  std::vector<NodeVerdict*> parents;
+  for (auto& v : a.nodes) {
+    if (v.status != Status::kUnsupported) continue;
+    if (!nodes[static_cast<std::size_t>(v.index)].children.empty()) {
+      parents.push_back(&v);
+      continue;
+    }
+    std::string key = nodes[static_cast<std::size_t>(v.index)].op_type + "|" + v.compute_type;
+    for (const auto& reason : v.reasons) key += "|" + reason.code;
+    if (exact >= kExactUpgradeSearchLimit) {
+      if (auto it = shared.find(key); it != shared.end()) {
+        v.first_release = it->second;
+        add_hint(v);
         continue;
       }
-      std::string key = nodes[static_cast<std::size_t>(v.index)].op_type + "|" + v.compute_type;
-      for (const auto& reason : v.reasons) key += "|" + reason.code;
-      if (exact >= kExactLimit) {
-        if (auto it = shared.find(key); it != shared.end()) {
-          v.first_release = it->second;
-          add_hint(v);
-          continue;
-        }
-      }
-      ++exact;
-      for (const auto& rel : kb.releases()) {
-        if (!newer(rel)) continue;
-        NodeVerdict other = evaluate_full(index, target_for_release(target, rel), kb, v.index);
-        if (other.status != Status::kUnsupported) {
-          v.first_release = rel.name;
-          break;
-        }
-      }
-      shared.emplace(key, v.first_release);
-      add_hint(v);
     }
-    // A control-flow parent imports only when its bodies do: its first release is the first whose whole analysis
-    // (bodies, skipped branches and all) no longer fails it, not the first that imports the parent alone.
-    AnalyzeOptions inner = options;
-    inner.upgrade_hints = false;
-    inner.progress = nullptr;
+    ++exact;
     for (const auto& rel : kb.releases()) {
-      if (parents.empty()) break;
-      if (!newer(rel)) continue;
-      const Analysis other = analyze(index, target_for_release(target, rel), kb, inner);
-      std::erase_if(parents, [&](NodeVerdict* v) {
-        if (other.nodes[static_cast<std::size_t>(v->index)].status == Status::kUnsupported) return false;
-        v->first_release = rel.name;
-        add_hint(*v);
-        return true;
-      });
+      if (!newer_release(rel, r)) continue;
+      NodeVerdict other = evaluate_full(index, target_for_release(target, rel), kb, v.index);
+      if (other.status != Status::kUnsupported) {
+        v.first_release = rel.name;
+        break;
+      }
     }
+    shared.emplace(key, v.first_release);
+    add_hint(v);
   }
+  // A control-flow parent imports only when its bodies do: its first release is the first whose whole analysis
+  // (bodies, skipped branches and all) no longer fails it, not the first that imports the parent alone.
+  AnalyzeOptions inner = options;
+  inner.upgrade_hints = false;
+  inner.progress = nullptr;
+  for (const auto& rel : kb.releases()) {
+    if (parents.empty()) break;
+    if (!newer_release(rel, r)) continue;
+    const Analysis other = analyze(index, target_for_release(target, rel), kb, inner);
+    std::erase_if(parents, [&](NodeVerdict* v) {
+      if (other.nodes[static_cast<std::size_t>(v->index)].status == Status::kUnsupported) return false;
+      v->first_release = rel.name;
+      add_hint(*v);
+      return true;
+    });
+  }
+}
 
-  apply_hardware(index, a);  // after the upgrade hints: they are about importing, not about the hardware
+// Phase 9: the counts, and what they mean for the model as a whole.
+void summarize(const ModelIndex& index, const Release& r, Analysis& a) {
+  const auto& nodes = index.nodes();
   for (const auto& v : a.nodes) {
     switch (v.status) {
       case Status::kConvertible: ++a.summary.convertible; break;
@@ -614,12 +646,13 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
       case Status::kUnsupported: ++a.summary.unsupported; break;
     }
     a.summary.warnings += static_cast<int>(v.warnings.size());
-    if (v.runs_in == "int8" || v.runs_in == "fp8" || v.runs_in == "int4" || v.runs_in == "fp4") ++a.summary.quantized_nodes;
+    if (is_quantized_precision(v.runs_in)) ++a.summary.quantized_nodes;
   }
   // Only worth saying when there is something to partition: main-graph nodes that import next to ones that do not.
   bool main_ok = false, main_bad = false;
   for (const auto& v : a.nodes)
-    if (nodes[static_cast<std::size_t>(v.index)].scope == 0) (v.status == Status::kUnsupported ? main_bad : main_ok) = true;
+    if (nodes[static_cast<std::size_t>(v.index)].scope == kMainScope)
+      (v.status == Status::kUnsupported ? main_bad : main_ok) = true;
   if (r.fact<bool>("supports_model_single_partition", false) && main_ok && main_bad)
     a.model_issues.push_back(
         {false, "TRT_SUPPORTS_MODEL_PARTITIONED",
@@ -628,7 +661,29 @@ Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeB
                        "fully supported, so ONNX Runtime's TensorRT execution provider re-checks each piece"});
   const bool model_error = std::any_of(a.model_issues.begin(), a.model_issues.end(), [](const ModelIssue& m) { return m.error; });
   a.summary.model_convertible = !model_error && a.summary.unsupported == 0;
-  if (options.progress) (*options.progress)(nodes.size(), nodes.size());
+}
+
+}  // namespace
+
+bool is_quantized_precision(std::string_view runs_in) {
+  return runs_in == "int8" || runs_in == "fp8" || runs_in == "int4" || runs_in == "fp4";
+}
+
+Analysis analyze(const ModelIndex& index, const Target& target, const KnowledgeBase& kb, const AnalyzeOptions& options) {
+  Analysis a;
+  a.target = target;
+  const Release& r = *target.release;
+  add_model_level_issues(index, r, a);
+  const NodeEvaluator evaluator(index, target, kb);
+  evaluate_all(evaluator, index.nodes().size(), options, a.nodes);
+  const std::vector<SkippedBody> skipped = skipped_bodies(index, evaluator);
+  mark_skipped_body_nodes(index, r, skipped, a);
+  fail_parents_of_failing_bodies(index, skipped, a);
+  apply_precisions(index, target, kb, options, a);
+  if (options.upgrade_hints) add_upgrade_hints(index, target, kb, options, a);
+  apply_hardware(index, a);  // after the upgrade hints: they are about importing, not about the hardware
+  summarize(index, r, a);
+  if (options.progress) (*options.progress)(index.nodes().size(), index.nodes().size());
   return a;
 }
 

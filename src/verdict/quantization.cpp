@@ -108,8 +108,6 @@ std::string qtype_of_dtype(int dtype) {
   }
 }
 
-bool is_quantized_precision(std::string_view p) { return p == "int8" || p == "fp8" || p == "int4" || p == "fp4"; }
-
 bool contains(const nlohmann::json& facts, const char* key, std::string_view value) {
   auto it = facts.find(key);
   if (it == facts.end() || !it->is_array()) return false;
@@ -125,12 +123,6 @@ std::string list_text(const nlohmann::json& facts, const char* key) {
     for (const auto& x : *it)
       if (x.is_string()) out += (out.empty() ? "" : ", ") + x.get<std::string>();
   return out.empty() ? "no type" : out;
-}
-
-const onnx::AttributeProto* attr(const NodeRef& n, std::string_view name) {
-  for (const auto& a : n.proto->attribute())
-    if (a.name() == name) return &a;
-  return nullptr;
 }
 
 // Description of one Q or DQ node after the parser mapping (quantization.md B).
@@ -230,7 +222,7 @@ struct QuantizationPass::Impl {
       }
     }
     if (d.qt.empty() && is_quantize(op)) {
-      if (const auto* a = attr(n, "output_dtype"); a && a->i() != 0) d.qt = qtype_of_dtype(static_cast<int>(a->i()));
+      if (const auto* a = find_attribute(*n.proto, "output_dtype"); a && a->i() != 0) d.qt = qtype_of_dtype(static_cast<int>(a->i()));
       if (d.qt.empty())
         if (const TensorInfo* y = ix.output(i, 0)) d.qt = qtype_of_dtype(y->dtype);
     }
@@ -247,7 +239,7 @@ struct QuantizationPass::Impl {
       }
     } else if (scale && scale->rank == 1 && scale->dims[0] > 1) {
       d.granularity = QdqDesc::kChannel;
-      const auto* a = attr(n, "axis");
+      const auto* a = find_attribute(*n.proto, "axis");
       d.axis = a ? a->i() : default_axis(n);
       if (x && x->rank > 0 && d.axis < 0) d.axis += x->rank;
     }
@@ -419,7 +411,7 @@ struct QuantizationPass::Impl {
     if (n.op_type == "Conv") return 0;
     if (n.op_type == "ConvTranspose") return 0;
     if (n.op_type == "Gemm") {
-      const auto* tb = attr(n, "transB");
+      const auto* tb = find_attribute(*n.proto, "transB");
       return tb && tb->i() ? 0 : 1;
     }
     if (n.op_type == "MatMul" && w_rank >= 2) return w_rank - 1;
@@ -484,7 +476,7 @@ struct QuantizationPass::Impl {
                                    : "no QuantizeLinear follows" + std::string(f.chain.empty() ? "" : " its fused epilogue")),
              f.residual_float ? "R6" : "R5", bmm && f.qt == "int8" ? kInferred : kDocumented);
       if (n.op_type == "Conv" && f.qt == "fp8") {
-        const auto* g = attr(n, "group");
+        const auto* g = find_attribute(*n.proto, "group");
         if (g && g->i() > 1 && r.at_least(10, 12))
           warn(v, "TRT_QDQ_FP8_GROUPED_CONV",
                r.display() + " has no optimized FP8 kernels for grouped or depthwise convolution (release notes)",
@@ -851,7 +843,7 @@ struct QuantizationPass::Impl {
     if (v.runs_in != "fp16" && v.runs_in != "bf16") return;  // fp32 already: nothing changes
     std::int64_t stash = 1;  // FLOAT
     if (n.op_type == "LayerNormalization")
-      if (const auto* a = attr(n, "stash_type")) stash = a->i();
+      if (const auto* a = find_attribute(*n.proto, "stash_type")) stash = a->i();
     const std::string stash_runs = stash == kFloat16 ? "fp16" : stash == kBfloat16 ? "bf16" : "fp32";
     if (stash_runs == v.runs_in) {
       note(v, "NORM_STASH_TYPE",

@@ -7,6 +7,8 @@ Inputs (all ours, under tools/kbgen/):
   ops.json          importer overrides, ops without a matrix row, ops that call a plugin, shape-only ops
   plugins.json      plugins shipped per release
   rules.json        per-operator rule instances with release ranges and their parser source (src)
+  op_types.json     per-operator type facts: type source tensor, type pass-through, attribute down-casts (op_types.py)
+  check_params.json parameters each custom check requires from its rule instances (check_params.py)
   faithfulness.json importer checks read in the code and deliberately not encoded (docs/faithfulness.md)
 plus the published support matrices (default: ../shared/reference/trt-operators, relative to the repo root).
 
@@ -23,6 +25,9 @@ import json
 import os
 import re
 import sys
+
+import check_params  # required parameters of custom checks (check_params.json)
+import op_types  # per-op type facts (op_types.json)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -355,6 +360,8 @@ def build(matrix_dir):
     ops_doc = load_json("ops.json")
     plug_doc = load_json("plugins.json")
     rules_doc = load_json("rules.json")
+    check_params.verify(rules_doc)
+    type_facts = op_types.load()
 
     rels = [e["release"] for e in rel_doc["releases"]]
     if rels != sorted(rels, key=vkey) or len(set(rels)) != len(rels):
@@ -488,6 +495,8 @@ def build(matrix_dir):
                 e["types"] = sorted(set(e["types"]), key=TYPE_ORDER.index)
             if "matrix_types" in e and e["matrix_types"] == e.get("types"):
                 del e["matrix_types"]
+
+        op_types.annotate(type_facts, ops, ttypes[r]["map"], r)
 
         plugins = []
         for p in plug_doc["plugins"]:
@@ -808,7 +817,7 @@ def main(argv=None):
         unused = sorted(set(documented) - used)
         if unused:
             raise KbError("docs/rules.md documents custom checks no rule uses: %s" % ", ".join(unused))
-    except KbError as e:
+    except (KbError, op_types.OpTypesError, check_params.CheckParamsError) as e:
         print("kbgen: error: %s" % e, file=sys.stderr)
         return 2
     if args.check:
