@@ -16,11 +16,7 @@ struct NodeView {
   int node;
   const NodeRef& ref;
 
-  const onnx::AttributeProto* attr(std::string_view name) const {
-    for (const auto& a : ref.proto->attribute())
-      if (a.name() == name) return &a;
-    return nullptr;
-  }
+  const onnx::AttributeProto* attr(std::string_view name) const { return find_attribute(*ref.proto, name); }
   std::optional<std::vector<std::int64_t>> ints(std::string_view name) const {
     const auto* a = attr(name);
     if (!a) return std::nullopt;

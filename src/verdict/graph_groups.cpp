@@ -49,23 +49,13 @@ MainGraph main_graph(const ModelIndex& index) {
   }
   g.preds.resize(m);
   g.succs.resize(m);
-  std::vector<int> pending(m, 0);
   for (std::size_t v = 0; v < m; ++v) {
     g.preds[v].assign(preds[v].begin(), preds[v].end());
-    pending[v] = static_cast<int>(g.preds[v].size());
     for (int u : g.preds[v]) g.succs[static_cast<std::size_t>(u)].push_back(static_cast<int>(v));
   }
   // File order breaks ties so the result is deterministic and reads like the model.
-  std::priority_queue<int, std::vector<int>, std::greater<>> ready;
-  for (std::size_t v = 0; v < m; ++v)
-    if (pending[v] == 0) ready.push(static_cast<int>(v));
-  while (!ready.empty()) {
-    int v = ready.top();
-    ready.pop();
-    g.topo.push_back(v);
-    for (int w : g.succs[static_cast<std::size_t>(v)])
-      if (--pending[static_cast<std::size_t>(w)] == 0) ready.push(w);
-  }
+  g.topo = topological_order(
+      m, [&g](int v) -> const std::vector<int>& { return g.succs[static_cast<std::size_t>(v)]; }, [](int v) { return v; });
   return g;
 }
 
