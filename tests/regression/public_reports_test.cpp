@@ -1002,6 +1002,20 @@ const std::vector<Case>& cases() {
        },
        {{"10.3", NO, "TRT_NO_IMPORTER"}, {"10.4", OK}}},
 
+      // onnx/onnx-tensorrt changelog, 10.4 GA (maintainers): "support for tensor axes for Pad" (opset-18 axes
+      // computed at run time); 10.0-10.3 ask for an initializer (10.1-GA importPad, code).
+      {"pad-runtime-axes-10.3-10.4",
+       [] {
+         ModelBuilder b(18);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {4}, {1, 1, 1, 1});
+         b.input("axes", kInt64, {2});
+         b.node("Pad", {"x", "pads", "", "axes"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.1", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.3", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.4", OK}}},
+
       // onnx/onnx-tensorrt#1044: "In node 222 with name: n4 and operator: SequenceEmpty (checkSequenceEmpty):
       // UNSUPPORTED_NODE" with torch_tensorrt 2.9.0 (which ships TensorRT 10.13).
       {"sequenceempty-10.13",
