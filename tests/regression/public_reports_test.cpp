@@ -200,6 +200,50 @@ ModelBuilder lstm(int directions, std::vector<double> alphas = {}) {
   return b;
 }
 
+// A single node `op` over one float input x[2,16] with optional attributes set by `init`.
+ModelBuilder single(const char* op, int opset, std::vector<std::int64_t> dims = {2, 16}, int dtype = kFloat) {
+  ModelBuilder b(opset);
+  b.input("x", dtype, dims);
+  b.node(op, {"x"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+// Segment Anything's decoder: the FLOAT graph input orig_im_size, cast to INT64, is the ends of a Slice.
+ModelBuilder slice_ends_from_float_input() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 1, 64, 64});
+  b.input("orig_im_size", kFloat, {2});
+  set_attr(b.node("Cast", {"orig_im_size"}, {"size"}, "cast"), "to", std::int64_t{kInt64});
+  b.initializer("starts", kInt64, {2}, {0, 0});
+  b.initializer("axes", kInt64, {2}, {2, 3});
+  b.node("Slice", {"x", "starts", "size", "axes"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+// A Resize whose output size is rounded in floating point: Shape -> Gather -> Cast(float) -> Mul -> Round (n) ->
+// Cast -> Unsqueeze -> Concat -> sizes.
+ModelBuilder resize_size_rounded() {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.node("Shape", {"x"}, {"s"}, "shape");
+  b.initializer("two_i", kInt64, {}, {2});
+  set_attr(b.node("Gather", {"s", "two_i"}, {"h"}, "gather"), "axis", std::int64_t{0});
+  set_attr(b.node("Cast", {"h"}, {"hf"}, "to_float"), "to", std::int64_t{kFloat});
+  b.initializer("scale", kFloat, {}, {1.5});
+  b.node("Mul", {"hf", "scale"}, {"hs"}, "mul");
+  b.node("Round", {"hs"}, {"hr"}, "n");
+  set_attr(b.node("Cast", {"hr"}, {"h2"}, "to_int"), "to", std::int64_t{kInt64});
+  b.initializer("zero", kInt64, {1}, {0});
+  b.node("Unsqueeze", {"h2", "zero"}, {"h1"}, "unsq");
+  b.initializer("head", kInt64, {3}, {1, 3, 12});
+  set_attr(b.node("Concat", {"head", "h1"}, {"sizes"}, "concat"), "axis", std::int64_t{0});
+  b.node("Resize", {"x", "", "", "sizes"}, {"y"}, "resize");
+  b.output("y");
+  return b;
+}
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // NVIDIA/TensorRT#3555 (also BooHwang/segment_anything_tensorrt#2, NVIDIA/TensorRT#3765): Slice whose axes
@@ -847,6 +891,145 @@ const std::vector<Case>& cases() {
          return b;
        },
        {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.2", NO, "TRT_REVERSESEQUENCE_DYNAMIC_BATCH"}, {"8.6", OK}}},
+      // --- Added in session 6 (shape-tensor provenance, 8.x-10.x releases) ---
+
+      // NVIDIA/TensorRT#2968 (a maintainer reproduces on 8.6.1) and facebookresearch/segment-anything#425: "network
+      // input that is shape tensor must have type Int32" for the FLOAT input orig_im_size, failing the Slice that
+      // consumes it while parsing.
+      {"sam-float-shape-input-8.6", slice_ends_from_float_input, {{"8.6", NO, "TRT_SHAPE_INPUT_NOT_INT"}}},
+
+      // NVIDIA/TensorRT#1890: on 8.2 "Round: IUnaryLayer cannot be used to compute a shape tensor" for a Round that
+      // computes a resize size (TF2 object-detection export). The 8.2 parser's supportsShapeTensor leaves unary
+      // layers out (code).
+      {"round-shape-tensor-8.2", resize_size_rounded, {{"8.2", NO, "TRT_SHAPE_TENSOR_PRODUCER"}}},
+
+      // marcoslucianops/DeepStream-Yolo-Seg#1: the RoiAlign node of a YOLOv8-seg export fails on TensorRT 8.4.1
+      // (no importer, no plugin); the user cites the 8.5.1 release notes, which add RoiAlign through a plugin.
+      {"roialign-8.4-8.5",
+       [] {
+         ModelBuilder b(16);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.input("rois", kFloat, {2, 4});
+         b.input("idx", kInt64, {2});
+         b.node("RoiAlign", {"x", "rois", "idx"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+
+      // Tau-J/rtmlib#12: "This version of TensorRT only supports input K as an initializer" for RTMDet's TopK on
+      // TensorRT 8.5.1.7; a reply says to update to 8.6 and the user confirms it worked (8.6 EA changelog: dynamic K).
+      {"topk-runtime-k-8.5-8.6",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {1, 100});
+         b.input("k", kInt64, {1});
+         b.node("TopK", {"x", "k"}, {"v", "i"}, "n");
+         b.output("v");
+         b.output("i");
+         return b;
+       },
+       {{"8.5", NO}, {"8.6", OK}}},
+
+      // NVIDIA/TensorRT#2196 (2022, 8.4 era): users ask for IsInf; the onnx-tensorrt 8.6 EA release notes add it.
+      {"isinf-8.5-8.6", [] { return single("IsInf", 10); }, {{"8.5", NO, "TRT_NO_IMPORTER"}, {"8.6", OK}}},
+
+      // onnx/onnx-tensorrt#879 (the 8.5 GA release, by a maintainer): adds RandomNormal, RandomUniform,
+      // MeanVarianceNormalization, RoiAlign, Mod, Trilu, GridSample and NonZero; 8.4 has none of them.
+      {"meanvariancenormalization-8.4-8.5",
+       [] { return single("MeanVarianceNormalization", 13, {1, 3, 4, 4}); },
+       {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+      {"trilu-8.4-8.5", [] { return single("Trilu", 14, {4, 4}); }, {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+      {"randomnormallike-8.4-8.5",
+       [] { return single("RandomNormalLike", 1, {2, 3}); },
+       {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 8.2 EA (maintainers): adds Einsum, IsNan, GatherND, Scatter, ScatterElements,
+      // ScatterND, Sign and Round; the 8.0 tag has no importer for them (code).
+      {"gathernd-8.0-8.2",
+       [] {
+         ModelBuilder b(12);
+         b.input("x", kFloat, {2, 2});
+         b.initializer("i", kInt64, {2, 2}, {0, 0, 1, 1});
+         b.node("GatherND", {"x", "i"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.0", NO, "TRT_NO_IMPORTER"}, {"8.2", OK}}},
+      {"isnan-8.0-8.2", [] { return single("IsNaN", 13); }, {{"8.0", NO, "TRT_NO_IMPORTER"}, {"8.2", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 8.4 GA (maintainers): adds Shrink and Xor; the 8.2-GA tag has neither (code).
+      {"shrink-8.2-8.4", [] { return single("Shrink", 9); }, {{"8.2", NO, "TRT_NO_IMPORTER"}, {"8.4", OK}}},
+      {"xor-8.2-8.4",
+       [] {
+         ModelBuilder b(7);
+         b.input("a", kBool, {4});
+         b.input("c", kBool, {4});
+         b.node("Xor", {"a", "c"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"8.2", NO, "TRT_NO_IMPORTER"}, {"8.4", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 21.02/21.03 containers (after the 7.2.1 tag): Celu and EyeLike importers;
+      // the 7.2.1 tag has neither, the 8.0 tag has both (code).
+      {"celu-7.2-8.0", [] { return single("Celu", 12); }, {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}}},
+      {"eyelike-7.2-8.0", [] { return single("EyeLike", 9, {3, 3}); }, {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 9.2 GA (maintainers): adds Hardmax (the 9.1 branch has no importer, code).
+      {"hardmax-9.1-9.2", [] { return single("Hardmax", 13); }, {{"9.1", NO, "TRT_NO_IMPORTER"}, {"9.2", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 10.0 EA (maintainers): adds the `wrap` padding mode.
+      {"pad-wrap-9.3-10.0",
+       [] {
+         ModelBuilder b(19);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {8}, {0, 0, 1, 1, 0, 0, 1, 1});
+         set_attr(b.node("Pad", {"x", "pads"}, {"y"}, "n"), "mode", "wrap");
+         b.output("y");
+         return b;
+       },
+       {{"9.3", NO}, {"10.0", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 10.4 GA (maintainers): adds BlackmanWindow, HammingWindow and HannWindow.
+      {"hannwindow-10.3-10.4",
+       [] {
+         ModelBuilder b(17);
+         b.initializer("size", kInt64, {}, {16});
+         b.node("HannWindow", {"size"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.3", NO, "TRT_NO_IMPORTER"}, {"10.4", OK}}},
+
+      // onnx/onnx-tensorrt changelog, 10.4 GA (maintainers): "support for tensor axes for Pad" (opset-18 axes
+      // computed at run time); 10.0-10.3 ask for an initializer (10.1-GA importPad, code).
+      {"pad-runtime-axes-10.3-10.4",
+       [] {
+         ModelBuilder b(18);
+         b.input("x", kFloat, {1, 3, 8, 8});
+         b.initializer("pads", kInt64, {4}, {1, 1, 1, 1});
+         b.input("axes", kInt64, {2});
+         b.node("Pad", {"x", "pads", "", "axes"}, {"y"}, "n");
+         b.output("y");
+         return b;
+       },
+       {{"10.1", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.3", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.4", OK}}},
+
+      // onnx/onnx-tensorrt#1044: "In node 222 with name: n4 and operator: SequenceEmpty (checkSequenceEmpty):
+      // UNSUPPORTED_NODE" with torch_tensorrt 2.9.0 (which ships TensorRT 10.13).
+      {"sequenceempty-10.13",
+       [] {
+         ModelBuilder b(11);
+         b.input("x", kFloat, {2});
+         b.node("SequenceEmpty", {}, {"s"}, "n");
+         b.node("SequenceInsert", {"s", "x"}, {"s2"}, "ins");
+         b.node("ConcatFromSequence", {"s2"}, {"y"}, "cat");
+         set_attr(*b.proto().mutable_graph()->mutable_node(2), "axis", std::int64_t{0});
+         b.output("y");
+         return b;
+       },
+       {{"10.13", NO}}},
   };
   return all;
 }
