@@ -129,5 +129,68 @@ TEST(TrackDiff, ARenamedNodeThatLeavesTheDlaIsListedWithItsOldNameAndDevices) {
   EXPECT_TRUE(t["became_unsupported"].empty());
 }
 
+// x -> QuantizeLinear -> DequantizeLinear -> conv 3x3 (pads `pad`) with plain FP32 weights: the conv does not fuse
+// and falls back to FP16 (status fallback) before any placement; with pads below the kernel it still fits the DLA.
+ModelBuilder partly_quantized_conv(std::int64_t pad) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 8, 16, 16});
+  b.initializer("s", kFloat, {}, {0.05});
+  b.initializer("zp", kInt8, {}, {0});
+  b.node("QuantizeLinear", {"x", "s", "zp"}, {"xq"}, "quant");
+  b.node("DequantizeLinear", {"xq", "s", "zp"}, {"xd"}, "dequant");
+  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
+  auto& c = b.node("Conv", {"xd", "w"}, {"y"}, "conv");
+  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
+  set_attr(c, "pads", std::vector<std::int64_t>{pad, pad, pad, pad});
+  b.output("y", kFloat);
+  return b;
+}
+
+// Issue 11: a node that moves between the DLA and the GPU with the same status is a change for track diff too.
+TEST(TrackDiff, ADeviceMoveWithTheSameStatusIsListed) {
+  TempDir tmp;
+  const std::string data = (tmp / "data").string();
+  const auto v1 = partly_quantized_conv(1).save(tmp / "v1.onnx").string();
+  const auto v2 = partly_quantized_conv(3).save(tmp / "v2.onnx").string();
+  ASSERT_EQ(run_trtlens({"track", "add", v1, "--name", "q", "--data-dir", data}).exit_code, 0);
+  ASSERT_EQ(run_trtlens({"track", "add", v2, "--name", "q", "--data-dir", data}).exit_code, 0);
+  const std::vector<std::string> target = {"--trt", "8.6", "--precision", "fp16,int8", "--gpu", "orin", "--dla"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), target.begin(), target.end());
+    return run_trtlens(args);
+  };
+
+  const RunResult models = with({"diff", v1, v2, "--format", "json"});
+  ASSERT_EQ(models.exit_code, 0) << models.err;
+  const json m = json::parse(models.out);
+  EXPECT_EQ(m["moved_to_gpu"], 1);
+  ASSERT_EQ(m["nodes"].size(), 1u);
+  EXPECT_EQ(m["nodes"][0]["old"]["status"], "fallback");
+  EXPECT_EQ(m["nodes"][0]["new"]["status"], "fallback");
+
+  const RunResult tracked = with({"track", "diff", "q", "--format", "json", "--data-dir", data});
+  ASSERT_EQ(tracked.exit_code, 0) << tracked.err;
+  const json t = json::parse(tracked.out);
+  EXPECT_EQ(t["moved_to_gpu"], 1);
+  EXPECT_EQ(t["moved_to_dla"], 0);
+  EXPECT_TRUE(t["became_unsupported"].empty());
+  EXPECT_TRUE(t["became_convertible"].empty());
+  ASSERT_EQ(t["changed"].size(), 1u);
+  EXPECT_EQ(t["changed"][0], (json{{"graph", ""}, {"name", "conv"}, {"op_type", "Conv"}, {"from", "fallback"},
+                                   {"to", "fallback"}, {"from_device", "dla"}, {"to_device", "gpu"}}));
+
+  const RunResult text = with({"track", "diff", "q", "--data-dir", data});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("other changes:\n  conv (Conv): fallback (DLA) -> fallback (GPU)\n"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("0 nodes moved GPU -> DLA, 1 DLA -> GPU"), std::string::npos) << text.out;
+
+  // Without the DLA nothing moves and nothing else changed: the two versions are alike for track diff.
+  const RunResult gpu = run_trtlens({"track", "diff", "q", "--trt", "8.6", "--precision", "fp16,int8", "--gpu", "orin",
+                                     "--data-dir", data});
+  ASSERT_EQ(gpu.exit_code, 0) << gpu.err;
+  EXPECT_NE(gpu.out.find("no node changed status\n"), std::string::npos) << gpu.out;
+}
+
 }  // namespace
 }  // namespace trtlens::test
