@@ -39,9 +39,6 @@ json target_json(const Target& t) {
 namespace {
 
 const NodeRef& node_ref(const ModelIndex& index, int node) { return index.nodes()[static_cast<std::size_t>(node)]; }
-const std::string& graph_of(const ModelIndex& index, int node) {
-  return index.scopes()[static_cast<std::size_t>(node_ref(index, node).scope)]->path;
-}
 json status_json(const std::string& status) { return status.empty() ? json(nullptr) : json(status); }
 
 // One listed change: the node as the newer version has it (the older one for a removed node); "from_name" when the
@@ -50,7 +47,7 @@ json change_json(const VersionDiff& d, const NodeChange& c, bool dla) {
   const bool in_new = c.new_node >= 0;
   const ModelIndex& index = in_new ? *d.to_index : *d.from_index;
   const int node = in_new ? c.new_node : c.old_node;
-  json out{{"graph", graph_of(index, node)},
+  json out{{"graph", node_graph(index, node)},
            {"name", node_ref(index, node).name},
            {"op_type", node_ref(index, node).op_type},
            {"from", status_json(status_before(c))},

@@ -33,8 +33,7 @@ Result<CachedAnalysis> keep(Store& store, const VersionInfo& v, const Target& ta
 std::tuple<bool, std::string, std::string> order_key(const VersionDiff& d, const NodeChange& c) {
   const ModelIndex& index = c.old_node >= 0 ? *d.from_index : *d.to_index;
   const int node = c.old_node >= 0 ? c.old_node : c.new_node;
-  const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
-  return {c.old_node < 0, index.scopes()[static_cast<std::size_t>(n.scope)]->path, n.name};
+  return {c.old_node < 0, node_graph(index, node), index.nodes()[static_cast<std::size_t>(node)].name};
 }
 
 void classify(VersionDiff& d) {

@@ -1,11 +1,9 @@
-// Diffs of verdicts: one model against two TensorRT releases, or two versions of a model against one release.
+// Diffs of verdicts: one model against two TensorRT releases, or two versions of a model against one release. The
+// algorithm only; its views (JSON, text, Markdown) are in report/diff.h.
 #pragma once
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "verdict/analysis.h"
 
@@ -39,8 +37,6 @@ struct ReleaseDiff {
 
 // Compares two targets: releases, precisions, hardware (e.g. an Orin's GPU against its DLA) or all of them.
 ReleaseDiff diff_releases(const ModelIndex& index, const Target& from, const Target& to, const KnowledgeBase& kb);
-nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d);
-void write_release_diff(std::ostream& out, const ModelIndex& index, const ReleaseDiff& d, bool markdown);
 
 // ---- model diff ---------------------------------------------------------------------------------------------------
 // Which node of one model is which node of the other.
@@ -66,8 +62,8 @@ struct ModelDiff {
 // Pairs the nodes of two models checked against one target (match_nodes) and compares each pair's verdicts.
 ModelDiff diff_models(const ModelIndex& old_index, const Analysis& old_a, const ModelIndex& new_index,
                       const Analysis& new_a);
-nlohmann::json model_diff_json(const ModelIndex& old_index, const ModelIndex& new_index, const ModelDiff& d);
-void write_model_diff(std::ostream& out, const ModelIndex& old_index, const ModelIndex& new_index, const ModelDiff& d,
-                      bool markdown);
+
+// The path of the graph a node is in ("" for the main graph), as the diffs and their views name it.
+const std::string& node_graph(const ModelIndex& index, int node);
 
 }  // namespace trtlens

@@ -6,7 +6,7 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
-#include "verdict/diff.h"
+#include "report/diff.h"
 
 namespace trtlens::test {
 namespace {
