@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "cli/open_index.h"
 #include "cli/target_options.h"
-#include "verdict/diff.h"
+#include "report/diff.h"
 
 namespace trtlens::cli {
 namespace {

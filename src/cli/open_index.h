@@ -1,15 +1,7 @@
-// Load a model file and build its graph index: the first step of every command that analyses a model.
+// The CLI's name for the shared load-and-index step (src/onnx/open_index.h).
 #pragma once
-#include <memory>
-#include <string>
-
-#include "onnx/graph.h"
-#include "onnx/model.h"
+#include "onnx/open_index.h"
 
 namespace trtlens::cli {
-
-// The indexed model at `path`. A load error comes back as load_model reports it (it names the file already); an
-// index error is prefixed with "PATH: ". Codes are kept.
-Result<std::unique_ptr<ModelIndex>> open_index(const std::string& path, const BuildOptions& options = {});
-
+using trtlens::open_index;
 }  // namespace trtlens::cli

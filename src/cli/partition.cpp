@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/open_index.h"
 #include "cli/target_options.h"
-#include "verdict/partition.h"
+#include "report/partition.h"
 
 namespace trtlens::cli {
 namespace {

@@ -9,6 +9,7 @@
 #include "kb/kb.h"
 #include "store/store.h"
 #include "store/store_json.h"
+#include "store/version_analysis.h"
 
 namespace trtlens::cli {
 namespace {
@@ -111,7 +112,7 @@ int run_list(const TrackOptions& o) {
   for (const auto& m : *models) {
     const auto* latest = m.latest();
     Result<store::CachedAnalysis> a = make_error("E_NOT_FOUND", "no versions");
-    if (latest) a = store.analysis(*latest, target);
+    if (latest) a = store::analyze_version(store, *latest, target);
     if (o.format == "json") {
       nlohmann::json item{{"name", m.name}, {"tags", m.tags}, {"version_count", m.versions.size()}, {"latest", nullptr}};
       if (latest) {
@@ -146,7 +147,7 @@ int run_show(const TrackOptions& o) {
   }
   for (std::size_t i = 0; i < m->versions.size(); ++i) {
     const auto& v = m->versions[i];
-    auto a = store.analysis(v, target);
+    auto a = store::analyze_version(store, v, target);
     out["versions"][i]["summary"] = a ? store::counts_json(a->counts) : nlohmann::json(nullptr);
     if (o.format == "json") continue;
     std::cout << "  v" << std::left << std::setw(4) << v.number << v.added_at << "  " << v.sha256.substr(0, 12) << "  "
@@ -193,28 +194,44 @@ int run_diff(const TrackOptions& o) {
   }
   auto from = store.version(o.name, from_number);
   if (!from) return fail(from.error().message);
-  auto d = store.diff(*from, *to, target);
-  if (!d) return fail(d.error().message);
+  auto diffed = store::diff_versions(store, *from, *to, target);
+  if (!diffed) return fail(diffed.error().message);
+  const store::VersionDiff& d = *diffed.value();
   if (o.format == "json") {
-    std::cout << store::diff_json(*m, *from, *to, target, *d).dump(2) << "\n";
+    std::cout << store::diff_json(*m, *from, *to, target, d).dump(2) << "\n";
   } else {
     std::cout << m->name << " v" << from->number << " -> v" << to->number << " (" << target_text(target) << ")\n"
-              << "  v" << from->number << ": " << counts_text(d->from) << "\n"
-              << "  v" << to->number << ": " << counts_text(d->to) << "\n";
-    auto print = [](const char* title, const std::vector<store::NodeChange>& changes) {
+              << "  v" << from->number << ": " << counts_text(d.from_counts) << "\n"
+              << "  v" << to->number << ": " << counts_text(d.to_counts) << "\n";
+    const bool dla = target.hardware.dla;
+    auto side = [dla](const std::string& status, const std::string& device) {
+      if (status.empty()) return std::string("absent");
+      return dla && !device.empty() ? status + " (" + (device == "dla" ? "DLA" : "GPU") + ")" : status;
+    };
+    auto name_of = [&d](const NodeChange& c) {
+      const std::string& now = c.new_node >= 0 ? d.to_index->nodes()[static_cast<std::size_t>(c.new_node)].name : "";
+      const std::string& was = c.old_node >= 0 ? d.from_index->nodes()[static_cast<std::size_t>(c.old_node)].name : "";
+      return was.empty() ? now : now.empty() || now == was ? was : was + " -> " + now;
+    };
+    auto op_of = [&d](const NodeChange& c) {
+      return c.new_node >= 0 ? d.to_index->nodes()[static_cast<std::size_t>(c.new_node)].op_type
+                             : d.from_index->nodes()[static_cast<std::size_t>(c.old_node)].op_type;
+    };
+    auto print = [&](const char* title, const std::vector<const NodeChange*>& changes) {
       if (changes.empty()) return;
       std::cout << title << "\n";
-      for (const auto& c : changes)
-        std::cout << "  " << c.name << " (" << c.op_type << "): " << (c.from_status.empty() ? "absent" : c.from_status)
-                  << " -> " << (c.to_status.empty() ? "absent" : c.to_status) << "\n";
+      for (const auto* c : changes)
+        std::cout << "  " << name_of(*c) << " (" << op_of(*c) << "): " << side(store::status_before(*c), c->device_before)
+                  << " -> " << side(store::status_after(*c), c->device_after) << "\n";
     };
-    print("became unsupported:", d->became_unsupported);
-    print("became convertible:", d->became_convertible);
-    print("other changes:", d->changed);
-    if (d->became_unsupported.empty() && d->became_convertible.empty() && d->changed.empty())
-      std::cout << "no node changed status\n";
+    print("became unsupported:", d.became_unsupported);
+    print("became convertible:", d.became_convertible);
+    print("other changes:", d.changed);
+    if (dla)
+      std::cout << "  " << d.nodes.moved_to_dla << " nodes moved GPU -> DLA, " << d.nodes.moved_to_gpu << " DLA -> GPU\n";
+    if (d.empty()) std::cout << (dla ? "no node changed status or device\n" : "no node changed status\n");
   }
-  return d->became_unsupported.empty() ? kExitOk : kExitFindings;
+  return d.became_unsupported.empty() ? kExitOk : kExitFindings;
 }
 
 void add_common(CLI::App* cmd, TrackOptions& o) {

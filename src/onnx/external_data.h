@@ -1,5 +1,5 @@
 // External tensor data: where an initializer's bytes live, validated against path escapes, read lazily in bounded
-// windows so memory does not grow with weight size; value statistics cached per tensor.
+// windows so memory does not grow with weight size; value statistics (onnx/value_stats.h) cached per tensor.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "onnx/onnx_pb.h"
+#include "onnx/value_stats.h"
 #include "util/result.h"
 
 namespace trtlens {
@@ -19,21 +20,6 @@ struct ExternalRef {
   std::uint64_t offset = 0;
   std::uint64_t length = 0;          // bytes (0 in the proto means "to the end of the file": resolved here)
   std::vector<std::string> unknown_keys;
-};
-
-// What a check may want to know about a tensor's values, computed once.
-struct ValueStats {
-  bool available = false;            // false when the values could not be read
-  std::int64_t count = 0;
-  double max_abs = 0;                // largest magnitude (float types), as double
-  std::int64_t fp16_overflow = 0;    // |x| > 65504
-  std::int64_t fp16_underflow = 0;   // 0 < |x| < 2^-24 (flushes to zero)
-  std::int64_t bf16_overflow = 0;    // |x| > 3.3895e38
-  std::int64_t float_overflow = 0;   // DOUBLE values outside FLOAT range
-  std::int64_t int32_out_of_range = 0;  // INT64 values outside INT32
-  std::int64_t min_int = 0, max_int = 0;  // integer types
-  double min_value = 0, max_value = 0;
-  bool all_zero = true;
 };
 
 class ExternalData {

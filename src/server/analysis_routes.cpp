@@ -7,6 +7,7 @@
 #include <random>
 
 #include "kb/op_support.h"
+#include "report/findings_json.h"
 #include "report/report.h"
 #include "server/analysis_view.h"
 #include "server/graph_json.h"
@@ -127,20 +128,13 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
     nlohmann::json entry = release_summary(r);
     for (const auto& s : support["releases"])
       if (s.value("release", "") == r.name) entry["op"] = s;
-    nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& reason : v.reasons) {
-      nlohmann::json r{{"code", reason.code}, {"message", reason.message}, {"hint", reason.hint}};
-      if (!reason.source.empty()) r["source"] = reason.source;  // rule reasons: as in the engine's JSON
-      if (!reason.confidence.empty()) r["confidence"] = reason.confidence;
-      reasons.push_back(std::move(r));
-    }
+    // Reasons and the precision note through the engine JSON's own writer; warnings only counted here.
+    nlohmann::json findings = findings_json(v);
     entry["node"] = {{"status", status_name(v.status)},
                      {"runs_in", v.runs_in.empty() ? nlohmann::json() : nlohmann::json(v.runs_in)},
-                     {"reasons", reasons},
+                     {"reasons", std::move(findings["reasons"])},
                      {"warnings", v.warnings.size()}};
-    if (!v.precision.code.empty())
-      entry["node"]["precision"] = {{"code", v.precision.code}, {"message", v.precision.message},
-                                    {"rule", v.precision.rule}, {"confidence", v.precision.confidence}};
+    if (findings.contains("precision")) entry["node"]["precision"] = std::move(findings["precision"]);
     releases.push_back(std::move(entry));
   }
   nlohmann::json precisions = nlohmann::json::array();

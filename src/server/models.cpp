@@ -9,6 +9,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "onnx/open_index.h"
+
 namespace trtlens::server {
 
 std::string safe_file_name(const std::string& name) {
@@ -61,15 +63,12 @@ ModelRegistry::~ModelRegistry() {
 }
 
 Result<std::shared_ptr<ServedModel>> ModelRegistry::add_file(const std::filesystem::path& path, std::string name) {
-  auto loaded = load_model(path);
-  if (!loaded) return loaded.error();
-  const std::uint64_t bytes = loaded.value()->file_bytes();
-  auto index = ModelIndex::build(std::move(loaded.value()));
-  if (!index) return make_error(index.error().code, name + ": " + index.error().message);
+  auto index = open_index(path, {}, name);
+  if (!index) return index.error();
   auto model = std::make_shared<ServedModel>();
   model->name = std::move(name);
   model->path = path;
-  model->bytes = bytes;
+  model->bytes = index.value()->model().file_bytes();
   model->index = std::move(index.value());
   const auto [end, _] = std::mismatch(upload_root_.begin(), upload_root_.end(), path.begin(), path.end());
   model->uploaded = !upload_root_.empty() && end == upload_root_.end();

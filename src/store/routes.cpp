@@ -84,7 +84,7 @@ struct Routes {
       if (const auto* v = m.latest()) {
         item["latest"] = version_json(*v);
         if (with_counts) {
-          auto a = store->analysis(*v, *target);
+          auto a = analyze_version(*store, *v, *target);
           item["latest"]["summary"] = a ? counts_json(a->counts) : json(nullptr);
           if (!a)
             item["latest"]["error"] = {{"code", a.error().code},
@@ -231,7 +231,7 @@ struct Routes {
     if (!target) return send_store_error(res, target.error());
     auto v = version_of(req, req.matches[2]);
     if (!v) return send_store_error(res, v.error());
-    auto a = store->analysis(*v, *target);
+    auto a = analyze_version(*store, *v, *target);
     if (!a) return send_store_error(res, a.error(), v->file_name);
     res.set_header("X-Trtlens-Cache", a->from_cache ? "hit" : "miss");
     send_json(res, 200, a->json);
@@ -294,9 +294,9 @@ struct Routes {
     }
     auto from = version_of(req, from_text);
     if (!from) return send_store_error(res, from.error());
-    auto d = store->diff(*from, *to, *target);
+    auto d = diff_versions(*store, *from, *to, *target);
     if (!d) return send_store_error(res, d.error());
-    send_json(res, 200, diff_json(*m, *from, *to, *target, *d).dump());
+    send_json(res, 200, diff_json(*m, *from, *to, *target, *d.value()).dump());
   }
 };
 

@@ -4,14 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <map>
-
-#include <nlohmann/json.hpp>
 
 #include "kb/embedded.h"
-#include "onnx/graph.h"
-#include "onnx/model.h"
-#include "report/report.h"
 #include "store/sqlite.h"
 
 namespace trtlens::store {
@@ -117,10 +111,6 @@ std::string recorded_file_name(const std::string& name) {
   for (auto& c : out)
     if (static_cast<unsigned char>(c) >= 0x80) c = '?';
   return out;
-}
-
-Counts counts_of(const Summary& s) {
-  return Counts{s.convertible, s.fallback, s.unsupported, s.warnings, s.model_convertible};
 }
 
 }  // namespace
@@ -423,47 +413,34 @@ Result<bool> Store::remove_version(const std::string& name, int number) {
   });
 }
 
-Result<CachedAnalysis> Store::analysis(const VersionInfo& v, const Target& target) {
-  const std::string release = target.release->name;
-  const std::string precisions = precision_key(target);
-  const std::string hardware = target.hardware.key();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto hit = guarded([&]() -> Result<CachedAnalysis> {
-      Stmt q(*db_, "SELECT json, convertible, fallback, unsupported, warnings, model_convertible FROM analyses "
-                   "WHERE version_id = ? AND release = ? AND precisions = ? AND strict = ? AND hardware = ? AND kb_hash = ?");
-      q.bind_all(v.id, release, precisions, target.strict, hardware, kb_hash_);
-      if (!q.step()) return make_error("E_MISS", "");
-      CachedAnalysis c;
-      c.json = q.text(0);
-      c.counts = Counts{static_cast<int>(q.integer(1)), static_cast<int>(q.integer(2)), static_cast<int>(q.integer(3)),
-                        static_cast<int>(q.integer(4)), q.integer(5) != 0};
-      c.from_cache = true;
-      return c;
-    });
-    if (hit || hit.error().code != "E_MISS") return hit;
-  }
-  // Analyse outside the lock: other requests keep being served while a large model is checked.
-  auto loaded = load_model(model_path(v));
-  if (!loaded) return loaded.error();
-  auto index = ModelIndex::build(std::move(loaded.value()));
-  if (!index) return index.error();
-  Target plain = target;
-  plain.plugins.clear();
-  const Analysis a = analyze(*index.value(), plain, KnowledgeBase::builtin());
-  CachedAnalysis c{to_json(*index.value(), a), counts_of(a.summary), false};
+Result<std::optional<CachedAnalysis>> Store::cached_analysis(const VersionInfo& v, const Target& target) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto stored = guarded([&]() -> Result<bool> {
+  return guarded([&]() -> Result<std::optional<CachedAnalysis>> {
+    Stmt q(*db_, "SELECT json, convertible, fallback, unsupported, warnings, model_convertible FROM analyses "
+                 "WHERE version_id = ? AND release = ? AND precisions = ? AND strict = ? AND hardware = ? AND kb_hash = ?");
+    q.bind_all(v.id, target.release->name, precision_key(target), target.strict, target.hardware.key(), kb_hash_);
+    if (!q.step()) return std::optional<CachedAnalysis>();
+    CachedAnalysis c;
+    c.json = q.text(0);
+    c.counts = Counts{static_cast<int>(q.integer(1)), static_cast<int>(q.integer(2)), static_cast<int>(q.integer(3)),
+                      static_cast<int>(q.integer(4)), q.integer(5) != 0};
+    c.from_cache = true;
+    return std::optional<CachedAnalysis>(std::move(c));
+  });
+}
+
+Result<bool> Store::cache_analysis(const VersionInfo& v, const Target& target, const CachedAnalysis& c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return guarded([&]() -> Result<bool> {
     Stmt ins(*db_, "INSERT OR REPLACE INTO analyses(version_id, release, precisions, strict, kb_hash, convertible, "
                    "fallback, unsupported, warnings, model_convertible, json, hardware) "
                    "SELECT ?,?,?,?,?,?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM versions WHERE id = ?1)");
-    ins.bind_all(v.id, release, precisions, target.strict, kb_hash_, c.counts.convertible, c.counts.fallback,
-                 c.counts.unsupported, c.counts.warnings, c.counts.model_convertible, c.json, hardware)
+    ins.bind_all(v.id, target.release->name, precision_key(target), target.strict, kb_hash_, c.counts.convertible,
+                 c.counts.fallback, c.counts.unsupported, c.counts.warnings, c.counts.model_convertible, c.json,
+                 target.hardware.key())
         .run();
     return true;
   });
-  if (!stored) return stored.error();
-  return c;
 }
 
 Result<int> Store::cached_analyses() {
@@ -474,44 +451,6 @@ Result<int> Store::cached_analyses() {
     q.step();
     return static_cast<int>(q.integer(0));
   });
-}
-
-Result<CompatDiff> Store::diff(const VersionInfo& from, const VersionInfo& to, const Target& target) {
-  auto a = analysis(from, target);
-  if (!a) return a.error();
-  auto b = analysis(to, target);
-  if (!b) return b.error();
-  using Key = std::pair<std::string, std::string>;
-  struct Side {
-    std::string op_type, status;
-  };
-  auto nodes_of = [](const std::string& json) {
-    std::map<Key, Side> out;
-    const auto document = nlohmann::json::parse(json);
-    for (const auto& n : document.at("nodes"))
-      out[{n.at("graph").get<std::string>(), n.at("name").get<std::string>()}] =
-          Side{n.at("op_type").get<std::string>(), n.at("status").get<std::string>()};
-    return out;
-  };
-  const auto before = nodes_of(a->json);
-  const auto after = nodes_of(b->json);
-  CompatDiff d;
-  d.from = a->counts;
-  d.to = b->counts;
-  auto record = [&](const Key& key, const Side* x, const Side* y) {
-    NodeChange c{key.first, key.second, y ? y->op_type : x->op_type, x ? x->status : "", y ? y->status : ""};
-    if (c.from_status == c.to_status) return;
-    if (c.to_status == "unsupported") d.became_unsupported.push_back(std::move(c));
-    else if (c.to_status == "convertible" && !c.from_status.empty()) d.became_convertible.push_back(std::move(c));
-    else d.changed.push_back(std::move(c));
-  };
-  for (const auto& [key, side] : before) {
-    auto it = after.find(key);
-    record(key, &side, it == after.end() ? nullptr : &it->second);
-  }
-  for (const auto& [key, side] : after)
-    if (!before.count(key)) record(key, nullptr, &side);
-  return d;
 }
 
 }  // namespace trtlens::store

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,18 +60,6 @@ struct CachedAnalysis {
   bool from_cache = false;
 };
 
-// Per-node change between two versions, nodes matched by (graph, name).
-struct NodeChange {
-  std::string graph, name, op_type;
-  std::string from_status, to_status;  // "" when the node is absent on that side
-};
-struct CompatDiff {
-  Counts from, to;
-  std::vector<NodeChange> became_unsupported;   // was convertible/fallback (or absent) and is now unsupported
-  std::vector<NodeChange> became_convertible;   // was unsupported or fallback and is now convertible
-  std::vector<NodeChange> changed;              // every other status change, additions and removals
-};
-
 struct StoreOptions {
   std::string kb_hash;  // identifies the knowledge base analyses were computed with; empty: the compiled-in KB
 };
@@ -109,11 +98,12 @@ class Store {
   Result<bool> remove_model(const std::string& name);
   Result<bool> remove_version(const std::string& name, int number);
 
-  // The analysis of a version for a target (plugins are not part of the key and are ignored), computed on a miss
-  // and cached per (version, release, precision set, strict, hardware); entries computed with another KB are
-  // recomputed.
-  Result<CachedAnalysis> analysis(const VersionInfo& v, const Target& target);
-  Result<CompatDiff> diff(const VersionInfo& from, const VersionInfo& to, const Target& target);
+  // The analysis cache, per (version, release, precision set, strict, hardware) and knowledge base: entries computed
+  // with another KB are misses. The store only keeps analyses; analyze_version (store/version_analysis.h) computes
+  // them. Plugins are not part of the key.
+  Result<std::optional<CachedAnalysis>> cached_analysis(const VersionInfo& v, const Target& target);
+  // Keeps `a` for (v, target); a version removed meanwhile keeps nothing.
+  Result<bool> cache_analysis(const VersionInfo& v, const Target& target, const CachedAnalysis& a);
   // How many cached analyses exist (for tests and `track show`).
   Result<int> cached_analyses();
 

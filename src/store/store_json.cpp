@@ -37,27 +37,53 @@ json target_json(const Target& t) {
 }
 
 namespace {
-json changes_json(const std::vector<NodeChange>& changes) {
-  json out = json::array();
-  for (const auto& c : changes)
-    out.push_back({{"graph", c.graph},
-                   {"name", c.name},
-                   {"op_type", c.op_type},
-                   {"from", c.from_status.empty() ? json(nullptr) : json(c.from_status)},
-                   {"to", c.to_status.empty() ? json(nullptr) : json(c.to_status)}});
+
+const NodeRef& node_ref(const ModelIndex& index, int node) { return index.nodes()[static_cast<std::size_t>(node)]; }
+json status_json(const std::string& status) { return status.empty() ? json(nullptr) : json(status); }
+
+// One listed change: the node as the newer version has it (the older one for a removed node); "from_name" when the
+// node was matched by structure under another name; the devices on a DLA target.
+json change_json(const VersionDiff& d, const NodeChange& c, bool dla) {
+  const bool in_new = c.new_node >= 0;
+  const ModelIndex& index = in_new ? *d.to_index : *d.from_index;
+  const int node = in_new ? c.new_node : c.old_node;
+  json out{{"graph", node_graph(index, node)},
+           {"name", node_ref(index, node).name},
+           {"op_type", node_ref(index, node).op_type},
+           {"from", status_json(status_before(c))},
+           {"to", status_json(status_after(c))}};
+  if (in_new && c.old_node >= 0 && node_ref(*d.from_index, c.old_node).name != node_ref(index, node).name)
+    out["from_name"] = node_ref(*d.from_index, c.old_node).name;
+  if (dla) {
+    out["from_device"] = status_json(c.device_before);
+    out["to_device"] = status_json(c.device_after);
+  }
   return out;
 }
+
+json changes_json(const VersionDiff& d, const std::vector<const NodeChange*>& changes, bool dla) {
+  json out = json::array();
+  for (const auto* c : changes) out.push_back(change_json(d, *c, dla));
+  return out;
+}
+
 }  // namespace
 
 json diff_json(const ModelInfo& m, const VersionInfo& from, const VersionInfo& to, const Target& t,
-               const CompatDiff& d) {
-  return json{{"model", m.name},
-              {"target", target_json(t)},
-              {"from", {{"version", from.number}, {"summary", counts_json(d.from)}}},
-              {"to", {{"version", to.number}, {"summary", counts_json(d.to)}}},
-              {"became_unsupported", changes_json(d.became_unsupported)},
-              {"became_convertible", changes_json(d.became_convertible)},
-              {"changed", changes_json(d.changed)}};
+               const VersionDiff& d) {
+  const bool dla = t.hardware.dla;
+  json out{{"model", m.name},
+           {"target", target_json(t)},
+           {"from", {{"version", from.number}, {"summary", counts_json(d.from_counts)}}},
+           {"to", {{"version", to.number}, {"summary", counts_json(d.to_counts)}}},
+           {"became_unsupported", changes_json(d, d.became_unsupported, dla)},
+           {"became_convertible", changes_json(d, d.became_convertible, dla)},
+           {"changed", changes_json(d, d.changed, dla)}};
+  if (dla) {
+    out["moved_to_dla"] = d.nodes.moved_to_dla;
+    out["moved_to_gpu"] = d.nodes.moved_to_gpu;
+  }
+  return out;
 }
 
 int http_status(const std::string& code) {

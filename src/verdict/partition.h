@@ -1,12 +1,9 @@
 // Partitioning: which main-graph nodes ONNX Runtime's TensorRT execution provider would hand to TensorRT, grouped
 // into engines, and which it leaves to other providers. A control-flow node counts as one node (its status already
-// covers its bodies).
+// covers its bodies). The algorithm only; its views and the part files are in report/partition.h.
 #pragma once
-#include <filesystem>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "verdict/analysis.h"
 
@@ -63,17 +60,8 @@ struct PartitionOptions {
 // contracted: a node joins a group only if no path from the group to it leaves the group.
 Partition partition(const ModelIndex& index, const Analysis& analysis, const PartitionOptions& options = {});
 
-nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p);
-void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p);
-
-// Builds part `part` as a standalone model: inputs = boundary tensors, outputs = tensors read outside, initializers
-// copied. External-data initializers keep referencing the original files by a path relative to `out_dir`.
-onnx::ModelProto part_model(const ModelIndex& index, const Part& part, const std::filesystem::path& out_dir);
-
-// Writes part_<id>_{trt,other}.onnx per part and manifest.json into `dir` (created if missing). Refuses to replace
-// an existing file unless `force`. Error codes: E_EXISTS, E_WRITE.
-Result<std::vector<std::filesystem::path>> write_parts(const ModelIndex& index, const Analysis& analysis,
-                                                       const Partition& p, const std::filesystem::path& dir,
-                                                       bool force);
-
 }  // namespace trtlens
+
+// Until every caller includes report/partition.h for the views and write_parts (tests/report/corpus_test.cpp still
+// reaches write_parts through this header).
+#include "report/partition.h"  // IWYU pragma: export

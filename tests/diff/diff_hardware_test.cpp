@@ -6,7 +6,7 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
-#include "verdict/diff.h"
+#include "report/diff.h"
 
 namespace trtlens::test {
 namespace {
@@ -36,7 +36,7 @@ ModelBuilder conv_relu(const std::string& last = "Exp") {
 
 const NodeChange* change_of(const ModelIndex& index, const ReleaseDiff& d, const std::string& name) {
   for (const auto& c : d.changes)
-    if (index.nodes()[static_cast<std::size_t>(c.node)].name == name) return &c;
+    if (index.nodes()[static_cast<std::size_t>(c.new_node)].name == name) return &c;
   return nullptr;
 }
 
@@ -54,15 +54,15 @@ TEST(HardwareDiff, OrinGpuToOrinDlaMovesConvAndReluAndExpFallsBack) {
   const NodeChange* conv = change_of(*index, d, "conv");
   ASSERT_NE(conv, nullptr);
   EXPECT_EQ(conv->changed, std::vector<std::string>{"device"});
-  EXPECT_EQ(conv->from->status, Status::kConvertible);
-  EXPECT_EQ(conv->to->status, Status::kConvertible);
-  EXPECT_EQ(conv->to->device, "dla");
+  EXPECT_EQ(conv->before->status, Status::kConvertible);
+  EXPECT_EQ(conv->after->status, Status::kConvertible);
+  EXPECT_EQ(conv->after->device, "dla");
   const NodeChange* exp = change_of(*index, d, "last");
   ASSERT_NE(exp, nullptr);
   EXPECT_TRUE(lists(exp->changed, "status"));
   EXPECT_FALSE(lists(exp->changed, "device"));  // on the GPU either way
-  EXPECT_EQ(exp->to->status, Status::kFallback);
-  EXPECT_TRUE(has_reason(*exp->to, "TRT_DLA_LAYER_UNSUPPORTED"));
+  EXPECT_EQ(exp->after->status, Status::kFallback);
+  EXPECT_TRUE(has_reason(*exp->after, "TRT_DLA_LAYER_UNSUPPORTED"));
 
   const auto j = release_diff_json(*index, d);
   EXPECT_EQ(j["moved_to_dla"], 2);

@@ -1,4 +1,4 @@
-#include "verdict/diff.h"
+#include "report/diff.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ Target target(const std::string& release, const std::string& precisions = "fp32"
 
 const NodeChange* change_of(const ModelIndex& index, const ReleaseDiff& d, const std::string& name) {
   for (const auto& c : d.changes)
-    if (index.nodes()[static_cast<std::size_t>(c.node)].name == name) return &c;
+    if (index.nodes()[static_cast<std::size_t>(c.new_node)].name == name) return &c;
   return nullptr;
 }
 
@@ -41,15 +41,15 @@ TEST(ReleaseDiff, GeluBecomesSupportedAndTheInt64ClampGoesAway) {
   EXPECT_EQ(d.became_unsupported, 0);
   const NodeChange* gelu = change_of(*index, d, "gelu");
   ASSERT_NE(gelu, nullptr);
-  EXPECT_EQ(gelu->from->status, Status::kUnsupported);
-  EXPECT_EQ(gelu->to->status, Status::kConvertible);
+  EXPECT_EQ(gelu->before->status, Status::kUnsupported);
+  EXPECT_EQ(gelu->after->status, Status::kConvertible);
   EXPECT_EQ(gelu->changed.front(), "status");
-  EXPECT_TRUE(has_reason(*gelu->from, "TRT_NO_IMPORTER"));
+  EXPECT_TRUE(has_reason(*gelu->before, "TRT_NO_IMPORTER"));
   const NodeChange* add = change_of(*index, d, "add");
   ASSERT_NE(add, nullptr);
-  EXPECT_EQ(add->from->status, add->to->status);
+  EXPECT_EQ(add->before->status, add->after->status);
   EXPECT_NE(std::find(add->changed.begin(), add->changed.end(), "warnings"), add->changed.end());
-  EXPECT_TRUE(has_warning(*add->from, "TRT_INT64_CLAMPED"));
+  EXPECT_TRUE(has_warning(*add->before, "TRT_INT64_CLAMPED"));
   EXPECT_EQ(change_of(*index, d, "relu"), nullptr);  // unchanged nodes are not listed
   // Opset 20 is newer than 8.6 documents: that model issue is resolved by the move.
   bool opset_resolved = false;
@@ -110,15 +110,16 @@ TEST(ModelDiff, MatchesByNameThenStructure) {
   EXPECT_EQ(d.removed, 1);
   EXPECT_EQ(d.became_unsupported, 1);
   EXPECT_EQ(d.added_unsupported, 0);
-  ASSERT_GE(d.pairs.size(), 4u);
-  EXPECT_EQ(d.pairs[0].matched_by, "name");
-  EXPECT_TRUE(d.pairs[0].changed);
-  EXPECT_EQ(d.pairs[0].new_verdict->status, Status::kUnsupported);
-  EXPECT_EQ(d.pairs[1].matched_by, "structure");
-  EXPECT_EQ(d.pairs[1].old_node, 1);
-  EXPECT_EQ(d.pairs[2].old_node, -1);  // added
-  EXPECT_EQ(d.pairs[3].new_node, -1);  // removed
-  EXPECT_EQ(before->nodes()[static_cast<std::size_t>(d.pairs[3].old_node)].name, "gone");
+  ASSERT_GE(d.nodes.size(), 4u);
+  EXPECT_EQ(d.nodes[0].matched_by, "name");
+  EXPECT_TRUE(d.nodes[0].has("op_type"));
+  EXPECT_TRUE(d.nodes[0].has("status"));
+  EXPECT_EQ(d.nodes[0].after->status, Status::kUnsupported);
+  EXPECT_EQ(d.nodes[1].matched_by, "structure");
+  EXPECT_EQ(d.nodes[1].old_node, 1);
+  EXPECT_EQ(d.nodes[2].old_node, -1);  // added
+  EXPECT_EQ(d.nodes[3].new_node, -1);  // removed
+  EXPECT_EQ(before->nodes()[static_cast<std::size_t>(d.nodes[3].old_node)].name, "gone");
 
   const auto json = model_diff_json(*before, *after, d);
   std::vector<std::string> kinds;

@@ -8,6 +8,8 @@
 #include <random>
 
 #include "onnx/dtype.h"
+#include "onnx/external_data.h"
+#include "onnx/value_stats.h"
 #include "support/model_builder.h"
 
 namespace trtlens::test {
@@ -87,6 +89,37 @@ TEST(ValueStats, RandomWeightsAndShortTensors) {
   }
   expect_matches(std::vector<float>(100, 0.0f));  // all zero
   expect_matches({std::numeric_limits<float>::quiet_NaN()});  // only NaN: no ordered value
+}
+
+TEST(ValueStats, IntegerScanWithoutTheCacheMatchesTheCachedOne) {
+  ModelBuilder b(17);
+  b.input("i", kInt64, {3});
+  b.initializer("big", kInt64, {3}, {1, 5e9, -3});
+  b.node("Add", {"i", "big"}, {"y"}, "add");
+  b.output("y", kInt64);
+  auto index = index_of(b);
+  const onnx::TensorProto& big = *index->find(0, "big")->initializer;
+  const ValueStats s = scan_values(big, index->external());
+  ASSERT_TRUE(s.available);
+  EXPECT_EQ(s.count, 3);
+  EXPECT_EQ(s.int32_out_of_range, 1);
+  EXPECT_EQ(s.min_int, -3);
+  EXPECT_EQ(s.max_int, 5000000000);
+  EXPECT_DOUBLE_EQ(s.max_abs, 5e9);
+  EXPECT_FALSE(s.all_zero);
+  const ValueStats& cached = index->external().stats(big);
+  EXPECT_EQ(cached.int32_out_of_range, s.int32_out_of_range);
+  EXPECT_EQ(cached.max_int, s.max_int);
+}
+
+TEST(ValueStats, StringsAreNotScanned) {
+  onnx::TensorProto t;
+  t.set_data_type(onnx::TensorProto::STRING);
+  t.add_dims(1);
+  t.add_string_data("a");
+  const ValueStats s = scan_values(t, ExternalData{});
+  EXPECT_FALSE(s.available);
+  EXPECT_EQ(s.count, 0);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
-#include "verdict/partition.h"
+#include "report/partition.h"
 
 namespace trtlens::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "verdict/partition.h"
+#include "report/partition.h"
 
 #include <gtest/gtest.h>
 #include <onnx/checker.h>

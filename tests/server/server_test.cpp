@@ -292,6 +292,29 @@ TEST_F(ApiTest, RuntimesReasonsCarrySourceAndConfidence) {
   EXPECT_EQ(seen, 2);
 }
 
+// The runtimes route writes a node's reasons with the engine JSON's writer (report/verdict_json.h): for the release
+// the analysis was asked for, the reasons are the analysis route's, field for field.
+TEST_F(ApiTest, RuntimesReasonsAreTheEngineJsonReasons) {
+  ModelBuilder b;
+  b.input("x", 6, {4});
+  b.node("Acos", {"x"}, {"y"}, "acos");
+  b.output("y", 6, {4});
+  auto c = client();
+  auto up = c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201);
+  const std::string id = body(up)["id"];
+  const auto analysis = body(c.Get("/api/models/" + id + "/analysis?trt=8.6"));
+  const auto runtimes = body(c.Get("/api/models/" + id + "/nodes/0/runtimes"));
+  const nlohmann::json* release = nullptr;
+  for (const auto& rel : runtimes["releases"])
+    if (rel["release"] == "8.6") release = &rel;
+  ASSERT_NE(release, nullptr);
+  ASSERT_FALSE(analysis["nodes"][0]["reasons"].empty());
+  EXPECT_EQ((*release)["node"]["reasons"], analysis["nodes"][0]["reasons"]);
+  EXPECT_EQ((*release)["node"]["reasons"][0].size(), 5u);  // code, message, hint, source, confidence
+}
+
 TEST_F(ApiTest, OpSupportRoute) {
   auto c = client();
   auto j = body(c.Get("/api/ops/Gelu"));

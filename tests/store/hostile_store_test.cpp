@@ -11,6 +11,7 @@
 #include <random>
 
 #include "store/store.h"
+#include "store/version_analysis.h"
 #include "store/store_json.h"
 #include "store/store_support.h"
 
@@ -100,7 +101,7 @@ TEST(HostileStore, ReAddAfterARemovalKilledHalfWayStoresEveryFile) {
   EXPECT_TRUE(every_version_complete(*s));
   auto t = make_target(KnowledgeBase::builtin(), "10.15", "fp32", false, {});
   ASSERT_TRUE(t.ok());
-  auto analysis = s->analysis(again->version, *t);
+  auto analysis = store::analyze_version(*s, again->version, *t);
   EXPECT_TRUE(analysis.ok()) << analysis.error().message;
 }
 

@@ -1,4 +1,5 @@
 #include "store/store.h"
+#include "store/version_analysis.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -200,7 +201,7 @@ TEST(Store, AnalysisIsCachedPerTargetAndRecomputedWhenTheKnowledgeBaseChanges) {
   {
     auto s = open_store(tmp / "data", "kb-one");
     v = s->add_file(file, "m")->version;
-    auto a = s->analysis(v, target("10.15"));
+    auto a = store::analyze_version(*s, v, target("10.15"));
     ASSERT_TRUE(a.ok()) << a.error().message;
     EXPECT_FALSE(a->from_cache);
     EXPECT_EQ(a->counts.unsupported, 1);
@@ -210,24 +211,24 @@ TEST(Store, AnalysisIsCachedPerTargetAndRecomputedWhenTheKnowledgeBaseChanges) {
     auto index = ModelIndex::build(std::move(load_model(s->model_path(v)).value()));
     EXPECT_EQ(a->json, to_json(*index.value(), check(*index.value(), "10.15")));
 
-    auto hit = s->analysis(v, target("10.15"));
+    auto hit = store::analyze_version(*s, v, target("10.15"));
     EXPECT_TRUE(hit->from_cache);
     EXPECT_EQ(hit->json, a->json);
     // Precision order does not matter; a different precision set or strictness is another entry.
-    EXPECT_FALSE(s->analysis(v, target("10.15", "int8,fp16"))->from_cache);
-    EXPECT_TRUE(s->analysis(v, target("10.15", "fp16,int8"))->from_cache);
-    EXPECT_FALSE(s->analysis(v, target("10.15", "fp16,int8", true))->from_cache);
-    EXPECT_FALSE(s->analysis(v, target("8.6"))->from_cache);
+    EXPECT_FALSE(store::analyze_version(*s, v, target("10.15", "int8,fp16"))->from_cache);
+    EXPECT_TRUE(store::analyze_version(*s, v, target("10.15", "fp16,int8"))->from_cache);
+    EXPECT_FALSE(store::analyze_version(*s, v, target("10.15", "fp16,int8", true))->from_cache);
+    EXPECT_FALSE(store::analyze_version(*s, v, target("8.6"))->from_cache);
     EXPECT_EQ(s->cached_analyses().value(), 4);
   }
   auto same_kb = open_store(tmp / "data", "kb-one");
-  EXPECT_TRUE(same_kb->analysis(v, target("10.15"))->from_cache);
+  EXPECT_TRUE(store::analyze_version(*same_kb, v, target("10.15"))->from_cache);
   auto new_kb = open_store(tmp / "data", "kb-two");
   EXPECT_EQ(new_kb->cached_analyses().value(), 0);
-  auto recomputed = new_kb->analysis(v, target("10.15"));
+  auto recomputed = store::analyze_version(*new_kb, v, target("10.15"));
   EXPECT_FALSE(recomputed->from_cache);
   EXPECT_EQ(recomputed->counts.unsupported, 1);
-  EXPECT_TRUE(new_kb->analysis(v, target("10.15"))->from_cache);
+  EXPECT_TRUE(store::analyze_version(*new_kb, v, target("10.15"))->from_cache);
   // Deleting the version drops its cached analyses.
   ASSERT_TRUE(new_kb->remove_model("m").ok());
   EXPECT_EQ(new_kb->cached_analyses().value(), 0);
@@ -249,20 +250,25 @@ TEST(Store, DiffFindsNodesThatBecameUnsupportedOrConvertible) {
   auto v2 = s->add_file(relu_model(1).save(tmp / "m.onnx"), "m")->version;
   auto v3 = s->add_file(relu_model_with_custom_op(1).save(tmp / "m.onnx"), "m")->version;
 
-  auto up = s->diff(v1, v2, target("10.15"));
+  auto up = store::diff_versions(*s, v1, v2, target("10.15"));
   ASSERT_TRUE(up.ok()) << up.error().message;
-  ASSERT_EQ(up->became_convertible.size(), 1u);
-  EXPECT_EQ(up->became_convertible[0].name, "relu");
-  EXPECT_EQ(up->became_convertible[0].from_status, "unsupported");
-  EXPECT_TRUE(up->became_unsupported.empty());
-  EXPECT_EQ(up->from.unsupported, 1);
-  EXPECT_EQ(up->to.unsupported, 0);
+  const store::VersionDiff& u = *up.value();
+  ASSERT_EQ(u.became_convertible.size(), 1u);
+  EXPECT_EQ(u.to_index->nodes()[static_cast<std::size_t>(u.became_convertible[0]->new_node)].name, "relu");
+  EXPECT_EQ(u.became_convertible[0]->matched_by, "name");
+  EXPECT_EQ(store::status_before(*u.became_convertible[0]), "unsupported");
+  EXPECT_TRUE(u.became_unsupported.empty());
+  EXPECT_EQ(u.from_counts.unsupported, 1);
+  EXPECT_EQ(u.to_counts.unsupported, 0);
 
-  auto down = s->diff(v2, v3, target("10.15"));
-  ASSERT_EQ(down->became_unsupported.size(), 1u);
-  EXPECT_EQ(down->became_unsupported[0].name, "custom");
-  EXPECT_EQ(down->became_unsupported[0].from_status, "");
-  EXPECT_TRUE(down->became_convertible.empty());
+  auto down = store::diff_versions(*s, v2, v3, target("10.15"));
+  ASSERT_TRUE(down.ok()) << down.error().message;
+  const store::VersionDiff& dn = *down.value();
+  ASSERT_EQ(dn.became_unsupported.size(), 1u);
+  EXPECT_EQ(dn.to_index->nodes()[static_cast<std::size_t>(dn.became_unsupported[0]->new_node)].name, "custom");
+  EXPECT_EQ(dn.became_unsupported[0]->old_node, -1);  // added
+  EXPECT_EQ(store::status_before(*dn.became_unsupported[0]), "");
+  EXPECT_TRUE(dn.became_convertible.empty());
 }
 
 TEST(Store, AbandonedStagingFoldersAreRemovedOnOpen) {

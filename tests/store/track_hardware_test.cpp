@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.h"
+#include "store/version_analysis.h"
 #include "store/store_json.h"
 #include "store/store_support.h"
 
@@ -44,19 +45,19 @@ TEST(TrackHardware, TheCacheKeepsOneAnalysisPerHardwareTarget) {
   auto plain = make_target(KnowledgeBase::builtin(), "8.6", "fp16", false, {});
   ASSERT_TRUE(plain.ok());
   for (const Target& t : {plain.value(), orin(false), orin(true)}) {
-    auto a = s.value()->analysis(added->version, t);
+    auto a = store::analyze_version(*s.value(), added->version, t);
     ASSERT_TRUE(a.ok()) << a.error().message;
     EXPECT_FALSE(a->from_cache);
   }
   EXPECT_EQ(s.value()->cached_analyses().value(), 3);
-  auto dla = s.value()->analysis(added->version, orin(true));
+  auto dla = store::analyze_version(*s.value(), added->version, orin(true));
   ASSERT_TRUE(dla.ok());
   EXPECT_TRUE(dla->from_cache);
   EXPECT_EQ(dla->counts.fallback, 1);  // the exp, off the DLA
   const auto j = nlohmann::json::parse(dla->json);
   EXPECT_EQ(j["target"]["hardware"]["dla"], true);
   EXPECT_EQ(j["nodes"][0]["device"], "dla");
-  auto gpu = s.value()->analysis(added->version, orin(false));
+  auto gpu = store::analyze_version(*s.value(), added->version, orin(false));
   ASSERT_TRUE(gpu.ok());
   EXPECT_TRUE(gpu->from_cache);
   EXPECT_EQ(gpu->counts.fallback, 0);
@@ -88,7 +89,7 @@ TEST(TrackHardware, ALibraryFromBeforeHardwareTargetsIsUpgraded) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   auto v = s.value()->version("det", 0);
   ASSERT_TRUE(v.ok());
-  auto a = s.value()->analysis(v.value(), orin(true));
+  auto a = store::analyze_version(*s.value(), v.value(), orin(true));
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->counts.fallback, 1);
   EXPECT_EQ(s.value()->cached_analyses().value(), 1);
