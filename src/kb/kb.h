@@ -51,7 +51,7 @@ struct RuleInstance {
   // Where the parser makes the check ("tag release/8.6-GA builtin_op_importers.cpp:NonZero") and how sure that is:
   // "code" (read in that release's source) or "derived" (carried over from the nearest release read, or the changelog).
   std::string source, confidence;
-  const RuleImpl* impl = nullptr;   // resolved at load; nullptr = unknown rule (reported by `trtlens kb-check`)
+  const RuleImpl* impl = nullptr;   // resolved at load; nullptr = unknown rule (listed by KnowledgeBase::problems())
   // `types` parsed once at load (ONNX element type ids; unknown names are dropped) and its display text: rules run
   // per node, and re-reading the JSON array there dominated the check of large models.
   std::vector<int> types;

@@ -23,7 +23,7 @@ struct RuleImpl {
   RuleFn fn = nullptr;
   std::string default_code;
   bool default_warning = false;
-  std::string summary;       // one line for docs/rules.md and `trtlens rules`
+  std::string summary;       // what the check verifies, in one line (documents the registration)
 };
 
 class RuleRegistry {

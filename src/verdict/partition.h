@@ -61,7 +61,3 @@ struct PartitionOptions {
 Partition partition(const ModelIndex& index, const Analysis& analysis, const PartitionOptions& options = {});
 
 }  // namespace trtlens
-
-// Until every caller includes report/partition.h for the views and write_parts (tests/report/corpus_test.cpp still
-// reaches write_parts through this header).
-#include "report/partition.h"  // IWYU pragma: export

@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "support/model_builder.h"
 #include "verdict/diff.h"
+#include "report/partition.h"
 #include "verdict/partition.h"
 
 namespace trtlens::test {
