@@ -215,7 +215,7 @@ std::optional<Finding> shape_tensor_input_type(const RuleContext& c) {
   return std::nullopt;
 }
 
-TRTLENS_REGISTER_RULE("custom:shape_tensor_input_type", shape_tensor_input_type, "TRT_SHAPE_TENSOR_INPUT_TYPE", false,
+TRTLENS_REGISTER_RULE("custom:shape_tensor_input_type", shape_tensor_input_type, "TRT_SHAPE_INPUT_NOT_INT", false,
                       "shape inputs are not computed from the values of a floating-point graph input");
 
 }  // namespace

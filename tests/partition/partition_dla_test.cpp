@@ -69,17 +69,24 @@ TEST(DlaPartition, SubgraphsAreTheRunsBetweenGpuNodes) {
 
 TEST(DlaPartition, MoreSubgraphsThanTheReleaseAllowsPerCore) {
   auto index = index_of(chain("CECECECEC"));  // five DLA runs
-  const Partition p86 = partition(*index, analyze(*index, dla_target("8.6"), KnowledgeBase::builtin()));
-  EXPECT_EQ(p86.dla_subgraphs.size(), 5u);
-  ASSERT_EQ(p86.dla_over_limit.size(), 1u);
-  EXPECT_EQ(p86.dla_over_limit[0].engine, 0);
-  EXPECT_EQ(p86.dla_over_limit[0].subgraphs, 5);
+  // The analysis already sends the runs beyond the core's limit to the GPU (TRT_DLA_LOADABLE_LIMIT, in network order),
+  // so the engine keeps as many DLA subgraphs as the release allows and is not over the limit.
+  const Analysis a86 = analyze(*index, dla_target("8.6"), KnowledgeBase::builtin());
+  const Partition p86 = partition(*index, a86);
+  EXPECT_EQ(p86.dla_subgraphs.size(), 4u);
+  EXPECT_TRUE(p86.dla_over_limit.empty());
+  EXPECT_EQ(a86.summary.dla_subgraphs, 4);
+  const NodeVerdict& last = test::verdict(*index, a86, "n8");
+  EXPECT_EQ(last.device, "gpu");
+  ASSERT_FALSE(last.reasons.empty());
+  EXPECT_EQ(last.reasons.back().code, "TRT_DLA_LOADABLE_LIMIT");
   const Partition p84 = partition(*index, analyze(*index, dla_target("8.4"), KnowledgeBase::builtin()));
   EXPECT_EQ(p84.dla_limit.max_per_core, 4);
   EXPECT_EQ(p84.dla_limit.confidence, "doc");
-  EXPECT_EQ(p84.dla_over_limit.size(), 1u);
+  EXPECT_EQ(p84.dla_subgraphs.size(), 4u);
   const Partition p103 = partition(*index, analyze(*index, dla_target("10.3"), KnowledgeBase::builtin()));
   EXPECT_EQ(p103.dla_limit.max_per_core, 16);
+  EXPECT_EQ(p103.dla_subgraphs.size(), 5u);
   EXPECT_TRUE(p103.dla_over_limit.empty());
   const Partition p72 = partition(*index, analyze(*index, dla_target("7.2", "xavier"), KnowledgeBase::builtin()));
   EXPECT_EQ(p72.dla_limit.max_per_core, 8);
