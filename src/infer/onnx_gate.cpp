@@ -7,6 +7,7 @@
 #include <exception>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "onnx/dtype.h"
@@ -142,7 +143,9 @@ class Gate {
     if (!graph(model_.graph(), opsets)) return why_;
     for (const auto& f : model_.functions()) {
       ranks_.emplace_back();  // a function body sees nothing of its caller's scope
+      in_function_ = true;    // its inputs are the function's formal parameters, not tensors of a graph
       const bool ok = nodes(f.node(), opsets_of(f.opset_import(), opsets));
+      in_function_ = false;
       ranks_.pop_back();
       if (!ok) return why_;
     }
@@ -174,13 +177,31 @@ class Gate {
     for (const auto& n : g.node())
       if (n.op_type() == "Constant" && n.output_size() > 0)
         if (const auto* v = find_attribute(n, "value"); v && v->has_t()) ranks[n.output(0)] = v->t().dims_size();
+    auto& defined = defined_.emplace_back();
+    for (const auto& init : g.initializer()) defined.insert(init.name());
+    for (const auto& v : g.input()) defined.insert(v.name());
     const bool ok = nodes(g.node(), opsets);
+    defined_.pop_back();
     ranks_.pop_back();
     return ok;
   }
 
+  bool defined(const std::string& name) const {
+    for (auto it = defined_.rbegin(); it != defined_.rend(); ++it)
+      if (it->count(name)) return true;
+    return false;
+  }
+
   bool nodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto>& list, const Opsets& opsets) {
     for (const auto& n : list) {
+      // ONNX's inference functions read an input's type without checking it exists (found by fuzzing: EyeLike on an
+      // undefined input was a SIGSEGV in propagateShape). Inputs must be defined earlier in file order, as ONNX
+      // requires; out-of-order graphs only skip ONNX's inference, our own checks still report them.
+      if (!in_function_ && !defined_.empty()) {
+        for (const auto& in : n.input())
+          if (!in.empty() && !defined(in)) return refuse(n, "input '" + in + "' is not defined before the node");
+        for (const auto& out : n.output()) defined_.back().insert(out);
+      }
       if (!node(n, opsets)) return false;
       for (const auto& a : n.attribute()) {
         if (a.has_g() && !graph(a.g(), opsets)) return false;
@@ -280,6 +301,8 @@ class Gate {
   const onnx::ModelProto& model_;
   std::map<FunctionKey, const onnx::FunctionProto*> functions_;
   std::vector<std::unordered_map<std::string, int>> ranks_;
+  std::vector<std::unordered_set<std::string>> defined_;  // tensors defined so far, per graph in scope
+  bool in_function_ = false;
   std::string why_;
 };
 

@@ -203,6 +203,20 @@ TEST(HostileInput, ConvolutionWithAScalarWeight) {
   }
 }
 
+TEST(HostileInput, NodeReadingAnUndefinedTensor) {
+  // Found by fuzz/fuzz_check (session 5): EyeLike whose input names no tensor made ONNX's shape inference read a
+  // missing input type (SIGSEGV in propagateShape, a 170-byte model). The gate now skips ONNX's inference for it.
+  TempDir dir;
+  ModelBuilder b(13);
+  b.input("other", kFloat, {4, 5});
+  b.node("EyeLike", {"x"}, {"y"}, "eye");
+  b.output("y", kFloat, {4, 5});
+  const auto path = b.save(dir / "eye.onnx");
+  const RunResult r = run_trtlens({"check", path.string(), "--trt", "8.6"});
+  EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << r.exit_code << r.err;
+  EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+}
+
 TEST(HostileInput, PoolingWithAZeroStride) {
   // Found by fuzz/fuzz_check: ONNX's shape inference divided by the stride (SIGFPE).
   TempDir dir;
