@@ -61,7 +61,8 @@ def render(items):
         "",
         "## Errors (`E_*`)",
         "",
-        "CLI: `trtlens: <message>` on stderr (then the hint), exit code 2. HTTP: `{\"error\": {\"code\", \"message\"}}`",
+        "CLI, every command: `trtlens: <message>` on stderr, then `  hint: <hint>`, exit code 2. HTTP: "
+        "`{\"error\": {\"code\", \"message\", \"hint\"}}`",
         "with a 4xx/5xx status ([api.md](api.md)).",
         "",
     ]

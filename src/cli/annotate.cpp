@@ -138,9 +138,9 @@ int run_annotate(const AnnotateOptions& o) {
     return fail("refusing to overwrite the input model " + o.model);
   const auto& kb = KnowledgeBase::builtin();
   auto target = build_target(kb, o);
-  if (!target) return fail(target.error().message);
+  if (!target) return fail(target.error());
   auto built = open_index(o.model);
-  if (!built) return fail(built.error().message);
+  if (!built) return fail(built.error());
   const ModelIndex& index = *built.value();
   const Analysis analysis = analyze(index, target.value(), kb);
 

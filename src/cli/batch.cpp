@@ -79,7 +79,7 @@ Result<std::vector<std::string>> expand_inputs(const std::vector<std::string>& i
 
 struct ModelResult {
   std::string path;
-  std::string error_code, error_message;  // set when the model could not be checked
+  std::string error_code, error_message, error_hint;  // set when the model could not be checked
   std::size_t nodes = 0;
   Summary summary;
   bool issues = false;                    // model-level issues
@@ -114,6 +114,7 @@ ModelResult check_one(const std::string& path, const Target& target, const Knowl
   if (!index) {
     r.error_code = index.error().code;
     r.error_message = index.error().message;
+    r.error_hint = index.error().hint;
     return r;
   }
   const Analysis a = analyze(*index.value(), target, kb);
@@ -184,11 +185,13 @@ void write_table(std::ostream& out, const std::vector<ModelResult>& results, con
 
 void write_json_lines(std::ostream& out, const std::vector<ModelResult>& results) {
   for (const auto& r : results) {
-    if (r.failed())
-      out << nlohmann::json{{"model", {{"path", r.path}}}, {"error", {{"code", r.error_code}, {"message", r.error_message}}}}.dump()
-          << "\n";
-    else
+    if (!r.failed()) {
       out << r.json << "\n";
+      continue;
+    }
+    nlohmann::json error{{"code", r.error_code}, {"message", r.error_message}};
+    if (!r.error_hint.empty()) error["hint"] = r.error_hint;
+    out << nlohmann::json{{"model", {{"path", r.path}}}, {"error", std::move(error)}}.dump() << "\n";
   }
 }
 
@@ -267,9 +270,9 @@ int run_batch(const BatchOptions& o) {
   if (o.jobs < 0 || o.jobs > 256) return fail("--jobs must be between 1 and 256");
   const KnowledgeBase& kb = KnowledgeBase::builtin();
   auto target = o.make_target(kb);
-  if (!target) return fail(target.error().message);
+  if (!target) return fail(target.error());
   auto paths = expand_inputs(o.inputs);
-  if (!paths) return fail(paths.error().message);
+  if (!paths) return fail(paths.error());
   if (!o.output.empty())
     for (const auto& p : paths.value()) {
       std::error_code ec;

@@ -31,11 +31,11 @@ int run_release_diff(const DiffOptions& o) {
   if (o.hw.no_gpu_fallback && !o.hw.dla && !o.from_dla && !o.to_dla)
     return fail("--no-gpu-fallback applies to DLA targets only: add --dla, --from-dla or --to-dla");
   auto from = side_target(kb, o, o.from, o.from_gpu, o.from_dla);
-  if (!from) return fail("--from: " + from.error().message);
+  if (!from) return fail(from.error(), "--from: ");
   auto to = side_target(kb, o, o.to, o.to_gpu, o.to_dla);
-  if (!to) return fail("--to: " + to.error().message);
+  if (!to) return fail(to.error(), "--to: ");
   auto index = open_index(o.model);
-  if (!index) return fail(index.error().message);
+  if (!index) return fail(index.error());
   const ReleaseDiff d = diff_releases(*index.value(), from.value(), to.value(), kb);
   if (o.format == "json") std::cout << release_diff_json(*index.value(), d).dump(2) << "\n";
   else write_release_diff(std::cout, *index.value(), d, o.format == "markdown");
@@ -46,11 +46,11 @@ int run_release_diff(const DiffOptions& o) {
 int run_model_diff(const DiffOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = build_target(kb, o);
-  if (!target) return fail(target.error().message);
+  if (!target) return fail(target.error());
   auto old_index = open_index(o.model);
-  if (!old_index) return fail(old_index.error().message);
+  if (!old_index) return fail(old_index.error());
   auto new_index = open_index(o.other);
-  if (!new_index) return fail(new_index.error().message);
+  if (!new_index) return fail(new_index.error());
   const Analysis old_a = analyze(*old_index.value(), target.value(), kb);
   const Analysis new_a = analyze(*new_index.value(), target.value(), kb);
   const ModelDiff d = diff_models(*old_index.value(), old_a, *new_index.value(), new_a);

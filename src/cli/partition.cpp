@@ -19,17 +19,17 @@ struct PartitionCliOptions : TargetOptions {
 int run_partition(const PartitionCliOptions& o) {
   const auto& kb = KnowledgeBase::builtin();
   auto target = build_target(kb, o);
-  if (!target) return fail(target.error().message);
+  if (!target) return fail(target.error());
   if (o.min_size < 1) return fail("--min-subgraph-size must be at least 1");
   auto index = open_index(o.model);
-  if (!index) return fail(index.error().message);
+  if (!index) return fail(index.error());
   const Analysis analysis = analyze(*index.value(), target.value(), kb);
   const Partition p = partition(*index.value(), analysis, PartitionOptions{o.min_size});
   if (o.format == "json") std::cout << partition_json(*index.value(), analysis, p).dump(2) << "\n";
   else write_partition_table(std::cout, *index.value(), analysis, p);
   if (!o.out_dir.empty()) {
     auto written = write_parts(*index.value(), analysis, p, o.out_dir, o.force);
-    if (!written) return fail(written.error().message);
+    if (!written) return fail(written.error());
     if (o.format != "json")
       std::cout << "\nwrote " << written.value().size() - 1 << " part models and manifest.json to " << o.out_dir << "\n";
   }

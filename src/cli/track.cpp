@@ -76,12 +76,12 @@ std::string bar(const store::Counts& c) {
 
 int run_add(const TrackOptions& o) {
   auto s = open_store(o);
-  if (!s) return fail(s.error().message);
+  if (!s) return fail(s.error());
   const std::string name = o.name.empty() ? std::filesystem::path(o.model).stem().string() : o.name;
   auto added = s.value()->add_file(o.model, name, o.tags);
   if (!added) {
-    const auto& message = added.error().message;
-    return fail(message.find(o.model) == std::string::npos ? o.model + ": " + message : message);
+    const Error& error = added.error();
+    return fail(error, error.message.find(o.model) == std::string::npos ? o.model + ": " : "");
   }
   if (o.format == "json") {
     std::cout << nlohmann::json{{"model", store::model_json(added->model)},
@@ -102,11 +102,11 @@ int run_add(const TrackOptions& o) {
 
 int run_list(const TrackOptions& o) {
   auto opened = open_for_target(o, false);
-  if (!opened) return fail(opened.error().message);
+  if (!opened) return fail(opened.error());
   const Target& target = opened->target;
   Store& store = *opened->store;
   auto models = store.list();
-  if (!models) return fail(models.error().message);
+  if (!models) return fail(models.error());
   nlohmann::json out{{"target", store::target_json(target)}, {"models", nlohmann::json::array()}};
   if (o.format != "json") std::cout << target_text(target) << "\n";
   for (const auto& m : *models) {
@@ -135,7 +135,7 @@ int run_list(const TrackOptions& o) {
 
 int run_show(const TrackOptions& o) {
   auto opened = open_for_target(o, true);
-  if (!opened) return fail(opened.error().message);
+  if (!opened) return fail(opened.error());
   const Target& target = opened->target;
   Store& store = *opened->store;
   const store::ModelInfo* m = &opened->model;
@@ -161,9 +161,9 @@ int run_show(const TrackOptions& o) {
 
 int run_rm(const TrackOptions& o) {
   auto s = open_store(o);
-  if (!s) return fail(s.error().message);
+  if (!s) return fail(s.error());
   auto done = o.version > 0 ? s.value()->remove_version(o.name, o.version) : s.value()->remove_model(o.name);
-  if (!done) return fail(done.error().message);
+  if (!done) return fail(done.error());
   if (o.version > 0) std::cout << "removed " << o.name << " version " << o.version << "\n";
   else std::cout << "removed " << o.name << " and all its versions\n";
   return kExitOk;
@@ -171,8 +171,8 @@ int run_rm(const TrackOptions& o) {
 
 int run_rename(const TrackOptions& o) {
   auto s = open_store(o);
-  if (!s) return fail(s.error().message);
-  if (auto done = s.value()->rename(o.name, o.new_name); !done) return fail(done.error().message);
+  if (!s) return fail(s.error());
+  if (auto done = s.value()->rename(o.name, o.new_name); !done) return fail(done.error());
   std::cout << "renamed " << o.name << " to " << o.new_name << "\n";
   return kExitOk;
 }
@@ -180,12 +180,12 @@ int run_rename(const TrackOptions& o) {
 // Exit code 1 when some node became unsupported: usable as a regression gate in CI.
 int run_diff(const TrackOptions& o) {
   auto opened = open_for_target(o, true);
-  if (!opened) return fail(opened.error().message);
+  if (!opened) return fail(opened.error());
   const Target& target = opened->target;
   Store& store = *opened->store;
   const store::ModelInfo* m = &opened->model;
   auto to = store.version(o.name, o.to);
-  if (!to) return fail(to.error().message);
+  if (!to) return fail(to.error());
   int from_number = o.from;
   if (from_number == 0) {
     from_number = to->number;
@@ -193,9 +193,9 @@ int run_diff(const TrackOptions& o) {
       if (v.number < to->number) from_number = v.number;
   }
   auto from = store.version(o.name, from_number);
-  if (!from) return fail(from.error().message);
+  if (!from) return fail(from.error());
   auto diffed = store::diff_versions(store, *from, *to, target);
-  if (!diffed) return fail(diffed.error().message);
+  if (!diffed) return fail(diffed.error());
   const store::VersionDiff& d = *diffed.value();
   if (o.format == "json") {
     std::cout << store::diff_json(*m, *from, *to, target, d).dump(2) << "\n";

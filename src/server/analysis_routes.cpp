@@ -44,7 +44,7 @@ void get_analysis(ModelRegistry& registry, const httplib::Request& req, httplib:
   if (!m) return;
   const auto& kb = KnowledgeBase::builtin();
   auto target = target_of(req);  // with hardware (docs/hardware.md): ?gpu=orin&dla=1&gpu_fallback=0
-  if (!target) return send_error(res, 400, target.error().code, target.error().message);
+  if (!target) return send_error(res, 400, target.error());
   const HardwareTarget* hw = &target->hardware;
   std::string key = target->release->name + "|" + (target->strict ? "s" : "-") + (target->strongly_typed ? "t" : "-");
   if (hw->has_gpu) key += "|hw:" + hw->gpu.sm + "/" + hw->gpu.product + (hw->dla ? "/dla" : "") + (hw->gpu_fallback ? "" : "/nofb");
@@ -113,7 +113,7 @@ void get_runtimes(ModelRegistry& registry, const httplib::Request& req, httplib:
   if (node < 0 || static_cast<std::size_t>(node) >= m->index->nodes().size())
     return send_error(res, 404, "E_NO_NODE", "no node " + index_text);
   auto target = target_of(req, {.plugins = true, .hardware = false});  // runtimes across releases: no hardware
-  if (!target) return send_error(res, 400, target.error().code, target.error().message);
+  if (!target) return send_error(res, 400, target.error());
   const NodeRef& n = m->index->nodes()[static_cast<std::size_t>(node)];
   nlohmann::json support = op_support(kb, n.op_type);
   std::vector<ReleaseVerdict> verdicts;
@@ -195,7 +195,7 @@ void post_model(ModelRegistry& registry, std::size_t max_bytes, const httplib::R
     std::string message = added.error().message;
     for (auto pos = message.find(path.string()); pos != std::string::npos; pos = message.find(path.string()))
       message.replace(pos, path.string().size(), name);
-    return send_error(res, 422, added.error().code, message);
+    return send_error(res, 422, added.error().code, message, added.error().hint);
   }
   send_json(res, 201, model_entry(*added.value()).dump());
 }

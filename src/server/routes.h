@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/result.h"
+
 namespace trtlens::server {
 
 struct ServerConfig {
@@ -56,14 +58,24 @@ inline void install_all_routes(httplib::Server& server, ServerContext& context) 
 #define TRTLENS_REGISTER_ROUTES(order, installer) \
   static const bool TRTLENS_ROUTES_CONCAT(registered_routes_, __LINE__) = ::trtlens::server::register_routes(order, installer)
 
-// Responses: JSON bodies, errors as {"error": {"code": ..., "message": ...}} with a 4xx/5xx status.
+// Responses: JSON bodies, errors as {"error": {"code": ..., "message": ..., "hint": ...}} with a 4xx/5xx status;
+// "hint" is there when the site or the code catalogue (util/codes.def) has one.
 inline void send_json(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_content(body, "application/json; charset=utf-8");
 }
-inline void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  nlohmann::json body{{"error", {{"code", code}, {"message", message}}}};
-  send_json(res, status, body.dump());
+inline nlohmann::json error_json(const std::string& code, const std::string& message, std::string hint = {}) {
+  if (hint.empty()) hint = std::string(default_hint(code));
+  nlohmann::json error{{"code", code}, {"message", message}};
+  if (!hint.empty()) error["hint"] = std::move(hint);
+  return error;
+}
+inline void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message,
+                       const std::string& hint = {}) {
+  send_json(res, status, nlohmann::json{{"error", error_json(code, message, hint)}}.dump());
+}
+inline void send_error(httplib::Response& res, int status, const Error& error) {
+  send_error(res, status, error.code, error.message, error.hint);
 }
 
 }  // namespace trtlens::server

@@ -14,6 +14,7 @@
 namespace trtlens::store {
 namespace {
 using nlohmann::json;
+using server::error_json;
 using server::send_error;
 using server::send_json;
 
@@ -87,8 +88,9 @@ struct Routes {
           auto a = analyze_version(*store, *v, *target);
           item["latest"]["summary"] = a ? counts_json(a->counts) : json(nullptr);
           if (!a)
-            item["latest"]["error"] = {{"code", a.error().code},
-                                       {"message", without_server_paths(a.error().message, store->data_dir(), v->file_name)}};
+            item["latest"]["error"] = error_json(a.error().code,
+                                                 without_server_paths(a.error().message, store->data_dir(), v->file_name),
+                                                 a.error().hint);
         }
       }
       out["models"].push_back(std::move(item));

@@ -2,6 +2,7 @@
 // every TRT_* code the engine emits that the knowledge base does not carry (KB codes: docs/rules.md).
 #pragma once
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace trtlens {
@@ -25,6 +26,8 @@ const CodeInfo* find_code(std::string_view code);
 
 // The catalogue's hint for CODE, or "" when it has none.
 std::string_view default_hint(std::string_view code);
+// HINT, or the catalogue's hint for CODE when HINT is empty.
+std::string hint_or_default(std::string_view code, std::string hint = {});
 
 std::string_view severity_name(CodeSeverity s);  // "error", "warning", "error or warning"
 

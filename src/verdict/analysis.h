@@ -9,13 +9,20 @@
 #include "hw/hardware.h"
 #include "kb/kb.h"
 #include "onnx/graph.h"
+#include "util/codes.h"
 
 namespace trtlens {
 
 enum class Status { kConvertible, kFallback, kUnsupported };
 std::string_view status_name(Status s);
 
+// Reasons, warnings and model issues built without a hint get the code catalogue's (util/codes.def), as errors do.
 struct Reason {
+  Reason() = default;
+  Reason(std::string code_, std::string message_, std::string hint_ = {}, std::string source_ = {},
+         std::string confidence_ = {})
+      : code(std::move(code_)), message(std::move(message_)), hint(hint_or_default(code, std::move(hint_))),
+        source(std::move(source_)), confidence(std::move(confidence_)) {}
   std::string code, message, hint;
   // For reasons that come from a knowledge-base rule: where the parser refuses ("tag release/8.6-GA
   // onnx2trt_utils.cpp:unaryHelper") and "code" or "derived" (docs/json-format.md). Empty for engine-level reasons.
@@ -26,7 +33,8 @@ struct Warning {
   Warning() = default;
   Warning(std::string code_, std::string message_, std::vector<std::pair<std::string, double>> values_ = {},
           std::string hint_ = {}, std::string rule_ = {}, std::string confidence_ = {})
-      : code(std::move(code_)), message(std::move(message_)), values(std::move(values_)), hint(std::move(hint_)),
+      : code(std::move(code_)), message(std::move(message_)), values(std::move(values_)),
+        hint(hint_or_default(code, std::move(hint_))),
         rule(std::move(rule_)), confidence(std::move(confidence_)) {}
   std::string code, message;
   std::vector<std::pair<std::string, double>> values;  // e.g. {"count", 12}, {"max_abs", 7.1e5}
@@ -73,7 +81,8 @@ struct NodeVerdict {
 struct ModelIssue {
   ModelIssue() = default;
   ModelIssue(bool error_, std::string code_, std::string message_, std::string confidence_ = {})
-      : error(error_), code(std::move(code_)), message(std::move(message_)), confidence(std::move(confidence_)) {}
+      : error(error_), code(std::move(code_)), message(std::move(message_)), confidence(std::move(confidence_)),
+        hint(hint_or_default(code)) {}
   bool error = false;
   std::string code, message;
   std::string confidence;             // "inferred" (quantization rules, docs/quantization.md); hardware facts: code /

@@ -116,5 +116,50 @@ TEST(CliErrorLines, GraphErrorIsPrefixedWithThePath) {
   EXPECT_NE(index.error().message.find("node 'relu' (Relu) reads 'nowhere'"), std::string::npos) << index.error().message;
 }
 
+// Every command that reads a model prints the same two lines as `check`: the message, then the catalogue's hint.
+TEST(CliErrorLines, EveryCommandPrintsTheHint) {
+  TempDir dir;
+  const auto missing = (dir / "missing.onnx").string();
+  const auto model = relu_model().save(dir / "m.onnx").string();
+  const auto data = (dir / "data").string();
+  const std::vector<std::vector<std::string>> commands = {
+      {"annotate", missing, "-o", (dir / "out.onnx").string()},
+      {"partition", missing},
+      {"diff", missing, "--from", "8.6", "--to", "10.15"},
+      {"diff", model, missing, "--trt", "10.15"},
+      {"track", "add", missing, "--data-dir", data},
+  };
+  for (const auto& args : commands) {
+    SCOPED_TRACE(args[0] + " " + args[1]);
+    const RunResult r = run_trtlens(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(line(r.err, 0).rfind("trtlens: ", 0), 0u) << r.err;
+    EXPECT_NE(line(r.err, 0).find(missing), std::string::npos) << r.err;
+    EXPECT_EQ(line(r.err, 1), hint_line("E_NOT_FOUND"));
+    EXPECT_EQ(line(r.err, 2), "") << r.err;
+  }
+  // A usage error in a target option: the same hint as check's.
+  for (const std::string cmd : {"annotate", "partition"}) {
+    std::vector<std::string> args{cmd, model, "--trt", "7.0"};
+    if (cmd == "annotate") args.insert(args.end(), {"-o", (dir / "out.onnx").string()});
+    const RunResult r = run_trtlens(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(line(r.err, 1), hint_line("E_USAGE")) << cmd << ": " << r.err;
+  }
+}
+
+// check of several models keeps going past one it cannot read; its JSON line carries the code, the message and the hint.
+TEST(CliErrorLines, BatchJsonLineCarriesTheHint) {
+  TempDir dir;
+  const auto good = relu_model().save(dir / "good.onnx");
+  const auto bad = dir / "bad.onnx";
+  write_file(bad, "");
+  const RunResult r = run_trtlens({"check", good.string(), bad.string(), "--format", "json"});
+  const nlohmann::json failed = json_of(line(r.out, 1), r.err);
+  EXPECT_EQ(failed["error"]["code"], "E_EMPTY");
+  EXPECT_EQ(failed["error"]["hint"], std::string(find_code("E_EMPTY")->hint));
+  EXPECT_FALSE(json_of(line(r.out, 0), r.err).contains("error"));
+}
+
 }  // namespace
 }  // namespace trtlens::test

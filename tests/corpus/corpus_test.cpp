@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "kb/kb.h"
+#include "support/catalogue_check.h"
 #include "support/model_builder.h"
 #include "verdict/analysis.h"
 
@@ -56,6 +57,8 @@ struct Tally {
   int no_importer_checked = 0, importer_checked = 0, plugin_checked = 0;
   int tensors = 0;
   std::vector<std::string> untyped;
+  int catalogued_codes = 0;
+  std::vector<std::string> catalogue_disagreements;  // the first 20
 };
 
 void check_summary(const Analysis& a, const std::string& where) {
@@ -148,6 +151,8 @@ TEST(Corpus, EveryModelEveryReleaseAgreesWithTheKnowledgeBase) {
       ASSERT_EQ(a.nodes.size(), index.value()->nodes().size()) << where;
       check_summary(a, where + " @" + release.name);
       check_against_kb(*index.value(), a, release, kb, where, tally);
+      for (auto& d : catalogue_disagreements(a, &tally.catalogued_codes))
+        if (tally.catalogue_disagreements.size() < 20) tally.catalogue_disagreements.push_back(where + " @" + release.name + ": " + d);
     }
   }
   // Load errors must be genuine defects of the file, and rare.
@@ -155,6 +160,9 @@ TEST(Corpus, EveryModelEveryReleaseAgreesWithTheKnowledgeBase) {
   EXPECT_LE(load_errors.size(), 10u);
   EXPECT_EQ(tally.analyses, tally.indexed * 26);
   EXPECT_GT(tally.no_importer_checked, 100);
+  // Catalogued codes carry the catalogue's severity and, when it has one, a hint.
+  EXPECT_GT(tally.catalogued_codes, 1000);
+  EXPECT_TRUE(tally.catalogue_disagreements.empty()) << ::testing::PrintToString(tally.catalogue_disagreements);
   EXPECT_GT(tally.importer_checked, 10000);
   std::cout << "  models " << tally.models << ", indexed " << tally.indexed << ", analyses " << tally.analyses
             << ", node verdicts checked: importer " << tally.importer_checked << ", no importer "

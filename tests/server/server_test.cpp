@@ -22,6 +22,7 @@
 #include "server/models.h"
 #include "server/routes.h"
 #include "support/model_builder.h"
+#include "util/codes.h"
 
 namespace trtlens::server {
 namespace {
@@ -145,6 +146,8 @@ TEST_F(ApiTest, BadTargetsAre400) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(body(r)["error"]["code"], "E_USAGE");
+  EXPECT_EQ(body(r)["error"]["hint"], std::string(default_hint("E_USAGE")));  // the catalogue's, as the CLI prints
+  EXPECT_FALSE(default_hint("E_USAGE").empty());
   r = c.Get("/api/models/1/analysis?trt=8.6&precision=fp4");
   EXPECT_EQ(r->status, 400);
   r = c.Get("/api/models/1/analysis?precision=bogus");
