@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "report/findings_json.h"
+
 namespace trtlens {
 namespace {
 
@@ -65,18 +67,15 @@ std::string md(std::string_view text) {
   return o;
 }
 
-nlohmann::json reasons_json(const NodeVerdict* v) {
-  nlohmann::json out = nlohmann::json::array();
-  if (!v) return out;
-  for (const auto& r : v->reasons) out.push_back({{"code", r.code}, {"message", r.message}, {"hint", r.hint}});
-  return out;
+// A side's reasons and warnings exactly as the engine JSON writes them (report/findings_json.h): rule reasons keep
+// their source and confidence, warnings their values, hint and confidence.
+nlohmann::json findings_of(const NodeVerdict* v, const char* key) {
+  if (!v) return nlohmann::json::array();
+  nlohmann::json f = findings_json(*v);
+  return f.contains(key) ? std::move(f[key]) : nlohmann::json::array();
 }
-nlohmann::json warnings_json(const NodeVerdict* v) {
-  nlohmann::json out = nlohmann::json::array();
-  if (!v) return out;
-  for (const auto& w : v->warnings) out.push_back({{"code", w.code}, {"message", w.message}});
-  return out;
-}
+nlohmann::json reasons_json(const NodeVerdict* v) { return findings_of(v, "reasons"); }
+nlohmann::json warnings_json(const NodeVerdict* v) { return findings_of(v, "warnings"); }
 
 // "convertible (fp16)", or with the device when a DLA is involved: "fallback (fp16, GPU)".
 std::string describe(const NodeVerdict* v, const std::string& device = {}) {
@@ -198,11 +197,9 @@ void write_release_diff(std::ostream& out, const ModelIndex& index, const Releas
 
 namespace {
 
-// What the model diff calls a change of a matched node: its op type, status, device or reason codes. A change of
-// runs_in or warnings alone is not listed (the release diff lists those).
-bool changed_for_model_diff(const NodeChange& c) {
-  return c.has("op_type") || c.has("status") || c.has("device") || c.has("reasons");
-}
+// A matched node is listed when any aspect changes (op type, status, runs_in, device, reason or warning codes), as in
+// the release diff; `trtlens track diff` lists status and device changes only (docs/reports.md).
+bool changed_for_model_diff(const NodeChange& c) { return !c.changed.empty(); }
 
 std::string change_kind(const NodeChange& p) {
   if (p.old_node < 0) return "added";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
@@ -93,6 +94,28 @@ TEST(DlaPartition, MoreSubgraphsThanTheReleaseAllowsPerCore) {
   EXPECT_EQ(p72.dla_limit.confidence, "report");
   EXPECT_EQ(p72.dla_subgraphs.size(), 5u);
   EXPECT_TRUE(p72.dla_over_limit.empty());
+}
+
+// The analysis keeps at most the core's limit of DLA subgraphs; an analysis that breaks that (here: the node the
+// limit sent to the GPU put back on the DLA by hand) is reported per engine, in JSON and in the table.
+TEST(DlaPartition, AnEngineOverTheLimitIsReported) {
+  auto index = index_of(chain("CECECECEC"));
+  Analysis a = analyze(*index, dla_target("8.6"), KnowledgeBase::builtin());
+  NodeVerdict& last = a.nodes[static_cast<std::size_t>(test::verdict(*index, a, "n8").index)];
+  ASSERT_EQ(last.device, "gpu");
+  last.device = "dla";
+  const Partition p = partition(*index, a);
+  EXPECT_EQ(p.dla_subgraphs.size(), 5u);
+  ASSERT_EQ(p.dla_over_limit.size(), 1u);
+  EXPECT_EQ(p.dla_over_limit[0].subgraphs, 5);
+  EXPECT_EQ(p.dla_over_limit[0].engine, p.dla_subgraphs.back().engine);
+  const nlohmann::json j = partition_json(*index, a, p);
+  ASSERT_EQ(j["dla"]["engines_over_limit"].size(), 1u) << j["dla"].dump(2);
+  EXPECT_EQ(j["dla"]["engines_over_limit"][0]["subgraphs"], 5);
+  std::ostringstream table;
+  write_partition_table(table, *index, a, p);
+  EXPECT_NE(table.str().find("has 5 DLA subgraphs; TensorRT runs the 1 beyond 4 on the GPU"), std::string::npos)
+      << table.str();
 }
 
 TEST(DlaPartition, ASubgraphNeverSpansTwoEngines) {
