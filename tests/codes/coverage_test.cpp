@@ -25,8 +25,6 @@ namespace fs = std::filesystem;
 
 // Engine codes without a triggering test, and why.
 const std::map<std::string, std::string> kNotYetTriggered = {
-    {"TRT_UNSUPPORTED", "fallback label of partition/JUnit for an unsupported node without reasons; the engine "
-                        "always gives one"},
     {"TRT_PLATFORM_RELEASE", "needs a platform (Jetson/DRIVE) whose OS ships no build of the chosen release"},
     {"TRT_DLA_SUPPORT_UNCERTAIN", "needs a release/platform pair whose DLA support the hardware data marks uncertain"},
     {"TRT_DLA_UNCERTAIN", "needs a DLA layer whose support the hardware data marks uncertain"},
