@@ -25,9 +25,6 @@ namespace fs = std::filesystem;
 
 // Engine codes without a triggering test, and why.
 const std::map<std::string, std::string> kNotYetTriggered = {
-    {"TRT_PLATFORM_RELEASE", "needs a platform (Jetson/DRIVE) whose OS ships no build of the chosen release"},
-    {"TRT_DLA_SUPPORT_UNCERTAIN", "needs a release/platform pair whose DLA support the hardware data marks uncertain"},
-    {"TRT_DLA_UNCERTAIN", "needs a DLA layer whose support the hardware data marks uncertain"},
     {"TRT_QDQ_ACTIVATION_PER_CHANNEL", "needs a per-channel activation Q/DQ model (tests/verdict/quantization)"},
     {"TRT_QDQ_FP8_GROUPED_CONV", "needs an FP8 grouped-convolution Q/DQ model"},
     {"TRT_QDQ_BLOCK_QUANT_TYPE", "needs a block-quantized Q/DQ of a type the release does not block-quantize"},
