@@ -162,5 +162,132 @@ TEST(UntriggeredCodes, LeakyReluOnTheDlaIsUncertain) {
   EXPECT_EQ(warning(old, "TRT_DLA_UNCERTAIN"), nullptr);
 }
 
+// ---- quantization ------------------------------------------------------------------------------------------------
+
+// The verdict of node NAME for a release and precisions, by value (the Analysis it comes from is a temporary).
+NodeVerdict node_on(const ModelIndex& index, const std::string& release, const std::string& precisions,
+                    const std::string& name) {
+  return verdict(index, check(index, release, precisions), name);
+}
+
+// x -> Q -> DQ -> Conv(w -> Q -> DQ per channel, axis 0): INT8 with the activation scale per tensor or per channel.
+ModelBuilder int8_conv(bool activation_per_channel) {
+  ModelBuilder b(13);
+  b.input("x", kFloat, {1, 4, 8, 8});
+  const std::vector<std::int64_t> a_dims =
+      activation_per_channel ? std::vector<std::int64_t>{4} : std::vector<std::int64_t>{};
+  const std::size_t a_count = activation_per_channel ? 4 : 1;
+  b.initializer("a_s", kFloat, a_dims, std::vector<double>(a_count, 0.05));
+  b.initializer("a_zp", kInt8, a_dims, std::vector<double>(a_count, 0));
+  auto& aq = b.node("QuantizeLinear", {"x", "a_s", "a_zp"}, {"a_q"}, "a_quant");
+  auto& adq = b.node("DequantizeLinear", {"a_q", "a_s", "a_zp"}, {"a_dq"}, "a_dequant");
+  if (activation_per_channel) set_attr(aq, "axis", std::int64_t{1}), set_attr(adq, "axis", std::int64_t{1});
+  b.initializer("w", kFloat, {4, 4, 3, 3}, std::vector<double>(4 * 4 * 9, 0.1));
+  b.initializer("w_s", kFloat, {4}, std::vector<double>(4, 0.01));
+  b.initializer("w_zp", kInt8, {4}, std::vector<double>(4, 0));
+  set_attr(b.node("QuantizeLinear", {"w", "w_s", "w_zp"}, {"w_q"}, "w_quant"), "axis", std::int64_t{0});
+  set_attr(b.node("DequantizeLinear", {"w_q", "w_s", "w_zp"}, {"w_dq"}, "w_dequant"), "axis", std::int64_t{0});
+  auto& c = b.node("Conv", {"a_dq", "w_dq"}, {"y"}, "conv");
+  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
+  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  b.output("y", kFloat);
+  return b;
+}
+
+TEST(UntriggeredCodes, PerChannelActivationScaleIsFlagged) {
+  auto index = index_of(int8_conv(true));
+  const Analysis a = check(*index, "10.15", "int8");
+  const NodeVerdict& c = verdict(*index, a, "conv");
+  const Warning* w = warning(c, "TRT_QDQ_ACTIVATION_PER_CHANNEL");
+  ASSERT_NE(w, nullptr) << shown(c);
+  EXPECT_EQ(w->message,
+            "the activation input of Conv is quantized per channel; TensorRT allows per-channel scales "
+            "only on weights");
+  EXPECT_EQ(w->rule, "R2");
+  EXPECT_EQ(c.status, Status::kConvertible);  // a warning: the verdict stands
+  auto per_tensor = index_of(int8_conv(false));
+  const NodeVerdict ok = node_on(*per_tensor, "10.15", "int8", "conv");
+  EXPECT_EQ(warning(ok, "TRT_QDQ_ACTIVATION_PER_CHANNEL"), nullptr);
+  EXPECT_EQ(ok.runs_in, "int8");
+}
+
+// FP8 Conv through TRT_FP8 Q/DQ on the activation and the weights, with `group` groups (16 channels in and out).
+ModelBuilder fp8_conv(std::int64_t group) {
+  ModelBuilder b(17);
+  b.opset("trt", 1);
+  b.input("x", kFloat, {1, 16, 8, 8});
+  b.initializer("w", kFloat, {16, 16 / group, 3, 3},
+                std::vector<double>(static_cast<std::size_t>(16 * 16 / group * 9), 0.1));
+  for (const char* t : {"x", "w"}) {
+    const std::string tag(t);
+    b.initializer(tag + "_s", kFloat, {}, {0.05});
+    b.node("TRT_FP8QuantizeLinear", {tag, tag + "_s"}, {tag + "_q"}, tag + "_quant").set_domain("trt");
+    b.node("TRT_FP8DequantizeLinear", {tag + "_q", tag + "_s"}, {tag + "_dq"}, tag + "_dequant").set_domain("trt");
+  }
+  auto& c = b.node("Conv", {"x_dq", "w_dq"}, {"y"}, "conv");
+  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
+  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  set_attr(c, "group", group);
+  b.output("y", kFloat);
+  return b;
+}
+
+// The 10.12 release notes: no optimized FP8 kernels for grouped or depthwise convolution. The Conv still runs in FP8.
+TEST(UntriggeredCodes, Fp8GroupedConvHasNoOptimizedKernelsFrom1012) {
+  auto grouped = index_of(fp8_conv(2));
+  const NodeVerdict v = node_on(*grouped, "10.15", "fp16,fp8", "conv");
+  EXPECT_EQ(v.runs_in, "fp8");
+  EXPECT_EQ(v.status, Status::kConvertible);
+  const Warning* w = warning(v, "TRT_QDQ_FP8_GROUPED_CONV");
+  ASSERT_NE(w, nullptr) << shown(v);
+  EXPECT_EQ(w->message,
+            "TensorRT 10.15.1 has no optimized FP8 kernels for grouped or depthwise convolution (release "
+            "notes)");
+  const NodeVerdict r1011 = node_on(*grouped, "10.11", "fp16,fp8", "conv");
+  EXPECT_EQ(r1011.runs_in, "fp8");
+  EXPECT_EQ(warning(r1011, "TRT_QDQ_FP8_GROUPED_CONV"), nullptr);  // the limitation is documented from 10.12
+  auto dense = index_of(fp8_conv(1));
+  const NodeVerdict d = node_on(*dense, "10.15", "fp16,fp8", "conv");
+  EXPECT_EQ(d.runs_in, "fp8");
+  EXPECT_EQ(warning(d, "TRT_QDQ_FP8_GROUPED_CONV"), nullptr);
+}
+
+// x[1,64] @ DequantizeLinear(w[64,32] of DTYPE, scale[2,32]): weights block-quantized along K (block 32), opset 21.
+ModelBuilder block_quantized_matmul(int dtype) {
+  ModelBuilder b(21);
+  b.input("x", kFloat, {1, 64});
+  const bool packed = dtype == kInt4;  // two 4-bit values per byte
+  b.initializer("w", dtype, {64, 32}, std::vector<double>(packed ? 64 * 32 / 2 : 64 * 32, packed ? 0x11 : 1));
+  b.initializer("w_s", kFloat, {2, 32}, std::vector<double>(64, 0.02));
+  auto& dq = b.node("DequantizeLinear", {"w", "w_s"}, {"w_dq"}, "w_dequant");
+  set_attr(dq, "axis", std::int64_t{0});
+  set_attr(dq, "block_size", std::int64_t{32});
+  b.node("MatMul", {"x", "w_dq"}, {"y"}, "matmul");
+  b.output("y", kFloat);
+  return b;
+}
+
+// The 10.13+ headers allow block quantization for FP4, FP8 and INT4, not INT8; 10.8-10.12 only FP4 and INT4.
+TEST(UntriggeredCodes, BlockQuantizationOfATypeTheReleaseDoesNotBlockQuantize) {
+  auto int8 = index_of(block_quantized_matmul(kInt8));
+  const NodeVerdict v = node_on(*int8, "10.15", "fp16,int8", "w_dequant");
+  const Warning* w = warning(v, "TRT_QDQ_BLOCK_QUANT_TYPE");
+  ASSERT_NE(w, nullptr) << shown(v);
+  EXPECT_EQ(w->message,
+            "TensorRT 10.15.1 allows block quantization only for fp4, fp8, int4; this DequantizeLinear "
+            "block-quantizes int8, which the builder rejects");
+  EXPECT_EQ(v.runs_in, "int8");
+  EXPECT_EQ(v.status, Status::kConvertible);  // a warning (the reference leaves INT8 blocks open): the verdict stands
+
+  auto int4 = index_of(block_quantized_matmul(kInt4));
+  const NodeVerdict i4 = node_on(*int4, "10.15", "fp16,int4", "w_dequant");
+  EXPECT_EQ(i4.runs_in, "int4");
+  EXPECT_EQ(warning(i4, "TRT_QDQ_BLOCK_QUANT_TYPE"), nullptr);
+
+  auto fp8 = index_of(block_quantized_matmul(kFloat8E4M3FN));
+  EXPECT_NE(warning(node_on(*fp8, "10.12", "fp16,fp8", "w_dequant"), "TRT_QDQ_BLOCK_QUANT_TYPE"), nullptr);
+  EXPECT_EQ(warning(node_on(*fp8, "10.13", "fp16,fp8", "w_dequant"), "TRT_QDQ_BLOCK_QUANT_TYPE"), nullptr);
+}
+
 }  // namespace
 }  // namespace trtlens::test
