@@ -272,6 +272,17 @@ class Gate {
       if (x_rank >= 0 && w_rank >= 0 && x_rank != w_rank)
         return refuse(n, "input of rank " + std::to_string(x_rank) + " and weights of rank " + std::to_string(w_rank));
     }
+    // An `axis` outside [-(r+1), r] is invalid for every operator (r+1: OneHot and ConcatFromSequence count the new
+    // axis). LayerNormalization's inference reads the input's dims up to `axis` without a range check (found by
+    // fuzzing: axis 2^63-1 was a SIGSEGV), so it needs axis < r, and a non-negative axis needs a rank we know.
+    if (const auto* axis = find_attribute(n, "axis"); axis && axis->type() == onnx::AttributeProto::INT) {
+      const std::int64_t a = axis->i();
+      const int r = input_rank(n, 0);
+      if (r >= 0 && (a < -(static_cast<std::int64_t>(r) + 1) || a > r))
+        return refuse(n, "axis " + std::to_string(a) + " out of range for an input of rank " + std::to_string(r));
+      if (op == "LayerNormalization" && a >= 0 && (r < 0 || a >= r))
+        return refuse(n, "axis " + std::to_string(a) + (r < 0 ? " on an input of unknown rank" : " not below the rank"));
+    }
     if (op == "Scan") {
       const auto* num = find_attribute(n, "num_scan_inputs");
       const auto* body = find_attribute(n, "body");

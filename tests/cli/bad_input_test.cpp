@@ -9,9 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <thread>
 
+#include "infer/onnx_gate.h"
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
 
@@ -215,6 +217,35 @@ TEST(HostileInput, NodeReadingAnUndefinedTensor) {
   const RunResult r = run_trtlens({"check", path.string(), "--trt", "8.6"});
   EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << r.exit_code << r.err;
   EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+}
+
+TEST(HostileInput, LayerNormalizationAxisOutOfRange) {
+  // Found by fuzz/fuzz_check (session 7): LayerNormalization with axis 2^63-1 made ONNX's shape inference read input
+  // dims far past the rank (SIGSEGV, a 272-byte model). The gate skips ONNX's inference; our own rules still run.
+  for (const std::int64_t axis : {std::numeric_limits<std::int64_t>::max(), std::int64_t{2}, std::int64_t{-4}}) {
+    SCOPED_TRACE(axis);
+    TempDir dir;
+    ModelBuilder b(17);
+    b.input("x", kFloat, {3, 4});
+    b.input("w", kFloat, {4});
+    b.input("b", kFloat, {4});
+    auto& ln = b.node("LayerNormalization", {"x", "w", "b"}, {"y"}, "ln");
+    set_attr(ln, "axis", axis);
+    b.output("y", kFloat, {3, 4});
+    EXPECT_NE(why_onnx_inference_unsafe(b.proto()).find("axis"), std::string::npos);
+    expect_verdict(b.save(dir / "ln.onnx"));
+  }
+  // The usual form (axis -1, or 1 on a rank-2 input) still gets ONNX's inference.
+  for (const std::int64_t axis : {std::int64_t{-1}, std::int64_t{1}}) {
+    ModelBuilder b(17);
+    b.input("x", kFloat, {3, 4});
+    b.input("w", kFloat, {4});
+    b.input("b", kFloat, {4});
+    auto& ln = b.node("LayerNormalization", {"x", "w", "b"}, {"y"}, "ln");
+    set_attr(ln, "axis", axis);
+    b.output("y", kFloat, {3, 4});
+    EXPECT_EQ(why_onnx_inference_unsafe(b.proto()), "") << axis;
+  }
 }
 
 TEST(HostileInput, PoolingWithAZeroStride) {
