@@ -258,6 +258,13 @@ std::string attribute_value_text(const onnx::AttributeProto& a) {
   }
 }
 
+std::string shape_text(const std::vector<std::int64_t>& dims) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i)
+    s += (i ? ", " : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
+  return s + "]";
+}
+
 namespace {
 std::map<std::string, std::unique_ptr<RuleImpl>, std::less<>>& registry() {
   static std::map<std::string, std::unique_ptr<RuleImpl>, std::less<>> rules;

@@ -72,4 +72,7 @@ bool attribute_matches(const onnx::AttributeProto& a, const nlohmann::json& valu
 
 std::string attribute_value_text(const onnx::AttributeProto& a);  // "3", "'linear'", "[1, 2]"
 
+// Dimensions as the shape checks print them: "[1, ?, 224]", an unknown (negative) dimension as '?'.
+std::string shape_text(const std::vector<std::int64_t>& dims);
+
 }  // namespace trtlens
