@@ -26,6 +26,7 @@ struct RuleContext {
   // Inputs: "present" = listed with a non-empty name.
   int input_count() const;          // trailing empty inputs dropped
   bool present(int i) const;
+  std::vector<int> present_inputs() const;  // the index of every present input, in order
   const TensorInfo* input(int i) const { return index.input(node, i); }
   std::string input_name(int i) const;
   int input_type(int i) const;      // 0 when unknown or absent

@@ -43,9 +43,7 @@ int broadcast_conflict(const std::vector<std::int64_t>& a, const std::vector<std
 // Elementwise ops (Add, Mul, Where, PRelu, ...): the importer prepends 1-dims to equalise ranks, then TensorRT's
 // elementwise/select layer needs every axis to be equal or 1.
 std::optional<Finding> broadcast_shapes(const RuleContext& c) {
-  std::vector<int> inputs;
-  for (int i = 0; i < c.input_count(); ++i)
-    if (c.present(i)) inputs.push_back(i);
+  const std::vector<int> inputs = c.present_inputs();
   if (inputs.size() < 2) return std::nullopt;
   // Elementwise nodes are everywhere and often follow custom ops of unknown shape: an unknown rank skips the check
   // silently here (Concat, MatMul/Gemm, If and Loop say so with TRT_SHAPE_UNKNOWN_FOR_CHECK).
@@ -73,9 +71,7 @@ std::optional<Finding> broadcast_shapes(const RuleContext& c) {
 
 // Concat: TensorRT's concatenation layer needs equal ranks and equal sizes on every axis but the concatenation axis.
 std::optional<Finding> concat_shapes(const RuleContext& c) {
-  std::vector<int> inputs;
-  for (int i = 0; i < c.input_count(); ++i)
-    if (c.present(i)) inputs.push_back(i);
+  const std::vector<int> inputs = c.present_inputs();
   if (inputs.size() < 2) return std::nullopt;
   for (int i : inputs)
     if (!ranked(c, i)) return unknown_rank(c, "input '" + c.input_name(i) + "'");
