@@ -50,6 +50,12 @@ std::vector<std::string> type_names(TypeSet set) {
 
 std::string_view precision_name(Precision p) { return kPrecisionNames[static_cast<std::size_t>(p)]; }
 
+std::string precision_list(const std::vector<Precision>& list, std::string_view separator) {
+  std::string out;
+  for (Precision p : list) out += (out.empty() ? "" : std::string(separator)) + std::string(precision_name(p));
+  return out;
+}
+
 std::optional<Precision> precision_from_name(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -17,12 +17,6 @@ std::string node_list(const ModelIndex& index, const std::vector<std::string>& n
   return s.empty() ? "-" : s;
 }
 
-std::string precisions_of(const Analysis& a) {
-  std::string s;
-  for (Precision p : a.target.precisions) s += (s.empty() ? "" : ",") + std::string(precision_name(p));
-  return s;
-}
-
 std::string part_file(const Part& part) {
   char name[64];
   std::snprintf(name, sizeof name, "part_%03d_%s.onnx", part.id, part.tensorrt ? "trt" : "other");
@@ -120,9 +114,9 @@ nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis,
 void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   const std::size_t total = static_cast<std::size_t>(p.nodes_in_tensorrt + p.nodes_outside);
   out << index.model().path().filename().string() << " on " << analysis.target.release->display() << " ("
-      << precisions_of(analysis) << "): " << p.engines << " TensorRT engine" << (p.engines == 1 ? "" : "s") << ", "
-      << p.nodes_in_tensorrt << " of " << total << " main-graph nodes in TensorRT, " << p.nodes_outside
-      << " left to other providers\n";
+      << precision_list(analysis.target.precisions, ",") << "): " << p.engines << " TensorRT engine"
+      << (p.engines == 1 ? "" : "s") << ", " << p.nodes_in_tensorrt << " of " << total
+      << " main-graph nodes in TensorRT, " << p.nodes_outside << " left to other providers\n";
   for (const auto& m : analysis.model_issues)
     if (m.error) out << "note: " << m.code << ": " << m.message << " (the parser rejects the whole model)\n";
   out << "\npart  provider  nodes  inputs -> outputs\n";

@@ -14,12 +14,6 @@ struct Colors {
   }
 };
 
-std::string precisions(const Analysis& a) {
-  std::string s;
-  for (Precision p : a.target.precisions) s += (s.empty() ? "" : ",") + std::string(precision_name(p));
-  return s;
-}
-
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
@@ -52,7 +46,8 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
   const Release& r = *a.target.release;
   const auto& s = a.summary;
   out << c.bold << index.model().path().filename().string() << c.reset << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << "): ";
+      << precision_list(a.target.precisions, ",") << (a.target.strict ? ", strict" : "") << quantization_label(a)
+      << "): ";
   if (s.model_convertible) out << c.green << "converts" << c.reset;
   else out << c.red << "does not convert" << c.reset;
   out << " - " << index.nodes().size() << " nodes: " << c.green << s.convertible << " convertible" << c.reset << ", "
@@ -148,7 +143,8 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
     return o;
   };
   out << "## trtlens: " << esc(index.model().path().filename().string()) << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << ")\n\n";
+      << precision_list(a.target.precisions, ",") << (a.target.strict ? ", strict" : "") << quantization_label(a)
+      << ")\n\n";
   out << (s.model_convertible ? "**Converts.** " : "**Does not convert.** ") << index.nodes().size() << " nodes: "
       << s.convertible << " convertible, " << s.fallback << " fallback, " << s.unsupported << " unsupported, "
       << s.warnings << " warnings.\n\n";
