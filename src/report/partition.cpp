@@ -23,15 +23,24 @@ std::string part_file(const Part& part) {
   return name;
 }
 
+// The nodes of a part or DLA subgraph: index, name and op type of each.
+nlohmann::json nodes_json(const ModelIndex& index, const std::vector<int>& nodes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int n : nodes) {
+    const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
+    out.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
+  }
+  return out;
+}
+
 nlohmann::json dla_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   nlohmann::json subgraphs = nlohmann::json::array();
   for (const auto& s : p.dla_subgraphs) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (int n : s.nodes) {
-      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
-      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
-    }
-    subgraphs.push_back({{"id", s.id}, {"engine", s.engine}, {"nodes", nodes}, {"inputs", s.inputs}, {"outputs", s.outputs}});
+    subgraphs.push_back({{"id", s.id},
+                         {"engine", s.engine},
+                         {"nodes", nodes_json(index, s.nodes)},
+                         {"inputs", s.inputs},
+                         {"outputs", s.outputs}});
   }
   nlohmann::json over = nlohmann::json::array();
   for (const auto& e : p.dla_over_limit) over.push_back({{"engine", e.engine}, {"subgraphs", e.subgraphs}});
@@ -75,15 +84,10 @@ void write_dla_table(std::ostream& out, const ModelIndex& index, const Analysis&
 nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& part : p.parts) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (int n : part.nodes) {
-      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
-      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
-    }
     parts.push_back({{"id", part.id},
                      {"provider", part.tensorrt ? "tensorrt" : "other"},
                      {"file", part_file(part)},
-                     {"nodes", nodes},
+                     {"nodes", nodes_json(index, part.nodes)},
                      {"inputs", part.inputs},
                      {"outputs", part.outputs},
                      {"initializers", part.initializers}});

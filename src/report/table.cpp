@@ -14,6 +14,14 @@ struct Colors {
   }
 };
 
+// "12 nodes on the DLA in 2 DLA subgraphs, 3 on the GPU, 4 GPU/DLA transitions": the hardware line of the table
+// and of the Markdown summary.
+std::string dla_placement(const Summary& s) {
+  return std::to_string(s.dla_nodes) + " nodes on the DLA in " + std::to_string(s.dla_subgraphs) + " DLA subgraph" +
+         (s.dla_subgraphs == 1 ? "" : "s") + ", " + std::to_string(s.gpu_nodes) + " on the GPU, " +
+         std::to_string(s.gpu_dla_transitions) + " GPU/DLA transitions";
+}
+
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
@@ -56,10 +64,7 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
   if (const std::string q = quantization_summary(a); !q.empty()) out << q << "\n";
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << hw.text();
-    if (hw.dla)
-      out << " - " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
-          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
-          << " GPU/DLA transitions";
+    if (hw.dla) out << " - " << dla_placement(s);
     out << "\n";
   }
 
@@ -151,10 +156,7 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
   if (const std::string q = quantization_summary(a); !q.empty()) out << esc(q) << ".\n\n";
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << esc(hw.text());
-    if (hw.dla)
-      out << ": " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
-          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
-          << " GPU/DLA transitions";
+    if (hw.dla) out << ": " << dla_placement(s);
     out << ".\n\n";
   }
   if (!a.model_issues.empty()) {
