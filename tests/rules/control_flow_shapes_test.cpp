@@ -14,16 +14,9 @@ void make_symbolic(onnx::ValueInfoProto& vi) {
       shape->mutable_dim(i)->set_dim_param(vi.name() + "_d" + std::to_string(i));
 }
 
-// A branch with one output: Identity over outer tensor `from`, declared with `dims`.
+// identity_branch with its negative sizes symbolic.
 onnx::GraphProto branch(const std::string& name, const std::string& from, std::vector<std::int64_t> dims) {
-  onnx::GraphProto g;
-  g.set_name(name);
-  auto* n = g.add_node();
-  n->set_op_type("Identity");
-  n->set_name(name + "_id");
-  n->add_input(from);
-  n->add_output(name + "_out");
-  *g.add_output() = value_info(name + "_out", kFloat, std::move(dims));
+  onnx::GraphProto g = identity_branch(name, from, std::move(dims));
   make_symbolic(*g.mutable_output(0));
   return g;
 }

@@ -1,5 +1,6 @@
 #include "support/models.h"
 
+#include <utility>
 #include <vector>
 
 #include "onnx/dtype.h"
@@ -52,6 +53,28 @@ ModelBuilder dla_conv(std::int64_t pad, const std::string& conv_name, int ir_ver
   set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
   set_attr(c, "pads", std::vector<std::int64_t>{pad, pad, pad, pad});
   return b;
+}
+
+ModelBuilder pad_runtime_axes() {
+  ModelBuilder b(18);
+  b.input("x", kFloat, {1, 3, 8, 8});
+  b.initializer("pads", kInt64, {4}, {1, 1, 1, 1});
+  b.input("axes", kInt64, {2});
+  b.node("Pad", {"x", "pads", "", "axes"}, {"y"}, "n");
+  b.output("y");
+  return b;
+}
+
+onnx::GraphProto identity_branch(const std::string& name, const std::string& from, std::vector<std::int64_t> dims) {
+  onnx::GraphProto g;
+  g.set_name(name);
+  auto* n = g.add_node();
+  n->set_op_type("Identity");
+  n->set_name(name + "_id");
+  n->add_input(from);
+  n->add_output(name + "_out");
+  *g.add_output() = value_info(name + "_out", kFloat, std::move(dims));
+  return g;
 }
 
 onnx::GraphProto loop_body() {

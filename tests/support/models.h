@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "onnx/onnx_pb.h"
 #include "support/model_builder.h"
@@ -27,6 +28,12 @@ ModelBuilder unary_model(const std::string& op, int dtype, int opset = 13);
 // x[1,8,16,16] -> `conv_name` (Conv 3x3, 8 filters, `pad` on every side) -> c; the caller adds what reads c and the
 // outputs. On a DLA target the conv runs on the DLA while its pads stay below the kernel size.
 ModelBuilder dla_conv(std::int64_t pad = 1, const std::string& conv_name = "conv", int ir_version = 8);
+
+// Opset 18: x[1,3,8,8] -> Pad "n" (constant pads, `axes` a graph input: computed at run time) -> y.
+ModelBuilder pad_runtime_axes();
+
+// A branch graph `name` with one output `name`_out of `dims`: an Identity ("`name`_id") over outer tensor `from`.
+onnx::GraphProto identity_branch(const std::string& name, const std::string& from, std::vector<std::int64_t> dims);
 
 // The start of a Loop body: inputs i (INT64 iteration number) and cond_in (BOOL), the Identity "keep_going" that
 // passes the condition on, and the body's first output cond_out. The caller adds the carried inputs, the other nodes
