@@ -21,6 +21,7 @@
 
 #include "kb/embedded.h"
 #include "kb/kb.h"
+#include "kb/kb_json.h"
 #include "onnx/graph.h"
 #include "onnx/model.h"
 #include "report/report.h"
@@ -42,42 +43,14 @@ double median_ms(int runs, const std::function<std::size_t()>& job, std::size_t&
   return ms[ms.size() / 2];
 }
 
-nlohmann::json to_nlohmann(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return nullptr;
-    case rapidjson::kFalseType: return false;
-    case rapidjson::kTrueType: return true;
-    case rapidjson::kStringType: return std::string(v.GetString(), v.GetStringLength());
-    case rapidjson::kNumberType:
-      if (v.IsInt64()) return v.GetInt64();
-      if (v.IsUint64()) return v.GetUint64();
-      return v.GetDouble();
-    case rapidjson::kArrayType: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : v.GetArray()) out.push_back(to_nlohmann(item));
-      return out;
-    }
-    case rapidjson::kObjectType: {
-      nlohmann::json out = nlohmann::json::object();
-      for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
-        out[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
-      return out;
-    }
-  }
-  return nullptr;
-}
-
-// 1a. The headers as KnowledgeBase::from_documents reads them: rapidjson DOM, every member but "ops" converted.
+// 1a. The headers as KnowledgeBase::from_documents reads them (kb/kb_json.h): rapidjson DOM, every member but "ops"
+// converted.
 std::size_t headers_rapidjson(const std::vector<std::string>& docs) {
   std::size_t n = 0;
   for (const auto& text : docs) {
     rapidjson::Document parsed;
     parsed.Parse(text.data(), text.size());
-    nlohmann::json doc = nlohmann::json::object();
-    for (auto m = parsed.MemberBegin(); m != parsed.MemberEnd(); ++m)
-      if (std::string_view(m->name.GetString(), m->name.GetStringLength()) != "ops")
-        doc[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
-    n += doc.size();
+    n += trtlens::release_header(parsed).size();
   }
   return n;
 }
@@ -99,7 +72,8 @@ std::size_t ops_rapidjson(const std::string& text) {
   rapidjson::Document parsed;
   parsed.Parse(text.data(), text.size());
   std::size_t n = 0;
-  for (auto m = parsed["ops"].MemberBegin(); m != parsed["ops"].MemberEnd(); ++m) n += to_nlohmann(m->value).size();
+  for (auto m = parsed["ops"].MemberBegin(); m != parsed["ops"].MemberEnd(); ++m)
+    n += trtlens::to_nlohmann(m->value).size();
   return n;
 }
 std::size_t ops_nlohmann(const std::string& text) {

@@ -14,7 +14,7 @@ enum class Rule {
   kSameAsInput0, kSameAsInput1, kSameAsInput2, kBool, kInt64, kInt32, kFloat, kUint8, kString,
   kCastTo, kDtypeAttrOrFloat, kDtypeAttrOrInput0, kOutputDtypeOrFloat, kConstant, kConstantOfShape,
   kQuantize, kDequantize, kFirstSameRestInt64, kDynamicQuantize, kBody, kLayerNorm, kZeroPoint7, kDropout,
-  kTopK, kUnique, kStringSplit, kOptional,
+  kStringSplit, kOptional,
 };
 
 const std::unordered_map<std::string_view, Rule>& rules() {
@@ -40,7 +40,8 @@ const std::unordered_map<std::string_view, Rule>& rules() {
       {"QuantizeLinear", Rule::kQuantize}, {"DequantizeLinear", Rule::kDequantize},
       {"DynamicQuantizeLinear", Rule::kDynamicQuantize},
       {"QLinearConv", Rule::kZeroPoint7}, {"QLinearMatMul", Rule::kZeroPoint7},
-      {"MaxPool", Rule::kFirstSameRestInt64}, {"TopK", Rule::kTopK}, {"Unique", Rule::kUnique},
+      {"MaxPool", Rule::kFirstSameRestInt64}, {"TopK", Rule::kFirstSameRestInt64},
+      {"Unique", Rule::kFirstSameRestInt64},
       {"If", Rule::kBody}, {"Loop", Rule::kBody}, {"Scan", Rule::kBody},
       {"LayerNormalization", Rule::kLayerNorm}, {"Dropout", Rule::kDropout},
       {"Optional", Rule::kOptional}, {"SequenceEmpty", Rule::kDtypeAttrOrFloat},
@@ -122,12 +123,7 @@ void infer_output_types(const ModelIndex& index, int node_index, std::vector<int
       if (outputs > 2) out[2] = kUint8;
       break;
     case Rule::kZeroPoint7: fill(in_type(7)); break;
-    case Rule::kFirstSameRestInt64:
-    case Rule::kTopK:
-      fill(kInt64);
-      out[0] = in_type(0);
-      break;
-    case Rule::kUnique:
+    case Rule::kFirstSameRestInt64:  // MaxPool's indices, TopK's indices, Unique's indices/inverse/counts
       fill(kInt64);
       out[0] = in_type(0);
       break;

@@ -10,6 +10,7 @@
 
 #include "kb/embedded.h"
 #include "kb/initializers.h"
+#include "kb/kb_json.h"
 #include "onnx/dtype.h"
 #include "rules/registry.h"
 
@@ -48,6 +49,12 @@ std::vector<std::string> type_names(TypeSet set) {
 }
 
 std::string_view precision_name(Precision p) { return kPrecisionNames[static_cast<std::size_t>(p)]; }
+
+std::string precision_list(const std::vector<Precision>& list, std::string_view separator) {
+  std::string out;
+  for (Precision p : list) out += (out.empty() ? "" : std::string(separator)) + std::string(precision_name(p));
+  return out;
+}
 
 std::optional<Precision> precision_from_name(std::string_view name) {
   std::string lower(name);
@@ -182,31 +189,6 @@ RuleInstance parse_rule(const nlohmann::json& j, std::vector<std::string>& probl
   return r;
 }
 
-nlohmann::json to_nlohmann(const rapidjson::Value& v) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return nullptr;
-    case rapidjson::kFalseType: return false;
-    case rapidjson::kTrueType: return true;
-    case rapidjson::kStringType: return std::string(v.GetString(), v.GetStringLength());
-    case rapidjson::kNumberType:
-      if (v.IsInt64()) return v.GetInt64();
-      if (v.IsUint64()) return v.GetUint64();
-      return v.GetDouble();
-    case rapidjson::kArrayType: {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& item : v.GetArray()) out.push_back(to_nlohmann(item));
-      return out;
-    }
-    case rapidjson::kObjectType: {
-      nlohmann::json out = nlohmann::json::object();
-      for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m)
-        out[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
-      return out;
-    }
-  }
-  return nullptr;
-}
-
 std::pair<int, int> parse_version(std::string_view s) {
   int major = 0, minor = 0;
   std::size_t i = 0;
@@ -225,10 +207,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::from_documents(const std::
     rapidjson::Document parsed;
     parsed.Parse(source->data(), source->size());
     if (parsed.HasParseError() || !parsed.IsObject()) return make_error("E_KB", "a knowledge-base file is not valid JSON");
-    nlohmann::json doc = nlohmann::json::object();
-    for (auto m = parsed.MemberBegin(); m != parsed.MemberEnd(); ++m)
-      if (std::string_view(m->name.GetString(), m->name.GetStringLength()) != "ops")
-        doc[std::string(m->name.GetString(), m->name.GetStringLength())] = to_nlohmann(m->value);
+    nlohmann::json doc = release_header(parsed);
     Release r;
     r.name = get<std::string>(doc, "release", "");
     r.version = get<std::string>(doc, "version", r.name);

@@ -30,6 +30,8 @@ std::vector<std::string> type_names(TypeSet set);
 enum class Precision : int { FP4, INT4, FP8, INT8, FP16, BF16, TF32, FP32, kCount };
 std::string_view precision_name(Precision p);
 std::optional<Precision> precision_from_name(std::string_view name);
+// The names joined: "fp16,int8" with separator ",", "fp16 or int8" with " or ".
+std::string precision_list(const std::vector<Precision>& list, std::string_view separator);
 int precision_bits(Precision p);   // 4, 8, 16, 19 (tf32), 32
 TrtType precision_type(Precision p);  // the type an op must list to run in that precision (tf32 -> FP32)
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "onnx/external_data.h"
@@ -40,17 +41,28 @@ float half_to_float(std::uint16_t h) {
   return f;
 }
 
+// Windows of bytes need not end on an element boundary: `carry` holds the bytes of an element split by the previous
+// window. This completes that element from the start of `data` and hands it to `fn`; it returns how many bytes of
+// `data` it took, or nullopt when the window is too short to complete it (the bytes are kept in `carry`).
+template <typename T, typename Fn>
+std::optional<std::size_t> finish_split_element(const std::uint8_t* data, std::size_t n,
+                                                std::vector<std::uint8_t>& carry, Fn&& fn) {
+  if (carry.empty()) return 0;
+  std::size_t i = 0;
+  while (carry.size() < sizeof(T) && i < n) carry.push_back(data[i++]);
+  if (carry.size() < sizeof(T)) return std::nullopt;
+  T v;
+  std::memcpy(&v, carry.data(), sizeof(T));
+  fn(v);
+  carry.clear();
+  return i;
+}
+
 template <typename T, typename Fn>
 void for_each_element(const std::uint8_t* data, std::size_t n, std::vector<std::uint8_t>& carry, Fn&& fn) {
-  std::size_t i = 0;
-  if (!carry.empty()) {  // finish an element split by the previous window
-    while (carry.size() < sizeof(T) && i < n) carry.push_back(data[i++]);
-    if (carry.size() < sizeof(T)) return;
-    T v;
-    std::memcpy(&v, carry.data(), sizeof(T));
-    fn(v);
-    carry.clear();
-  }
+  const auto start = finish_split_element<T>(data, n, carry, fn);
+  if (!start) return;
+  std::size_t i = *start;
   for (; i + sizeof(T) <= n; i += sizeof(T)) {
     T v;
     std::memcpy(&v, data + i, sizeof(T));
@@ -168,19 +180,11 @@ ValueStats scan_values(const onnx::TensorProto& tensor, const ExternalData& data
   switch (tensor.data_type()) {
     case onnx::TensorProto::FLOAT:
       visit = [&](const std::uint8_t* d, std::size_t n) {
-        std::size_t i = 0;
-        if (!carry.empty()) {  // an element split by the previous window
-          while (carry.size() < sizeof(float) && i < n) carry.push_back(d[i++]);
-          if (carry.size() < sizeof(float)) return;
-          float v;
-          std::memcpy(&v, carry.data(), sizeof(float));
-          add_float(v);
-          carry.clear();
-        }
-        const std::size_t whole = (n - i) / sizeof(float);
-        scan_floats(d + i, whole, block);
-        i += whole * sizeof(float);
-        carry.assign(d + i, d + n);
+        const auto start = finish_split_element<float>(d, n, carry, add_float);
+        if (!start) return;
+        const std::size_t whole = (n - *start) / sizeof(float);
+        scan_floats(d + *start, whole, block);
+        carry.assign(d + *start + whole * sizeof(float), d + n);
       };
       break;
     case onnx::TensorProto::DOUBLE:

@@ -58,8 +58,7 @@ void node_row(std::ostream& out, const ModelIndex& index, const NodeVerdict& v) 
 }  // namespace
 
 void write_html(std::ostream& out, const ModelIndex& index, const Analysis& a) {
-  std::string precisions;
-  for (Precision p : a.target.precisions) precisions += (precisions.empty() ? "" : ",") + std::string(precision_name(p));
+  const std::string precisions = precision_list(a.target.precisions, ",");
   const auto& s = a.summary;
   const std::string title = index.model().path().filename().string() + " on " + a.target.release->display();
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>trtlens: " << html(title)

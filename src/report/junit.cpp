@@ -28,8 +28,7 @@ std::string xml(std::string_view text) {
 }  // namespace
 
 void write_junit(std::ostream& out, const ModelIndex& index, const Analysis& a) {
-  std::string precisions;
-  for (Precision p : a.target.precisions) precisions += (precisions.empty() ? "" : ",") + std::string(precision_name(p));
+  const std::string precisions = precision_list(a.target.precisions, ",");
   const std::string suite = index.model().path().filename().string() + " on " + a.target.release->display() + " (" +
                             precisions + (a.target.strict ? ", strict" : "") + quantization_label(a) + ")";
   int model_failures = 0;

@@ -17,27 +17,30 @@ std::string node_list(const ModelIndex& index, const std::vector<std::string>& n
   return s.empty() ? "-" : s;
 }
 
-std::string precisions_of(const Analysis& a) {
-  std::string s;
-  for (Precision p : a.target.precisions) s += (s.empty() ? "" : ",") + std::string(precision_name(p));
-  return s;
-}
-
 std::string part_file(const Part& part) {
   char name[64];
   std::snprintf(name, sizeof name, "part_%03d_%s.onnx", part.id, part.tensorrt ? "trt" : "other");
   return name;
 }
 
+// The nodes of a part or DLA subgraph: index, name and op type of each.
+nlohmann::json nodes_json(const ModelIndex& index, const std::vector<int>& nodes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (int n : nodes) {
+    const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
+    out.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
+  }
+  return out;
+}
+
 nlohmann::json dla_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   nlohmann::json subgraphs = nlohmann::json::array();
   for (const auto& s : p.dla_subgraphs) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (int n : s.nodes) {
-      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
-      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
-    }
-    subgraphs.push_back({{"id", s.id}, {"engine", s.engine}, {"nodes", nodes}, {"inputs", s.inputs}, {"outputs", s.outputs}});
+    subgraphs.push_back({{"id", s.id},
+                         {"engine", s.engine},
+                         {"nodes", nodes_json(index, s.nodes)},
+                         {"inputs", s.inputs},
+                         {"outputs", s.outputs}});
   }
   nlohmann::json over = nlohmann::json::array();
   for (const auto& e : p.dla_over_limit) over.push_back({{"engine", e.engine}, {"subgraphs", e.subgraphs}});
@@ -81,15 +84,10 @@ void write_dla_table(std::ostream& out, const ModelIndex& index, const Analysis&
 nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   nlohmann::json parts = nlohmann::json::array();
   for (const auto& part : p.parts) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (int n : part.nodes) {
-      const NodeRef& node = index.nodes()[static_cast<std::size_t>(n)];
-      nodes.push_back({{"index", n}, {"name", node.name}, {"op_type", node.op_type}});
-    }
     parts.push_back({{"id", part.id},
                      {"provider", part.tensorrt ? "tensorrt" : "other"},
                      {"file", part_file(part)},
-                     {"nodes", nodes},
+                     {"nodes", nodes_json(index, part.nodes)},
                      {"inputs", part.inputs},
                      {"outputs", part.outputs},
                      {"initializers", part.initializers}});
@@ -120,9 +118,9 @@ nlohmann::json partition_json(const ModelIndex& index, const Analysis& analysis,
 void write_partition_table(std::ostream& out, const ModelIndex& index, const Analysis& analysis, const Partition& p) {
   const std::size_t total = static_cast<std::size_t>(p.nodes_in_tensorrt + p.nodes_outside);
   out << index.model().path().filename().string() << " on " << analysis.target.release->display() << " ("
-      << precisions_of(analysis) << "): " << p.engines << " TensorRT engine" << (p.engines == 1 ? "" : "s") << ", "
-      << p.nodes_in_tensorrt << " of " << total << " main-graph nodes in TensorRT, " << p.nodes_outside
-      << " left to other providers\n";
+      << precision_list(analysis.target.precisions, ",") << "): " << p.engines << " TensorRT engine"
+      << (p.engines == 1 ? "" : "s") << ", " << p.nodes_in_tensorrt << " of " << total
+      << " main-graph nodes in TensorRT, " << p.nodes_outside << " left to other providers\n";
   for (const auto& m : analysis.model_issues)
     if (m.error) out << "note: " << m.code << ": " << m.message << " (the parser rejects the whole model)\n";
   out << "\npart  provider  nodes  inputs -> outputs\n";

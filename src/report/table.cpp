@@ -14,10 +14,12 @@ struct Colors {
   }
 };
 
-std::string precisions(const Analysis& a) {
-  std::string s;
-  for (Precision p : a.target.precisions) s += (s.empty() ? "" : ",") + std::string(precision_name(p));
-  return s;
+// "12 nodes on the DLA in 2 DLA subgraphs, 3 on the GPU, 4 GPU/DLA transitions": the hardware line of the table
+// and of the Markdown summary.
+std::string dla_placement(const Summary& s) {
+  return std::to_string(s.dla_nodes) + " nodes on the DLA in " + std::to_string(s.dla_subgraphs) + " DLA subgraph" +
+         (s.dla_subgraphs == 1 ? "" : "s") + ", " + std::to_string(s.gpu_nodes) + " on the GPU, " +
+         std::to_string(s.gpu_dla_transitions) + " GPU/DLA transitions";
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -52,7 +54,8 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
   const Release& r = *a.target.release;
   const auto& s = a.summary;
   out << c.bold << index.model().path().filename().string() << c.reset << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << "): ";
+      << precision_list(a.target.precisions, ",") << (a.target.strict ? ", strict" : "") << quantization_label(a)
+      << "): ";
   if (s.model_convertible) out << c.green << "converts" << c.reset;
   else out << c.red << "does not convert" << c.reset;
   out << " - " << index.nodes().size() << " nodes: " << c.green << s.convertible << " convertible" << c.reset << ", "
@@ -61,10 +64,7 @@ void write_table(std::ostream& out, const ModelIndex& index, const Analysis& a, 
   if (const std::string q = quantization_summary(a); !q.empty()) out << q << "\n";
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << hw.text();
-    if (hw.dla)
-      out << " - " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
-          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
-          << " GPU/DLA transitions";
+    if (hw.dla) out << " - " << dla_placement(s);
     out << "\n";
   }
 
@@ -148,17 +148,15 @@ void write_markdown(std::ostream& out, const ModelIndex& index, const Analysis& 
     return o;
   };
   out << "## trtlens: " << esc(index.model().path().filename().string()) << " on " << r.display() << " ("
-      << precisions(a) << (a.target.strict ? ", strict" : "") << quantization_label(a) << ")\n\n";
+      << precision_list(a.target.precisions, ",") << (a.target.strict ? ", strict" : "") << quantization_label(a)
+      << ")\n\n";
   out << (s.model_convertible ? "**Converts.** " : "**Does not convert.** ") << index.nodes().size() << " nodes: "
       << s.convertible << " convertible, " << s.fallback << " fallback, " << s.unsupported << " unsupported, "
       << s.warnings << " warnings.\n\n";
   if (const std::string q = quantization_summary(a); !q.empty()) out << esc(q) << ".\n\n";
   if (const auto& hw = a.target.hardware; hw.has_gpu) {
     out << "Hardware: " << esc(hw.text());
-    if (hw.dla)
-      out << ": " << s.dla_nodes << " nodes on the DLA in " << s.dla_subgraphs << " DLA subgraph"
-          << (s.dla_subgraphs == 1 ? "" : "s") << ", " << s.gpu_nodes << " on the GPU, " << s.gpu_dla_transitions
-          << " GPU/DLA transitions";
+    if (hw.dla) out << ": " << dla_placement(s);
     out << ".\n\n";
   }
   if (!a.model_issues.empty()) {

@@ -43,7 +43,9 @@ std::optional<Finding> cast_target_type(const RuleContext& c) {
     target = static_cast<int>(*v);
     source = "'" + attr + "' = " + std::string(dtype_name(target));
   } else {
-    const int i = c.param_int("input", 1);
+    const auto carrier = c.required_int("input");  // CastLike's instances give it: tools/kbgen/check_params.json
+    if (!carrier) return std::nullopt;
+    const int i = *carrier;
     target = c.input_type(i);
     if (!c.present(i) || target == 0) return std::nullopt;
     carrier_constant = c.is_constant(i);

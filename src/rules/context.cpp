@@ -22,6 +22,13 @@ int RuleContext::input_count() const {
 
 bool RuleContext::present(int i) const { return i >= 0 && i < proto().input_size() && !proto().input(i).empty(); }
 
+std::vector<int> RuleContext::present_inputs() const {
+  std::vector<int> out;
+  for (int i = 0; i < proto().input_size(); ++i)
+    if (present(i)) out.push_back(i);
+  return out;
+}
+
 std::string RuleContext::input_name(int i) const { return present(i) ? proto().input(i) : std::string(); }
 
 int RuleContext::input_type(int i) const {
@@ -80,8 +87,7 @@ std::vector<int> RuleContext::param_inputs(const char* key) const {
   if (it == rule.params.end()) it = rule.params.find("input");
   if (it == rule.params.end()) return {0};
   if (it->is_string() && it->get<std::string>() == "all") {
-    for (int i = 0; i < proto().input_size(); ++i)
-      if (present(i)) out.push_back(i);
+    out = present_inputs();
   } else if (it->is_array()) {
     for (const auto& v : *it)
       if (v.is_number_integer()) out.push_back(v.get<int>());
@@ -256,6 +262,13 @@ std::string attribute_value_text(const onnx::AttributeProto& a) {
       if (a.has_f()) return num(a.f());
       return "<value>";
   }
+}
+
+std::string shape_text(const std::vector<std::int64_t>& dims) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i)
+    s += (i ? ", " : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
+  return s + "]";
 }
 
 namespace {

@@ -26,6 +26,7 @@ struct RuleContext {
   // Inputs: "present" = listed with a non-empty name.
   int input_count() const;          // trailing empty inputs dropped
   bool present(int i) const;
+  std::vector<int> present_inputs() const;  // the index of every present input, in order
   const TensorInfo* input(int i) const { return index.input(node, i); }
   std::string input_name(int i) const;
   int input_type(int i) const;      // 0 when unknown or absent
@@ -71,5 +72,8 @@ std::optional<std::vector<double>> tensor_values(const ExternalData& external, c
 bool attribute_matches(const onnx::AttributeProto& a, const nlohmann::json& value);
 
 std::string attribute_value_text(const onnx::AttributeProto& a);  // "3", "'linear'", "[1, 2]"
+
+// Dimensions as the shape checks print them: "[1, ?, 224]", an unknown (negative) dimension as '?'.
+std::string shape_text(const std::vector<std::int64_t>& dims);
 
 }  // namespace trtlens

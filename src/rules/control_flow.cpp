@@ -94,13 +94,6 @@ int body_scope(const RuleContext& c, const onnx::GraphProto* g) {
   return -1;
 }
 
-std::string shape_text(const TensorInfo& t) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < t.dims.size(); ++i)
-    s += (i ? ", " : "") + (t.dims[i] < 0 ? std::string("?") : std::to_string(t.dims[i]));
-  return s + "]";
-}
-
 Finding shape_unknown(const RuleContext& c, const std::string& what) {
   return Finding{"the shape of " + what + " is unknown, so trtlens cannot check the agreement " +
                      c.release.display() + " requires when it builds the " + c.ref().op_type + " layers",
@@ -137,7 +130,7 @@ std::optional<Finding> if_branch_shapes(const RuleContext& c) {
       if (x >= 0 && y >= 0 && x != y)
         return Finding{c.release.display() + " requires both branches of an If with a runtime condition to produce "
                                              "outputs of the same shape (TensorRT does not broadcast them); " +
-                           pair + " is " + shape_text(*t) + " vs " + shape_text(*e),
+                           pair + " is " + shape_text(t->dims) + " vs " + shape_text(e->dims),
                        "Make both branches return the same shape (e.g. Expand the smaller one inside its branch)",
                        "", std::nullopt};
     }
@@ -170,7 +163,8 @@ std::optional<Finding> loop_carried_shapes(const RuleContext& c) {
     }
     if (differs)
       return Finding{c.release.display() + " needs a Loop's carried values to keep their shape across iterations; " +
-                         what + " starts as " + shape_text(*init) + " but the body produces " + shape_text(*next),
+                         what + " starts as " + shape_text(init->dims) + " but the body produces " +
+                         shape_text(next->dims),
                      "Keep the carried value's shape fixed (e.g. preallocate the full buffer and write into it with "
                      "ScatterND, or collect per-iteration values as scan outputs)",
                      "", std::nullopt};

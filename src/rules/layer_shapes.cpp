@@ -11,12 +11,6 @@
 namespace trtlens {
 namespace {
 
-std::string dims_text(const std::vector<std::int64_t>& d) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + (d[i] < 0 ? std::string("?") : std::to_string(d[i]));
-  return s + "]";
-}
-
 Finding shape_error(const RuleContext& c, const std::string& what, const std::string& hint) {
   return Finding{c.release.display() + " fails to build the layer for " + c.ref().op_type + " while parsing: " + what,
                  hint, "", std::nullopt};
@@ -49,9 +43,7 @@ int broadcast_conflict(const std::vector<std::int64_t>& a, const std::vector<std
 // Elementwise ops (Add, Mul, Where, PRelu, ...): the importer prepends 1-dims to equalise ranks, then TensorRT's
 // elementwise/select layer needs every axis to be equal or 1.
 std::optional<Finding> broadcast_shapes(const RuleContext& c) {
-  std::vector<int> inputs;
-  for (int i = 0; i < c.input_count(); ++i)
-    if (c.present(i)) inputs.push_back(i);
+  const std::vector<int> inputs = c.present_inputs();
   if (inputs.size() < 2) return std::nullopt;
   // Elementwise nodes are everywhere and often follow custom ops of unknown shape: an unknown rank skips the check
   // silently here (Concat, MatMul/Gemm, If and Loop say so with TRT_SHAPE_UNKNOWN_FOR_CHECK).
@@ -62,8 +54,8 @@ std::optional<Finding> broadcast_shapes(const RuleContext& c) {
     const auto& d = c.input(inputs[k])->dims;
     const int axis = broadcast_conflict(acc, d);
     if (axis >= 0)
-      return shape_error(c, "input '" + c.input_name(inputs[k]) + "' " + dims_text(d) + " does not broadcast with " +
-                                dims_text(acc) + " (axis " + std::to_string(axis) + " of the broadcast shape)",
+      return shape_error(c, "input '" + c.input_name(inputs[k]) + "' " + shape_text(d) + " does not broadcast with " +
+                                shape_text(acc) + " (axis " + std::to_string(axis) + " of the broadcast shape)",
                          "Fix the shapes so that every axis is equal or 1 (insert Reshape/Unsqueeze/Expand)");
     const std::size_t n = std::max(acc.size(), d.size());
     std::vector<std::int64_t> merged(n);
@@ -79,9 +71,7 @@ std::optional<Finding> broadcast_shapes(const RuleContext& c) {
 
 // Concat: TensorRT's concatenation layer needs equal ranks and equal sizes on every axis but the concatenation axis.
 std::optional<Finding> concat_shapes(const RuleContext& c) {
-  std::vector<int> inputs;
-  for (int i = 0; i < c.input_count(); ++i)
-    if (c.present(i)) inputs.push_back(i);
+  const std::vector<int> inputs = c.present_inputs();
   if (inputs.size() < 2) return std::nullopt;
   for (int i : inputs)
     if (!ranked(c, i)) return unknown_rank(c, "input '" + c.input_name(i) + "'");
@@ -99,8 +89,8 @@ std::optional<Finding> concat_shapes(const RuleContext& c) {
       if (d == axis) continue;
       const auto x = first->dims[static_cast<std::size_t>(d)], y = t->dims[static_cast<std::size_t>(d)];
       if (x >= 0 && y >= 0 && x != y)
-        return shape_error(c, "input '" + c.input_name(inputs[k]) + "' " + dims_text(t->dims) + " differs from '" +
-                                  c.input_name(inputs[0]) + "' " + dims_text(first->dims) + " on axis " +
+        return shape_error(c, "input '" + c.input_name(inputs[k]) + "' " + shape_text(t->dims) + " differs from '" +
+                                  c.input_name(inputs[0]) + "' " + shape_text(first->dims) + " on axis " +
                                   std::to_string(d) + ", which is not the concatenation axis",
                            "Make the inputs agree on every axis except `axis`");
     }
@@ -128,13 +118,13 @@ std::optional<Finding> matmul_shapes(const RuleContext& c) {
   if (bd.size() == 1) bd.push_back(1);
   const std::int64_t ka = ad.back(), kb = bd[bd.size() - 2];
   if (ka >= 0 && kb >= 0 && ka != kb)
-    return shape_error(c, "the contracted dimensions differ: A " + dims_text(a->dims) + " has " + std::to_string(ka) +
-                              ", B " + dims_text(b->dims) + " has " + std::to_string(kb),
+    return shape_error(c, "the contracted dimensions differ: A " + shape_text(a->dims) + " has " + std::to_string(ka) +
+                              ", B " + shape_text(b->dims) + " has " + std::to_string(kb),
                        "Fix the operand shapes (or transA/transB) so that A's last and B's second-to-last dimension "
                        "agree");
   const std::vector<std::int64_t> abatch(ad.begin(), ad.end() - 2), bbatch(bd.begin(), bd.end() - 2);
   if (broadcast_conflict(abatch, bbatch) >= 0)
-    return shape_error(c, "the batch dimensions of A " + dims_text(a->dims) + " and B " + dims_text(b->dims) +
+    return shape_error(c, "the batch dimensions of A " + shape_text(a->dims) + " and B " + shape_text(b->dims) +
                               " do not broadcast",
                        "Make the batch dimensions equal or 1");
   return std::nullopt;

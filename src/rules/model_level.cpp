@@ -144,6 +144,29 @@ void graph_boundary(const ModelIndex& index, const Release& r, std::vector<Model
   }
 }
 
+// The element type of a graph input or output as the release binds it: an error when the release has no such tensor
+// type, a warning when it converts it. The two ends differ only in their words.
+struct BoundaryWords {
+  const char* end;            // "input" / "output"
+  const char* type_code;      // the release has no such type
+  const char* downcast_code;  // the release converts it
+  const char* cannot;         // what the release cannot do with the type
+  const char* binds;          // what the release does with it instead
+};
+constexpr BoundaryWords kInputWords{"input", "TRT_INPUT_TYPE", "TRT_INPUT_DOWNCAST", "import", "binds it as"};
+constexpr BoundaryWords kOutputWords{"output", "TRT_OUTPUT_TYPE", "TRT_OUTPUT_DOWNCAST", "produce", "produces it as"};
+
+void boundary_type(const Release& r, const std::string& name, int dtype, const BoundaryWords& w,
+                   std::vector<ModelFinding>& out) {
+  const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(dtype, 0, 31))];
+  const std::string what = "graph " + std::string(w.end) + " '" + name + "' is " + std::string(dtype_name(dtype));
+  if (!m.importable)
+    out.push_back({true, w.type_code, what + ", which " + r.display() + " cannot " + w.cannot});
+  else if (m.downcast)
+    out.push_back(
+        {false, w.downcast_code, what + "; " + r.display() + " " + w.binds + " " + std::string(trt_type_name(m.as))});
+}
+
 }  // namespace
 
 std::vector<ModelFinding> model_findings(const ModelIndex& index, const Release& r) {
@@ -259,28 +282,12 @@ std::vector<ModelFinding> model_level_checks(const ModelIndex& index, const Rele
   for (const auto& in : graph.input()) {
     const TensorInfo* t = index.find(0, in.name());
     if (!t || t->initializer || t->dtype == 0 || !non_tensor_kind(in.type()).empty()) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_INPUT_TYPE",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot import"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_INPUT_DOWNCAST",
-                        "graph input '" + in.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " + r.display() +
-                            " binds it as " + std::string(trt_type_name(m.as))});
+    boundary_type(r, in.name(), t->dtype, kInputWords, issues);
   }
   for (const auto& out : graph.output()) {
     const TensorInfo* t = index.find(0, out.name());
     if (!t || t->dtype == 0 || !non_tensor_kind(out.type()).empty()) continue;
-    const TypeMapping& m = r.tensor_types[static_cast<std::size_t>(std::clamp(t->dtype, 0, 31))];
-    if (!m.importable)
-      issues.push_back({true, "TRT_OUTPUT_TYPE",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + ", which " +
-                            r.display() + " cannot produce"});
-    else if (m.downcast)
-      issues.push_back({false, "TRT_OUTPUT_DOWNCAST",
-                        "graph output '" + out.name() + "' is " + std::string(dtype_name(t->dtype)) + "; " +
-                            r.display() + " produces it as " + std::string(trt_type_name(m.as))});
+    boundary_type(r, out.name(), t->dtype, kOutputWords, issues);
   }
   for (auto& f : model_findings(index, r)) issues.push_back(std::move(f));
   if (r.fact<bool>("empty_output_names_collide", false)) {

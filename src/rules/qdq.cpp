@@ -8,12 +8,6 @@
 namespace trtlens {
 namespace {
 
-std::string dims_text(const std::vector<std::int64_t>& d) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + (d[i] < 0 ? std::string("?") : std::to_string(d[i]));
-  return s + "]";
-}
-
 bool all_static(const TensorInfo& t) {
   return t.rank >= 0 && std::all_of(t.dims.begin(), t.dims.end(), [](std::int64_t d) { return d >= 0; });
 }
@@ -38,9 +32,9 @@ std::optional<Finding> qdq_axis(const RuleContext& c) {
   const std::string rel = c.release.display(), op = c.ref().op_type;
   if ((dim >= 0 && dim != channels) || (dim < 0 && rank_mode))
     return Finding{rel + " quantizes " + op + " along axis " + std::to_string(axis) +
-                       (explicit_axis ? "" : " (the default it uses)") + ", where the input " + dims_text(x->dims) +
-                       " has " + (dim < 0 ? std::string("a dynamic dimension") : std::to_string(dim)) + " but the scale has " +
-                       std::to_string(channels) + " values",
+                       (explicit_axis ? "" : " (the default it uses)") + ", where the input " + shape_text(x->dims) +
+                       " has " + (dim < 0 ? std::string("a dynamic dimension") : std::to_string(dim)) +
+                       " but the scale has " + std::to_string(channels) + " values",
                    explicit_axis ? "Fix 'axis' so that it names the channel dimension"
                                  : "Set 'axis' explicitly on the node (ONNX's default is 1)",
                    "", std::nullopt};
@@ -63,12 +57,12 @@ std::optional<Finding> qdq_block_quant(const RuleContext& c) {
   if (scale->rank != x->rank)
     return error("the scale has rank " + std::to_string(scale->rank) + ", the input " + std::to_string(x->rank));
   if (c.param_bool("static_scale_shape", false) && !all_static(*scale))
-    return error("the scale shape " + dims_text(scale->dims) + " is not static");
+    return error("the scale shape " + shape_text(scale->dims) + " is not static");
   if (all_static(*x) && all_static(*scale)) {
     int differing = 0;
     for (int k = 0; k < x->rank; ++k) differing += x->dims[static_cast<std::size_t>(k)] != scale->dims[static_cast<std::size_t>(k)];
     if (differing != 1)
-      return error("the input " + dims_text(x->dims) + " and scale " + dims_text(scale->dims) + " differ in " +
+      return error("the input " + shape_text(x->dims) + " and scale " + shape_text(scale->dims) + " differ in " +
                    std::to_string(differing) + " dimensions (exactly one must be blocked)");
     if (volume(*scale) == 0 || volume(*x) % volume(*scale) != 0)
       return error("the input volume is not a multiple of the scale volume");

@@ -118,8 +118,7 @@ std::string recorded_file_name(const std::string& name) {
 std::string precision_key(const Target& target) {
   auto precisions = target.precisions;
   std::sort(precisions.begin(), precisions.end());
-  std::string key;
-  for (auto p : precisions) key += (key.empty() ? "" : ",") + std::string(precision_name(p));
+  std::string key = precision_list(precisions, ",");
   if (target.strongly_typed) key += ",strongly_typed";  // a different analysis: cached under its own key
   return key;
 }

@@ -49,13 +49,6 @@ std::vector<Precision> desired_precisions(const std::vector<Precision>& requeste
   return out;
 }
 
-// "fp16 or int8"
-std::string precision_list(const std::vector<Precision>& list, std::string_view separator) {
-  std::string out;
-  for (Precision p : list) out += (out.empty() ? "" : std::string(separator)) + std::string(precision_name(p));
-  return out;
-}
-
 class NodeEvaluator {
  public:
   NodeEvaluator(const ModelIndex& index, const Target& target, const KnowledgeBase& kb)

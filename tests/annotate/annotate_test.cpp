@@ -10,6 +10,7 @@
 #include "onnx/dtype.h"
 #include "support/cli.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -156,12 +157,7 @@ TEST(Annotate, NeverOverwritesTheInputOrAnExistingOutput) {
 // With --gpu/--dla each node records where it runs, and the model records the hardware and the DLA counts.
 TEST(Annotate, DlaTargetRecordsTheDeviceOfEachNode) {
   TempDir dir;
-  ModelBuilder b(13, 10);
-  b.input("x", kFloat, {1, 8, 16, 16});
-  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
-  auto& c = b.node("Conv", {"x", "w"}, {"c"}, "conv");
-  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  ModelBuilder b = dla_conv(1, "conv", 10);
   b.node("Exp", {"c"}, {"y"}, "exp");
   b.output("y", kFloat, {1, 8, 16, 16});
   const auto in = b.save(dir / "m.onnx");

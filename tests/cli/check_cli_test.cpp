@@ -8,20 +8,10 @@
 #include "onnx/dtype.h"
 #include "support/cli.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
-
-// Conv has INT8 kernels in 8.6, Softmax does not: int8 makes Softmax fall back to fp32.
-ModelBuilder conv_softmax() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 3, 8, 8});
-  b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
-  set_attr(b.node("Conv", {"x", "w"}, {"c"}, "conv"), "kernel_shape", std::vector<std::int64_t>{3, 3});
-  b.node("Softmax", {"c"}, {"y"}, "softmax");
-  b.output("y", kFloat);
-  return b;
-}
 
 ModelBuilder with_custom_op() {
   ModelBuilder b(17);

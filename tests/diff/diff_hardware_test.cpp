@@ -5,29 +5,20 @@
 #include <nlohmann/json.hpp>
 
 #include "onnx/dtype.h"
-#include "support/model_builder.h"
 #include "report/diff.h"
+#include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
 
-Target hw_target(const std::string& release, const std::string& gpu, bool dla, bool fallback = true) {
-  auto t = make_target(KnowledgeBase::builtin(), release, "fp16", false, {});
-  if (!t) throw std::runtime_error(t.error().message);
-  auto hw = HardwareKb::builtin().make_target(gpu, dla, fallback);
-  if (!hw) throw std::runtime_error(hw.error().message);
-  t.value().hardware = hw.value();
-  return t.value();
+Target hw_target(const std::string& release, const std::string& gpu, bool dla) {
+  return hardware_target(release, "fp16", gpu, dla);
 }
 
 // x[1,8,16,16] -> conv 3x3 -> relu -> `last` (Exp: no DLA layer; Sigmoid: a DLA activation).
 ModelBuilder conv_relu(const std::string& last = "Exp") {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 8, 16, 16});
-  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
-  auto& c = b.node("Conv", {"x", "w"}, {"c"}, "conv");
-  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  ModelBuilder b = dla_conv();
   b.node("Relu", {"c"}, {"r"}, "relu");
   b.node(last, {"r"}, {"y"}, "last");
   b.output("y", kFloat, {1, 8, 16, 16});

@@ -4,15 +4,10 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
-
-Target target(const std::string& release, const std::string& precisions = "fp32") {
-  auto t = make_target(KnowledgeBase::builtin(), release, precisions, false, {});
-  if (!t) throw std::runtime_error(t.error().message);
-  return t.value();
-}
 
 const NodeChange* change_of(const ModelIndex& index, const ReleaseDiff& d, const std::string& name) {
   for (const auto& c : d.changes)
@@ -36,7 +31,7 @@ ModelBuilder gelu_and_int64() {
 
 TEST(ReleaseDiff, GeluBecomesSupportedAndTheInt64ClampGoesAway) {
   auto index = index_of(gelu_and_int64());
-  const auto d = diff_releases(*index, target("8.6"), target("10.15"), KnowledgeBase::builtin());
+  const auto d = diff_releases(*index, target_of("8.6"), target_of("10.15"), KnowledgeBase::builtin());
   EXPECT_EQ(d.became_supported, 1);
   EXPECT_EQ(d.became_unsupported, 0);
   const NodeChange* gelu = change_of(*index, d, "gelu");
@@ -78,30 +73,9 @@ TEST(ReleaseDiff, CliExitCodeFollowsTheDirection) {
   EXPECT_EQ(run_trtlens({"diff", model.string(), "--from", "8.6", "--to", "10.15", "--precision", "bf16"}).exit_code, 2);
 }
 
-// old: x -> act (Relu) -> sig (Sigmoid) -> gone (Neg) -> y
-// new: x -> act (Bernoulli) -> <unnamed Sigmoid> -> added (Abs) -> y
-ModelBuilder old_model() {
-  ModelBuilder b(15);
-  b.input("x", kFloat, {4});
-  b.node("Relu", {"x"}, {"a"}, "act");
-  b.node("Sigmoid", {"a"}, {"s"}, "sig");
-  b.node("Neg", {"s"}, {"y"}, "gone");
-  b.output("y", kFloat, {4});
-  return b;
-}
-ModelBuilder new_model() {
-  ModelBuilder b(15);
-  b.input("x", kFloat, {4});
-  b.node("Bernoulli", {"x"}, {"a"}, "act");
-  b.node("Sigmoid", {"a"}, {"s"}, "");
-  b.node("Abs", {"s"}, {"y"}, "added");
-  b.output("y", kFloat, {4});
-  return b;
-}
-
 TEST(ModelDiff, MatchesByNameThenStructure) {
-  auto before = index_of(old_model());
-  auto after = index_of(new_model());
+  auto before = index_of(diff_old_model());
+  auto after = index_of(diff_new_model(""));
   const auto a = check(*before, "10.15"), b = check(*after, "10.15");
   const ModelDiff d = diff_models(*before, a, *after, b);
   EXPECT_EQ(d.matched, 2);
@@ -135,7 +109,7 @@ TEST(ModelDiff, StructureMatchNeedsMatchedProducers) {
   renamed.node("Sigmoid", {"a"}, {"s"}, "sig_v2");
   renamed.node("Neg", {"s"}, {"y"}, "gone");
   renamed.output("y", kFloat, {4});
-  auto before = index_of(old_model());
+  auto before = index_of(diff_old_model());
   auto after = index_of(renamed);
   const ModelDiff d = diff_models(*before, check(*before, "10.15"), *after, check(*after, "10.15"));
   EXPECT_EQ(d.matched, 3);
@@ -155,8 +129,8 @@ TEST(ModelDiff, StructureMatchNeedsMatchedProducers) {
 
 TEST(ModelDiff, CliReportsNewlyUnsupportedNodes) {
   TempDir dir;
-  const auto a = old_model().save(dir / "old.onnx");
-  const auto b = new_model().save(dir / "new.onnx");
+  const auto a = diff_old_model().save(dir / "old.onnx");
+  const auto b = diff_new_model("").save(dir / "new.onnx");
   auto r = run_trtlens({"diff", a.string(), b.string(), "--trt", "10.15"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("became unsupported: act (Relu -> Bernoulli): convertible (fp32) -> unsupported"), std::string::npos)

@@ -51,12 +51,7 @@ ModelBuilder detector() {
 
 Analysis check_on(const ModelIndex& index, const std::string& release, const std::string& precision, const std::string& gpu,
                   bool dla, bool fallback = true) {
-  auto target = make_target(KnowledgeBase::builtin(), release, precision, false, {});
-  EXPECT_TRUE(target);
-  auto hw = HardwareKb::builtin().make_target(gpu, dla, fallback);
-  EXPECT_TRUE(hw) << (hw ? "" : hw.error().message);
-  target.value().hardware = hw.value();
-  return analyze(index, target.value(), KnowledgeBase::builtin());
+  return analyze(index, test::hardware_target(release, precision, gpu, dla, fallback), KnowledgeBase::builtin());
 }
 
 const NodeVerdict& node(const ModelIndex& index, const Analysis& a, const std::string& name) {

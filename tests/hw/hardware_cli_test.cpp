@@ -6,6 +6,7 @@
 #include "onnx/dtype.h"
 #include "support/cli.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 #include "util/codes.h"
 
 namespace trtlens::test {
@@ -13,12 +14,7 @@ namespace {
 
 // x[1,8,16,16] -> conv (3x3) -> relu -> exp -> y: Exp has no DLA layer.
 ModelBuilder conv_relu_exp() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 8, 16, 16});
-  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
-  auto& c = b.node("Conv", {"x", "w"}, {"c"}, "conv");
-  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  ModelBuilder b = dla_conv();
   b.node("Relu", {"c"}, {"r"}, "relu");
   b.node("Exp", {"r"}, {"y"}, "exp");
   b.output("y", kFloat, {1, 8, 16, 16});

@@ -31,18 +31,7 @@ ModelBuilder relu_exp_chain(int subgraphs) {
 }
 
 Analysis check_on(const ModelIndex& index, const std::string& release, const std::string& gpu, bool fallback = true) {
-  auto target = make_target(KnowledgeBase::builtin(), release, "fp16", false, {});
-  EXPECT_TRUE(target);
-  auto hw = HardwareKb::builtin().make_target(gpu, true, fallback);
-  EXPECT_TRUE(hw) << (hw ? "" : hw.error().message);
-  target.value().hardware = hw.value();
-  return analyze(index, target.value(), KnowledgeBase::builtin());
-}
-
-const Reason* reason(const NodeVerdict& v, const std::string& code) {
-  for (const auto& r : v.reasons)
-    if (r.code == code) return &r;
-  return nullptr;
+  return analyze(index, test::hardware_target(release, "fp16", gpu, true, fallback), KnowledgeBase::builtin());
 }
 
 TEST(DlaLoadables, SubgraphsBeyondTheLimitRunOnTheGpu) {
@@ -59,7 +48,7 @@ TEST(DlaLoadables, SubgraphsBeyondTheLimitRunOnTheGpu) {
     }
     EXPECT_EQ(v.device, "gpu") << i;
     EXPECT_EQ(v.status, Status::kFallback) << i;
-    const Reason* r = reason(v, "TRT_DLA_LOADABLE_LIMIT");
+    const Reason* r = test::find_reason(v, "TRT_DLA_LOADABLE_LIMIT");
     ASSERT_NE(r, nullptr) << i;
     EXPECT_NE(r->message.find("subgraph " + std::to_string(i + 1) + " of 6"), std::string::npos) << r->message;
     EXPECT_NE(r->message.find("uncertain"), std::string::npos) << r->message;
@@ -78,7 +67,7 @@ TEST(DlaLoadables, LimitPerRelease) {
   const Analysis a = check_on(*index, "10.3", "Orin");                    // 16 per core: all ten fit
   EXPECT_EQ(a.summary.dla_subgraphs, 10);
   EXPECT_EQ(a.summary.dla_nodes, 10);
-  for (const auto& v : a.nodes) EXPECT_EQ(reason(v, "TRT_DLA_LOADABLE_LIMIT"), nullptr);
+  for (const auto& v : a.nodes) EXPECT_EQ(test::find_reason(v, "TRT_DLA_LOADABLE_LIMIT"), nullptr);
 }
 
 TEST(DlaLoadables, WithoutGpuFallbackTheExtraSubgraphsFail) {
@@ -87,7 +76,7 @@ TEST(DlaLoadables, WithoutGpuFallbackTheExtraSubgraphsFail) {
   const Analysis a = check_on(*index, "8.4", "Orin", /*fallback=*/false);
   const NodeVerdict& v = test::verdict(*index, a, "relu5");
   EXPECT_EQ(v.status, Status::kUnsupported);
-  EXPECT_NE(reason(v, "TRT_DLA_LOADABLE_LIMIT"), nullptr);
+  EXPECT_NE(test::find_reason(v, "TRT_DLA_LOADABLE_LIMIT"), nullptr);
   EXPECT_EQ(test::verdict(*index, a, "relu3").status, Status::kConvertible);
 }
 

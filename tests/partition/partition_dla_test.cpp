@@ -13,12 +13,7 @@ namespace trtlens::test {
 namespace {
 
 Target dla_target(const std::string& release, const std::string& gpu = "orin") {
-  auto t = make_target(KnowledgeBase::builtin(), release, "fp16", false, {});
-  if (!t) throw std::runtime_error(t.error().message);
-  auto hw = HardwareKb::builtin().make_target(gpu, true, true);
-  if (!hw) throw std::runtime_error(hw.error().message);
-  t.value().hardware = hw.value();
-  return t.value();
+  return hardware_target(release, "fp16", gpu, true);
 }
 
 // A chain over x[1,8,16,16]: "C" a 3x3 conv (DLA), "R" a relu (DLA), "E" an exp (GPU only), "B" a Bernoulli (no

@@ -15,6 +15,7 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -108,24 +109,13 @@ ModelBuilder unary(const char* op, int opset) {
 }
 
 ModelBuilder if_branch_shapes_differ() {
-  auto branch = [](const std::string& name, const std::string& from, std::int64_t len) {
-    onnx::GraphProto g;
-    g.set_name(name);
-    auto* n = g.add_node();
-    n->set_op_type("Identity");
-    n->set_name(name + "_id");
-    n->add_input(from);
-    n->add_output(name + "_out");
-    *g.add_output() = value_info(name + "_out", kFloat, {len});
-    return g;
-  };
   ModelBuilder b(13);
   b.input("c", kBool, {1});
   b.input("a", kFloat, {2});
   b.input("b", kFloat, {1});
   auto& n = b.node("If", {"c"}, {"y"}, "n");
-  set_attr(n, "then_branch", branch("then", "a", 2));
-  set_attr(n, "else_branch", branch("else", "b", 1));
+  set_attr(n, "then_branch", identity_branch("then", "a", {2}));
+  set_attr(n, "else_branch", identity_branch("else", "b", {1}));
   b.output("y");
   return b;
 }
@@ -1005,15 +995,7 @@ const std::vector<Case>& cases() {
       // onnx/onnx-tensorrt changelog, 10.4 GA (maintainers): "support for tensor axes for Pad" (opset-18 axes
       // computed at run time); 10.0-10.3 ask for an initializer (10.1-GA importPad, code).
       {"pad-runtime-axes-10.3-10.4",
-       [] {
-         ModelBuilder b(18);
-         b.input("x", kFloat, {1, 3, 8, 8});
-         b.initializer("pads", kInt64, {4}, {1, 1, 1, 1});
-         b.input("axes", kInt64, {2});
-         b.node("Pad", {"x", "pads", "", "axes"}, {"y"}, "n");
-         b.output("y");
-         return b;
-       },
+       pad_runtime_axes,
        {{"10.1", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.3", NO, "TRT_PAD_AXES_NOT_CONSTANT"}, {"10.4", OK}}},
 
       // onnx/onnx-tensorrt#1044: "In node 222 with name: n4 and operator: SequenceEmpty (checkSequenceEmpty):

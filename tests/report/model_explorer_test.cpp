@@ -13,6 +13,7 @@
 #include "onnx/dtype.h"
 #include "report/model_explorer.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -122,14 +123,8 @@ TEST(ModelExplorer, OverlayHasTheDocumentedShapeAndOneValuePerNode) {
 
 TEST(ModelExplorer, FallbackIsTheMiddleBandAndTheCliWritesIt) {
   // Conv has INT8 kernels in 8.6, Softmax does not: with int8 it falls back to fp32.
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 3, 8, 8});
-  b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
-  set_attr(b.node("Conv", {"x", "w"}, {"c"}, "conv"), "kernel_shape", std::vector<std::int64_t>{3, 3});
-  b.node("Softmax", {"c"}, {"y"}, "softmax");
-  b.output("y", kFloat);
   TempDir dir;
-  const auto model = b.save(dir / "m.onnx");
+  const auto model = conv_softmax().save(dir / "m.onnx");
   const RunResult r = run_trtlens({"check", model.string(), "--trt", "8.6", "--precision", "int8", "--format",
                                    "model-explorer", "-o", (dir / "overlay.json").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,6 +1,7 @@
 // If branch output shapes with a runtime condition, and Loop-carried shape constancy (src/rules/control_flow.cpp):
 // TensorRT's conditional and recurrence layers check them when the parser queries the node's output dimensions.
 #include "rules/rule_check.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -13,16 +14,9 @@ void make_symbolic(onnx::ValueInfoProto& vi) {
       shape->mutable_dim(i)->set_dim_param(vi.name() + "_d" + std::to_string(i));
 }
 
-// A branch with one output: Identity over outer tensor `from`, declared with `dims`.
+// identity_branch with its negative sizes symbolic.
 onnx::GraphProto branch(const std::string& name, const std::string& from, std::vector<std::int64_t> dims) {
-  onnx::GraphProto g;
-  g.set_name(name);
-  auto* n = g.add_node();
-  n->set_op_type("Identity");
-  n->set_name(name + "_id");
-  n->add_input(from);
-  n->add_output(name + "_out");
-  *g.add_output() = value_info(name + "_out", kFloat, std::move(dims));
+  onnx::GraphProto g = identity_branch(name, from, std::move(dims));
   make_symbolic(*g.mutable_output(0));
   return g;
 }
@@ -76,16 +70,8 @@ TEST(ControlFlowShapes, IfBranchShapesMustBeEqualNotJustBroadcastable) {
 // Loop with trip count 3 carrying v (initial [1, 3]); the body either keeps the shape (Add v+v) or grows it
 // (Concat v, v on axis 0 -> [2, 3]).
 ModelBuilder loop_model(bool grow) {
-  onnx::GraphProto body;
-  body.set_name("body");
-  *body.add_input() = value_info("i", kInt64, {});
-  *body.add_input() = value_info("cond_in", kBool, {});
+  onnx::GraphProto body = loop_body();
   *body.add_input() = value_info("v_in", kFloat, {1, 3});
-  auto* keep = body.add_node();
-  keep->set_op_type("Identity");
-  keep->set_name("keep_going");
-  keep->add_input("cond_in");
-  keep->add_output("cond_out");
   auto* step = body.add_node();
   step->set_name("step");
   step->add_input("v_in");
@@ -100,7 +86,6 @@ ModelBuilder loop_model(bool grow) {
   } else {
     step->set_op_type("Add");
   }
-  *body.add_output() = value_info("cond_out", kBool, {});
   *body.add_output() = value_info("v_out", kFloat, {grow ? 2 : 1, 3});
   ModelBuilder b(13);
   b.input("v0", kFloat, {1, 3});

@@ -1,6 +1,7 @@
 // If / Loop / Dropout outputs (importer-rules.md B:If, B:Loop, A8, A12): branch output counts, pre-9.0 inferred
 // branch outputs, scan outputs of while-loops, empty-named outputs from 10.6, body failures fail the parent.
 #include "rules/rule_check.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -88,21 +89,12 @@ TEST(ControlFlowRules, BodyNodeFailureNamesTheInnerNode) {
 
 // Loop with a scan output; `trip` < 0: no trip count (a while-loop driven by the condition).
 ModelBuilder loop(double trip, bool with_cond) {
-  onnx::GraphProto body;
-  body.set_name("body");
-  *body.add_input() = value_info("i", kInt64, {});
-  *body.add_input() = value_info("cond_in", kBool, {});
-  auto* keep = body.add_node();
-  keep->set_op_type("Identity");
-  keep->set_name("keep_going");
-  keep->add_input("cond_in");
-  keep->add_output("cond_out");
+  onnx::GraphProto body = loop_body();
   auto* scan = body.add_node();
   scan->set_op_type("Identity");
   scan->set_name("emit");
   scan->add_input("x");
   scan->add_output("scan_out");
-  *body.add_output() = value_info("cond_out", kBool, {});
   *body.add_output() = value_info("scan_out", kFloat, {2});
   ModelBuilder b(13);
   b.input("x", kFloat, {2});

@@ -5,17 +5,10 @@
 #include "kb/kb.h"
 #include "kb/initializers.h"
 #include "rules/rule_check.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
-
-ModelBuilder unary(const std::string& op, int dtype, int opset = 13) {
-  ModelBuilder b(opset);
-  b.input("x", dtype, {2, 3});
-  b.node(op, {"x"}, {"y"}, "n");
-  b.output("y");
-  return b;
-}
 
 // ConstantOfShape(shape) with a one-element `value` attribute of `dtype`; the result is a graph output.
 ModelBuilder constant_of_shape(int dtype) {
@@ -24,12 +17,6 @@ ModelBuilder constant_of_shape(int dtype) {
   set_attr(b.node("ConstantOfShape", {"shape"}, {"y"}, "n"), "value", make_tensor("value", dtype, {1}, {3}));
   b.output("y");
   return b;
-}
-
-const Reason* reason_of(const NodeVerdict& v, const std::string& code) {
-  for (const auto& r : v.reasons)
-    if (r.code == code) return &r;
-  return nullptr;
 }
 
 // 8.6's table lists FP32 only; the 8.6 importer refuses only UINT8 (and UINT8 is widened to INT32 before the check,
@@ -110,20 +97,20 @@ TEST(Faithfulness, Uint8WeightsKeptAtLoadFrom10_10AndWidenedPerConsumer) {
 TEST(Faithfulness, RefusalsCarryTheirParserSource) {
   auto index = index_of(constant_of_shape(kUint8));
   const auto at_1015 = check(*index, "10.15");
-  const Reason* code = reason_of(verdict(*index, at_1015, "n"), "TRT_CONSTANTOFSHAPE_VALUE_TYPE");
+  const Reason* code = find_reason(verdict(*index, at_1015, "n"), "TRT_CONSTANTOFSHAPE_VALUE_TYPE");
   ASSERT_NE(code, nullptr);
   EXPECT_EQ(code->confidence, "code");
   EXPECT_EQ(code->source, "commit dd0a3a9 onnxOpCheckers.cpp:ConstantOfShape");
   const auto at_1012 = check(*index, "10.12");
-  const Reason* derived = reason_of(verdict(*index, at_1012, "n"), "TRT_CONSTANTOFSHAPE_VALUE_TYPE");
+  const Reason* derived = find_reason(verdict(*index, at_1012, "n"), "TRT_CONSTANTOFSHAPE_VALUE_TYPE");
   ASSERT_NE(derived, nullptr);
   EXPECT_EQ(derived->confidence, "derived");
   EXPECT_EQ(derived->source.rfind("derived from commit dd0a3a9 onnxOpCheckers.cpp:ConstantOfShape", 0), 0u)
       << derived->source;
 
-  auto sign = index_of(unary("Sign", kInt32));
+  auto sign = index_of(unary_model("Sign", kInt32));
   const auto at_86 = check(*sign, "8.6");
-  const Reason* r = reason_of(verdict(*sign, at_86, "n"), "TRT_SIGN_INPUT_TYPE");
+  const Reason* r = find_reason(verdict(*sign, at_86, "n"), "TRT_SIGN_INPUT_TYPE");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->source, "tag release/8.6-GA onnx2trt_utils.cpp:unaryHelper");
   EXPECT_EQ(r->confidence, "code");
@@ -131,10 +118,10 @@ TEST(Faithfulness, RefusalsCarryTheirParserSource) {
 
 // NonZero's allow-list (every release that has the importer) includes BOOL; the tables list FP32/FP16 only.
 TEST(Faithfulness, NonZeroBoolImportsEverywhere) {
-  expect_node(unary("NonZero", kBool), "n",
+  expect_node(unary_model("NonZero", kBool), "n",
               {{"8.6", OK, "TRT_UNDOCUMENTED_TYPE"}, {"10.1", OK, "TRT_UNDOCUMENTED_TYPE"},
                {"10.15", OK, "TRT_UNDOCUMENTED_TYPE"}, {"10.15", OK, "TRT_NONZERO_INPUT_TYPE", false}});
-  expect_node(unary("NonZero", kUint8), "n",
+  expect_node(unary_model("NonZero", kUint8), "n",
               {{"8.6", NO, "TRT_NONZERO_INPUT_TYPE"}, {"10.1", NO, "TRT_NONZERO_INPUT_TYPE"},
                {"10.15", NO, "TRT_NONZERO_INPUT_TYPE"}});
 }
@@ -142,22 +129,23 @@ TEST(Faithfulness, NonZeroBoolImportsEverywhere) {
 // The unary path: 7.2 rejects BOOL and INT32 for every op but Not; 8.0-8.4 accept anything for Abs and Neg;
 // 8.5+ reject BOOL and UINT8 for them.
 TEST(Faithfulness, AbsBoolFollowsEachReleasesUnaryPath) {
-  expect_node(unary("Abs", kBool), "n",
+  expect_node(unary_model("Abs", kBool), "n",
               {{"7.2", NO, "TRT_ABS_INPUT_TYPE"}, {"8.4", OK, "TRT_UNDOCUMENTED_TYPE"}, {"8.5", NO, "TRT_ABS_INPUT_TYPE"},
                {"10.15", NO, "TRT_ABS_INPUT_TYPE"}});
-  expect_node(unary("Abs", kFloat), "n", {{"7.2", OK}, {"8.4", OK}, {"10.15", OK, "TRT_UNDOCUMENTED_TYPE", false}});
+  expect_node(unary_model("Abs", kFloat), "n",
+              {{"7.2", OK}, {"8.4", OK}, {"10.15", OK, "TRT_UNDOCUMENTED_TYPE", false}});
 }
 
 // 10.0's default unary branch rejects BOOL/INT32/UINT8; INT64 joined the list in 10.1.
 TEST(Faithfulness, SqrtInt64AcceptedBy100RefusedFrom101) {
-  expect_node(unary("Sqrt", kInt64), "n",
+  expect_node(unary_model("Sqrt", kInt64), "n",
               {{"8.6", NO, "TRT_SQRT_INPUT_TYPE"}, {"10.0", OK, "TRT_UNDOCUMENTED_TYPE"},
                {"10.1", NO, "TRT_SQRT_INPUT_TYPE"}, {"10.15", NO, "TRT_SQRT_INPUT_TYPE"}});
 }
 
 // Before 10.1 IsNaN compares x with itself (any type); from 10.1 it is a unary op with the default type check.
 TEST(Faithfulness, IsNaNInt32AcceptedUntil100) {
-  expect_node(unary("IsNaN", kInt32), "n",
+  expect_node(unary_model("IsNaN", kInt32), "n",
               {{"9.3", OK, "TRT_ISNAN_INPUT_TYPE", false}, {"10.0", OK, "TRT_ISNAN_INPUT_TYPE", false},
                {"10.1", NO, "TRT_ISNAN_INPUT_TYPE"}});
 }
@@ -185,21 +173,21 @@ TEST(Faithfulness, EqualBoolRefusedBefore85) {
 // Importer lists read at the GA tags, not the tables: 7.2.1 has a Reciprocal importer (table: N) and no Celu
 // importer (the table describes the later 7.2.1 branch); the 8.4 tag has no RandomNormalLike importer (table: Y).
 TEST(Faithfulness, ImporterListsFollowTheTags) {
-  expect_node(unary("Reciprocal", kFloat), "n", {{"7.2", OK}, {"8.0", OK}, {"8.2", OK}});
-  expect_node(unary("Celu", kFloat, 12), "n", {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}});
-  expect_node(unary("RandomNormalLike", kFloat), "n",
+  expect_node(unary_model("Reciprocal", kFloat), "n", {{"7.2", OK}, {"8.0", OK}, {"8.2", OK}});
+  expect_node(unary_model("Celu", kFloat, 12), "n", {{"7.2", NO, "TRT_NO_IMPORTER"}, {"8.0", OK}});
+  expect_node(unary_model("RandomNormalLike", kFloat), "n",
               {{"8.4", NO, "TRT_NO_IMPORTER"}, {"8.5", OK, "TRT_NO_IMPORTER", false}});
 }
 
 // The 7.2.1 tag converts no DOUBLE (it arrived on the release branch after the tag, and in 8.0).
 TEST(Faithfulness, DoubleTensorsRefusedBy72) {
-  expect_node(unary("Relu", kDouble), "n", {{"7.2", NO, "TRT_TYPE_NOT_IMPORTABLE"}, {"8.0", OK}});
+  expect_node(unary_model("Relu", kDouble), "n", {{"7.2", NO, "TRT_TYPE_NOT_IMPORTABLE"}, {"8.0", OK}});
 }
 
 // A type the table lists but no rule refuses and no table lists either way: no warning, status from the code.
 TEST(Faithfulness, DocumentedTypesDoNotWarn) {
-  expect_node(unary("Relu", kFloat), "n", {{"8.6", OK, "TRT_UNDOCUMENTED_TYPE", false}});
-  expect_node(unary("Relu", kFloat16), "n", {{"10.15", OK, "TRT_UNDOCUMENTED_TYPE", false}});
+  expect_node(unary_model("Relu", kFloat), "n", {{"8.6", OK, "TRT_UNDOCUMENTED_TYPE", false}});
+  expect_node(unary_model("Relu", kFloat16), "n", {{"10.15", OK, "TRT_UNDOCUMENTED_TYPE", false}});
 }
 
 TEST(Faithfulness, JsonReasonsNameTheirSource) {

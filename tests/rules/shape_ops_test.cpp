@@ -1,6 +1,7 @@
 // Axes, pads and split sizes (importer-rules.md B:Squeeze, B:Unsqueeze, B:Pad, B:CumSum, B:Split, B:Slice, B:TopK,
 // B:Concat, B:Transpose, B:ReverseSequence): constant-only inputs per release, axis ranges, silent changes.
 #include "rules/rule_check.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -92,14 +93,9 @@ TEST(ShapeRules, NegativePadsRejectedBefore10_15) {
 }
 
 TEST(ShapeRules, PadAxesInputAbsentBefore10ConstantUntil10_3) {
-  ModelBuilder b(18);
-  b.input("x", kFloat, {1, 3, 8, 8});
-  b.initializer("pads", kInt64, {4}, {1, 1, 1, 1});
-  b.input("axes", kInt64, {2});
-  b.node("Pad", {"x", "pads", "", "axes"}, {"y"}, "n");
-  b.output("y");
-  expect_node(b, "n", {{"8.6", NO, "TRT_PAD_AXES"}, {"10.1", NO, "TRT_PAD_AXES_NOT_CONSTANT"},
-                       {"10.4", OK, "TRT_PAD_AXES_NOT_CONSTANT", false}});
+  expect_node(pad_runtime_axes(), "n",
+              {{"8.6", NO, "TRT_PAD_AXES"}, {"10.1", NO, "TRT_PAD_AXES_NOT_CONSTANT"},
+               {"10.4", OK, "TRT_PAD_AXES_NOT_CONSTANT", false}});
   ModelBuilder dup(18);
   dup.input("x", kFloat, {1, 3, 8, 8});
   dup.initializer("pads", kInt64, {4}, {1, 1, 1, 1});

@@ -1,43 +1,37 @@
 // Type rules where the parser disagrees with the published matrices (importer-rules.md A13, B:Sign, B:IsNaN,
 // B:Range) and the generic deny/allow/same-type rules they use.
 #include "rules/rule_check.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
 
-ModelBuilder unary(const std::string& op, int dtype, int opset = 13) {
-  ModelBuilder b(opset);
-  b.input("x", dtype, {2, 3});
-  b.node(op, {"x"}, {"y"}, "n");
-  b.output("y");
-  return b;
-}
-
 TEST(UnaryRules, SignInt32RejectedBefore9ButTheMatrixListsIt) {
-  expect_node(unary("Sign", kInt32), "n",
+  expect_node(unary_model("Sign", kInt32), "n",
               {{"8.6", NO, "TRT_SIGN_INPUT_TYPE"}, {"9.0", OK, "TRT_SIGN_INPUT_TYPE", false},
                {"10.1", OK, "TRT_SIGN_INPUT_TYPE", false}, {"10.15", OK, "TRT_SIGN_INPUT_TYPE", false}});
-  const std::string message = message_of(unary("Sign", kInt32), "n", "8.6", "TRT_SIGN_INPUT_TYPE");
+  const std::string message = message_of(unary_model("Sign", kInt32), "n", "8.6", "TRT_SIGN_INPUT_TYPE");
   EXPECT_NE(message.find("matrix"), std::string::npos) << message;
   EXPECT_NE(message.find("INT32"), std::string::npos) << message;
 }
 
 TEST(UnaryRules, SignFloatAndBoolEverywhere) {
-  expect_node(unary("Sign", kFloat), "n", {{"8.6", OK, "TRT_SIGN_INPUT_TYPE", false}, {"10.15", OK}});
-  expect_node(unary("Sign", kBool), "n", {{"8.6", NO, "TRT_SIGN_INPUT_TYPE"}, {"10.15", NO, "TRT_SIGN_INPUT_TYPE"}});
+  expect_node(unary_model("Sign", kFloat), "n", {{"8.6", OK, "TRT_SIGN_INPUT_TYPE", false}, {"10.15", OK}});
+  expect_node(unary_model("Sign", kBool), "n",
+              {{"8.6", NO, "TRT_SIGN_INPUT_TYPE"}, {"10.15", NO, "TRT_SIGN_INPUT_TYPE"}});
 }
 
 TEST(UnaryRules, IsNaNInt32RejectedFrom101) {
   // 10.0 still imports IsNaN as Equal(x, x) + Not (any type); 10.1 made it a unary op (release/10.1-GA).
-  expect_node(unary("IsNaN", kInt32), "n",
+  expect_node(unary_model("IsNaN", kInt32), "n",
               {{"8.6", OK, "TRT_ISNAN_INPUT_TYPE", false}, {"10.0", OK, "TRT_ISNAN_INPUT_TYPE", false},
                {"10.1", NO, "TRT_ISNAN_INPUT_TYPE"}, {"10.15", NO, "TRT_ISNAN_INPUT_TYPE"}});
-  expect_node(unary("IsNaN", kFloat), "n", {{"10.15", OK, "TRT_ISNAN_INPUT_TYPE", false}});
+  expect_node(unary_model("IsNaN", kFloat), "n", {{"10.15", OK, "TRT_ISNAN_INPUT_TYPE", false}});
 }
 
 TEST(UnaryRules, IsInfTypeRuleAppliesOnlyWhenBothDirectionsAreDetected) {
   // `when` preconditions: detect_positive and detect_negative default to 1.
-  expect_node(unary("IsInf", kInt32, 13), "n", {{"10.15", NO, "TRT_ISINF_INPUT_TYPE"}});
+  expect_node(unary_model("IsInf", kInt32, 13), "n", {{"10.15", NO, "TRT_ISINF_INPUT_TYPE"}});
   ModelBuilder one_sided(13);
   one_sided.input("x", kInt32, {2, 3});
   set_attr(one_sided.node("IsInf", {"x"}, {"y"}, "n"), "detect_negative", std::int64_t{0});

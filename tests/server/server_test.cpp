@@ -78,6 +78,19 @@ class ApiTest : public ::testing::Test {
     return c;
   }
   static nlohmann::json body(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
+  // Uploads x (INT32) -> Acos, which every release's unary path refuses, and sets `id` to the new model's id. Call
+  // it under ASSERT_NO_FATAL_FAILURE.
+  static void upload_int32_acos(httplib::Client& c, std::string& id) {
+    ModelBuilder b;
+    b.input("x", 6, {4});
+    b.node("Acos", {"x"}, {"y"}, "acos");
+    b.output("y", 6, {4});
+    auto up =
+        c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
+    ASSERT_TRUE(up);
+    ASSERT_EQ(up->status, 201);
+    id = body(up)["id"].get<std::string>();
+  }
 
   TempDir dir_;
   ServerContext context_;
@@ -266,15 +279,9 @@ TEST_F(ApiTest, RuntimesListEveryReleaseWithTheNodeVerdict) {
 
 // Rule reasons in the runtimes route carry where the parser refuses and how sure that is, as in the engine's JSON.
 TEST_F(ApiTest, RuntimesReasonsCarrySourceAndConfidence) {
-  ModelBuilder b;
-  b.input("x", 6, {4});  // INT32: every release's unary path refuses Acos on it
-  b.node("Acos", {"x"}, {"y"}, "acos");
-  b.output("y", 6, {4});
   auto c = client();
-  auto up = c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
-  ASSERT_TRUE(up);
-  ASSERT_EQ(up->status, 201);
-  const std::string id = body(up)["id"];
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(upload_int32_acos(c, id));
   auto j = body(c.Get("/api/models/" + id + "/nodes/0/runtimes"));
   int seen = 0;
   for (const auto& rel : j["releases"]) {
@@ -298,15 +305,9 @@ TEST_F(ApiTest, RuntimesReasonsCarrySourceAndConfidence) {
 // The runtimes route writes a node's reasons with the engine JSON's writer (report/verdict_json.h): for the release
 // the analysis was asked for, the reasons are the analysis route's, field for field.
 TEST_F(ApiTest, RuntimesReasonsAreTheEngineJsonReasons) {
-  ModelBuilder b;
-  b.input("x", 6, {4});
-  b.node("Acos", {"x"}, {"y"}, "acos");
-  b.output("y", 6, {4});
   auto c = client();
-  auto up = c.Post("/api/models", httplib::Headers{{"X-Filename", "acos.onnx"}}, b.bytes(), "application/octet-stream");
-  ASSERT_TRUE(up);
-  ASSERT_EQ(up->status, 201);
-  const std::string id = body(up)["id"];
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(upload_int32_acos(c, id));
   const auto analysis = body(c.Get("/api/models/" + id + "/analysis?trt=8.6"));
   const auto runtimes = body(c.Get("/api/models/" + id + "/nodes/0/runtimes"));
   const nlohmann::json* release = nullptr;

@@ -6,31 +6,11 @@
 #include <set>
 
 #include "store/store_support.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
 using nlohmann::json;
-
-// old: x -> act (Relu) -> sig (Sigmoid) -> gone (Neg) -> y
-// new: x -> act (Bernoulli: unsupported) -> sigmoid (Sigmoid, renamed) -> added (Abs) -> y
-ModelBuilder old_net() {
-  ModelBuilder b(15);
-  b.input("x", kFloat, {4});
-  b.node("Relu", {"x"}, {"a"}, "act");
-  b.node("Sigmoid", {"a"}, {"s"}, "sig");
-  b.node("Neg", {"s"}, {"y"}, "gone");
-  b.output("y", kFloat, {4});
-  return b;
-}
-ModelBuilder new_net() {
-  ModelBuilder b(15);
-  b.input("x", kFloat, {4});
-  b.node("Bernoulli", {"x"}, {"a"}, "act");
-  b.node("Sigmoid", {"a"}, {"s"}, "sigmoid");
-  b.node("Abs", {"s"}, {"y"}, "added");
-  b.output("y", kFloat, {4});
-  return b;
-}
 
 // name -> "from->to" for every node `track diff --format json` lists.
 std::map<std::string, std::string> track_listing(const json& j) {
@@ -45,8 +25,8 @@ std::map<std::string, std::string> track_listing(const json& j) {
 TEST(TrackDiff, ARenamedNodeIsOneNodeForBothDiffCommands) {
   TempDir tmp;
   const std::string data = (tmp / "data").string();
-  const auto v1 = old_net().save(tmp / "v1.onnx").string();
-  const auto v2 = new_net().save(tmp / "v2.onnx").string();
+  const auto v1 = diff_old_model().save(tmp / "v1.onnx").string();
+  const auto v2 = diff_new_model("sigmoid").save(tmp / "v2.onnx").string();
   ASSERT_EQ(run_trtlens({"track", "add", v1, "--name", "net", "--data-dir", data}).exit_code, 0);
   ASSERT_EQ(run_trtlens({"track", "add", v2, "--name", "net", "--data-dir", data}).exit_code, 0);
 
@@ -82,12 +62,7 @@ TEST(TrackDiff, ARenamedNodeIsOneNodeForBothDiffCommands) {
 // x[1,8,16,16] -> conv 3x3 (named `conv_name`, pads `pad` on every side) -> exp. Pads as large as the kernel are
 // past the DLA's convolution limit: that conv runs on the GPU.
 ModelBuilder conv_exp(const std::string& conv_name, std::int64_t pad) {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 8, 16, 16});
-  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
-  auto& c = b.node("Conv", {"x", "w"}, {"c"}, conv_name);
-  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  set_attr(c, "pads", std::vector<std::int64_t>{pad, pad, pad, pad});
+  ModelBuilder b = dla_conv(pad, conv_name);
   b.node("Exp", {"c"}, {"y"}, "exp");
   b.output("y", kFloat);
   return b;

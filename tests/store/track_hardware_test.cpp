@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.h"
-#include "store/version_analysis.h"
 #include "store/store_json.h"
 #include "store/store_support.h"
+#include "store/version_analysis.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
@@ -16,25 +17,13 @@ using store::Store;
 
 // x[1,8,16,16] -> conv 3x3 -> exp: on an Orin's DLA the conv runs there and the exp falls back to the GPU.
 ModelBuilder conv_exp() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 8, 16, 16});
-  b.initializer("w", kFloat, {8, 8, 3, 3}, std::vector<double>(8 * 8 * 9, 0.1));
-  auto& c = b.node("Conv", {"x", "w"}, {"c"}, "conv");
-  set_attr(c, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  set_attr(c, "pads", std::vector<std::int64_t>{1, 1, 1, 1});
+  ModelBuilder b = dla_conv();
   b.node("Exp", {"c"}, {"y"}, "exp");
   b.output("y", kFloat, {1, 8, 16, 16});
   return b;
 }
 
-Target orin(bool dla) {
-  auto t = make_target(KnowledgeBase::builtin(), "8.6", "fp16", false, {});
-  EXPECT_TRUE(t.ok());
-  auto hw = HardwareKb::builtin().make_target("orin", dla, true);
-  EXPECT_TRUE(hw.ok());
-  t.value().hardware = hw.value();
-  return t.value();
-}
+Target orin(bool dla) { return hardware_target("8.6", "fp16", "orin", dla); }
 
 TEST(TrackHardware, TheCacheKeepsOneAnalysisPerHardwareTarget) {
   TempDir tmp;

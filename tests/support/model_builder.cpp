@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "hw/hardware.h"
 #include "kb/kb.h"
 #include "onnx/dtype.h"
 
@@ -219,12 +221,25 @@ std::unique_ptr<ModelIndex> index_of(const ModelBuilder& b) {
   return std::move(index.value());
 }
 
+Target target_of(const std::string& release, const std::string& precisions, bool strict,
+                 const std::vector<std::string>& plugins) {
+  auto target = make_target(KnowledgeBase::builtin(), release, precisions, strict, plugins);
+  if (!target) throw std::runtime_error(target.error().message);
+  return std::move(target.value());
+}
+
+Target hardware_target(const std::string& release, const std::string& precisions, const std::string& gpu, bool dla,
+                       bool gpu_fallback) {
+  Target target = target_of(release, precisions);
+  auto hardware = HardwareKb::builtin().make_target(gpu, dla, gpu_fallback);
+  if (!hardware) throw std::runtime_error(hardware.error().message);
+  target.hardware = hardware.value();
+  return target;
+}
+
 Analysis check(const ModelIndex& index, const std::string& release, const std::string& precisions, bool strict,
                const std::vector<std::string>& plugins) {
-  const auto& kb = KnowledgeBase::builtin();
-  auto target = make_target(kb, release, precisions, strict, plugins);
-  if (!target) throw std::runtime_error(target.error().message);
-  return analyze(index, target.value(), kb);
+  return analyze(index, target_of(release, precisions, strict, plugins), KnowledgeBase::builtin());
 }
 
 const NodeVerdict& verdict(const ModelIndex& index, const Analysis& a, const std::string& name) {
@@ -233,21 +248,22 @@ const NodeVerdict& verdict(const ModelIndex& index, const Analysis& a, const std
   throw std::runtime_error("no node named " + name);
 }
 
-bool has_reason(const NodeVerdict& v, const std::string& code) {
-  for (const auto& r : v.reasons)
-    if (r.code == code) return true;
-  return false;
+namespace {
+template <typename List>
+auto* first_with_code(const List& list, const std::string& code) {
+  const auto it = std::find_if(list.begin(), list.end(), [&](const auto& item) { return item.code == code; });
+  return it == list.end() ? nullptr : &*it;
 }
-bool has_warning(const NodeVerdict& v, const std::string& code) {
-  for (const auto& w : v.warnings)
-    if (w.code == code) return true;
-  return false;
+}  // namespace
+
+const Reason* find_reason(const NodeVerdict& v, const std::string& code) { return first_with_code(v.reasons, code); }
+const Warning* find_warning(const NodeVerdict& v, const std::string& code) { return first_with_code(v.warnings, code); }
+const ModelIssue* find_model_issue(const Analysis& a, const std::string& code) {
+  return first_with_code(a.model_issues, code);
 }
-bool has_model_issue(const Analysis& a, const std::string& code) {
-  for (const auto& m : a.model_issues)
-    if (m.code == code) return true;
-  return false;
-}
+bool has_reason(const NodeVerdict& v, const std::string& code) { return find_reason(v, code) != nullptr; }
+bool has_warning(const NodeVerdict& v, const std::string& code) { return find_warning(v, code) != nullptr; }
+bool has_model_issue(const Analysis& a, const std::string& code) { return find_model_issue(a, code) != nullptr; }
 
 RunResult run_trtlens(const std::vector<std::string>& args) {
   TempDir dir;

@@ -69,11 +69,22 @@ class TempDir {
 // Loads and indexes the builder's model (fails the test on a load error).
 std::unique_ptr<ModelIndex> index_of(const ModelBuilder& b);
 Result<std::unique_ptr<ModelIndex>> try_index(const ModelBuilder& b);
+// The target for a release and precision list ("8.6", "fp16,int8"); throws when either is unknown.
+Target target_of(const std::string& release, const std::string& precisions = "fp32", bool strict = false,
+                 const std::vector<std::string>& plugins = {});
+// target_of on `gpu` ("orin", "sm_87"), with its DLA when `dla` (`gpu_fallback` false: --no-gpu-fallback); throws
+// when the GPU is unknown too.
+Target hardware_target(const std::string& release, const std::string& precisions, const std::string& gpu, bool dla,
+                       bool gpu_fallback = true);
 // Analyses for a release and precision list ("8.6", "fp16,int8").
 Analysis check(const ModelIndex& index, const std::string& release, const std::string& precisions = "fp32",
                bool strict = false, const std::vector<std::string>& plugins = {});
 // The verdict of the node named `name`.
 const NodeVerdict& verdict(const ModelIndex& index, const Analysis& a, const std::string& name);
+// The first reason / warning / model issue with `code`; nullptr when there is none.
+const Reason* find_reason(const NodeVerdict& v, const std::string& code);
+const Warning* find_warning(const NodeVerdict& v, const std::string& code);
+const ModelIssue* find_model_issue(const Analysis& a, const std::string& code);
 bool has_reason(const NodeVerdict& v, const std::string& code);
 bool has_warning(const NodeVerdict& v, const std::string& code);
 bool has_model_issue(const Analysis& a, const std::string& code);

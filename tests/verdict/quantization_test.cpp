@@ -10,6 +10,7 @@
 #include "onnx/dtype.h"
 #include "rules/rule_check.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 #include "verdict/quantization.h"
 
 namespace trtlens::test {
@@ -71,17 +72,6 @@ Analysis run(const ModelIndex& index, const std::string& release, const std::str
   return analyze(index, typed.value(), kb);
 }
 
-const ModelIssue* issue(const Analysis& a, const std::string& code) {
-  for (const auto& m : a.model_issues)
-    if (m.code == code) return &m;
-  return nullptr;
-}
-const Warning* warning(const NodeVerdict& v, const std::string& code) {
-  for (const auto& w : v.warnings)
-    if (w.code == code) return &w;
-  return nullptr;
-}
-
 // ---- the issue's three examples -----------------------------------------------------------------------------------
 
 // DequantizeLinear feeding a Conv, then Relu, Sigmoid, Softmax (and a Sigmoid with no Q/DQ near it at the end).
@@ -116,7 +106,7 @@ TEST(Quantization, QdqConvOn10_15RunsInt8NotFp32) {
   EXPECT_EQ(verdict(*index, a, "softmax").runs_in, "fp32");
   EXPECT_EQ(verdict(*index, a, "softmax").status, Status::kConvertible);  // not a fallback: float is what Q/DQ ask
   EXPECT_EQ(verdict(*index, a, "w_dequant").precision.code, "QDQ_WEIGHT_FOLDED");
-  EXPECT_NE(issue(a, "TRT_EXPLICIT_QUANTIZATION"), nullptr);
+  EXPECT_NE(find_model_issue(a, "TRT_EXPLICIT_QUANTIZATION"), nullptr);
 }
 
 TEST(Quantization, SigmoidWithoutQdqOn8_6RunsInFloatNotInt8) {
@@ -133,29 +123,19 @@ TEST(Quantization, SigmoidWithoutQdqOn8_6RunsInFloatNotInt8) {
   EXPECT_EQ(verdict(*index, mixed, "conv").runs_in, "int8");
 }
 
-ModelBuilder conv_softmax_fp32() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 3, 8, 8});
-  b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
-  set_attr(b.node("Conv", {"x", "w"}, {"c"}, "conv"), "kernel_shape", std::vector<std::int64_t>{3, 3});
-  b.node("Softmax", {"c"}, {"y"}, "softmax");
-  b.output("y", kFloat);
-  return b;
-}
-
 TEST(Quantization, PlainFp32ModelAtInt8IsImplicitAndDeprecatedFrom10_1) {
-  auto index = index_of(conv_softmax_fp32());
+  auto index = index_of(conv_softmax());
   for (const char* rel : {"8.6", "10.0"}) {
     auto a = run(*index, rel, "int8");
     EXPECT_EQ(a.summary.quantization, "implicit") << rel;
-    ASSERT_NE(issue(a, "TRT_IMPLICIT_QUANTIZATION"), nullptr) << rel;
-    EXPECT_FALSE(issue(a, "TRT_IMPLICIT_QUANTIZATION")->error);
-    EXPECT_EQ(issue(a, "TRT_IMPLICIT_QUANTIZATION_DEPRECATED"), nullptr) << rel;
+    ASSERT_NE(find_model_issue(a, "TRT_IMPLICIT_QUANTIZATION"), nullptr) << rel;
+    EXPECT_FALSE(find_model_issue(a, "TRT_IMPLICIT_QUANTIZATION")->error);
+    EXPECT_EQ(find_model_issue(a, "TRT_IMPLICIT_QUANTIZATION_DEPRECATED"), nullptr) << rel;
   }
   for (const char* rel : {"10.1", "10.15"}) {
     auto a = run(*index, rel, "int8");
-    EXPECT_NE(issue(a, "TRT_IMPLICIT_QUANTIZATION"), nullptr) << rel;
-    EXPECT_NE(issue(a, "TRT_IMPLICIT_QUANTIZATION_DEPRECATED"), nullptr) << rel;
+    EXPECT_NE(find_model_issue(a, "TRT_IMPLICIT_QUANTIZATION"), nullptr) << rel;
+    EXPECT_NE(find_model_issue(a, "TRT_IMPLICIT_QUANTIZATION_DEPRECATED"), nullptr) << rel;
     EXPECT_TRUE(a.summary.model_convertible) << rel;  // deprecated, not removed
   }
   // The per-layer answer stays, and says it depends on calibration.
@@ -175,10 +155,10 @@ TEST(Quantization, PlainFp32ModelAtInt8IsImplicitAndDeprecatedFrom10_1) {
 }
 
 TEST(Quantization, Fp8WithoutQdqHasNoEffect) {
-  auto index = index_of(conv_softmax_fp32());
+  auto index = index_of(conv_softmax());
   auto a = run(*index, "10.15", "fp8");
   EXPECT_EQ(a.summary.quantization, "none");
-  EXPECT_NE(issue(a, "TRT_QUANT_PRECISION_NEEDS_QDQ"), nullptr);
+  EXPECT_NE(find_model_issue(a, "TRT_QUANT_PRECISION_NEEDS_QDQ"), nullptr);
   EXPECT_EQ(verdict(*index, a, "conv").runs_in, "fp32");
 }
 
@@ -210,8 +190,8 @@ TEST(Quantization, ConvReluQuantizedOutputFeedsTheNextConv) {
   }
   // 7.2 has no Q/DQ layers: Scale layers, precision unpredictable.
   auto old = run(*index, "7.2", "fp16,int8");
-  ASSERT_NE(issue(old, "TRT_QDQ_EXPLICIT_PRECISION_ONLY"), nullptr);
-  EXPECT_EQ(issue(old, "TRT_QDQ_EXPLICIT_PRECISION_ONLY")->confidence, "inferred");
+  ASSERT_NE(find_model_issue(old, "TRT_QDQ_EXPLICIT_PRECISION_ONLY"), nullptr);
+  EXPECT_EQ(find_model_issue(old, "TRT_QDQ_EXPLICIT_PRECISION_ONLY")->confidence, "inferred");
 }
 
 // 3. ResNet block: DQ(a)->Conv->Add(+skip)->Relu->Q.
@@ -233,7 +213,7 @@ TEST(Quantization, ResidualAddFusesWhenTheSkipBranchIsQuantized) {
   EXPECT_EQ(verdict(*index, a, "add").runs_in, "int8");
   EXPECT_EQ(verdict(*index, a, "add").precision.code, "QDQ_FUSED_EPILOGUE");
   EXPECT_EQ(verdict(*index, a, "relu").runs_in, "int8");
-  EXPECT_EQ(warning(verdict(*index, a, "add"), "TRT_QDQ_RESIDUAL_ONE_BRANCH"), nullptr);
+  EXPECT_EQ(find_warning(verdict(*index, a, "add"), "TRT_QDQ_RESIDUAL_ONE_BRANCH"), nullptr);
   EXPECT_EQ(verdict(*index, a, "out_quant").precision.code, "QDQ_FUSED");
 }
 
@@ -246,7 +226,7 @@ TEST(Quantization, ResidualAddWithAFloatSkipBranchGetsPlacementAdvice) {
   EXPECT_EQ(c.precision.rule, "R6");
   const auto& add = verdict(*index, a, "add");
   EXPECT_EQ(add.runs_in, "fp16");
-  const Warning* w = warning(add, "TRT_QDQ_RESIDUAL_ONE_BRANCH");
+  const Warning* w = find_warning(add, "TRT_QDQ_RESIDUAL_ONE_BRANCH");
   ASSERT_NE(w, nullptr) << describe(add);
   EXPECT_NE(w->hint.find("skip"), std::string::npos);
   EXPECT_EQ(w->rule, "R6");
@@ -287,7 +267,7 @@ TEST(Quantization, SoftmaxBetweenQdqRunsInFloatWithAdvice) {
   EXPECT_EQ(s.runs_in, "fp16");
   EXPECT_EQ(s.status, Status::kConvertible);
   EXPECT_EQ(s.precision.code, "QDQ_NOT_QUANTIZABLE");
-  const Warning* w = warning(s, "TRT_QDQ_NOT_QUANTIZABLE");
+  const Warning* w = find_warning(s, "TRT_QDQ_NOT_QUANTIZABLE");
   ASSERT_NE(w, nullptr);
   // The Conv writes int8 only for it to be dequantized for the Softmax.
   EXPECT_NE(w->message.find("'conv (Conv)' writes int8 only"), std::string::npos) << w->message;
@@ -306,7 +286,7 @@ TEST(Quantization, ActivationOnlyQdqIsNotFused) {
   const auto& c = verdict(*index, a, "conv");
   EXPECT_EQ(c.runs_in, "fp16");
   EXPECT_EQ(c.status, Status::kFallback);
-  const Warning* w = warning(c, "TRT_QDQ_NOT_FUSED");
+  const Warning* w = find_warning(c, "TRT_QDQ_NOT_FUSED");
   ASSERT_NE(w, nullptr) << describe(c);
   EXPECT_EQ(w->message, "no DequantizeLinear on input 1 (weights); runs in fp16");
   EXPECT_EQ(w->confidence, "inferred");
@@ -324,7 +304,7 @@ TEST(Quantization, WeightScalesOnTheWrongAxisAreFlagged) {
   b.output("y", kFloat);
   auto index = index_of(b);
   auto a = run(*index, "10.15", "int8");
-  const Warning* w = warning(verdict(*index, a, "conv"), "TRT_QDQ_WEIGHT_AXIS");
+  const Warning* w = find_warning(verdict(*index, a, "conv"), "TRT_QDQ_WEIGHT_AXIS");
   ASSERT_NE(w, nullptr);
   EXPECT_NE(w->hint.find("axis=0"), std::string::npos);
 
@@ -338,7 +318,7 @@ TEST(Quantization, WeightScalesOnTheWrongAxisAreFlagged) {
     auto gi = index_of(g);
     auto ga = run(*gi, "10.15", "int8");
     EXPECT_EQ(verdict(*gi, ga, "gemm").runs_in, "int8");
-    EXPECT_EQ(warning(verdict(*gi, ga, "gemm"), "TRT_QDQ_WEIGHT_AXIS") != nullptr, axis == 1) << axis;
+    EXPECT_EQ(find_warning(verdict(*gi, ga, "gemm"), "TRT_QDQ_WEIGHT_AXIS") != nullptr, axis == 1) << axis;
   }
 }
 
@@ -425,15 +405,15 @@ TEST(Quantization, Fp8GemmPerRelease) {
   auto index = index_of(fp8_model("MatMul"));
   auto r86 = run(*index, "8.6", "fp16");
   EXPECT_EQ(verdict(*index, r86, "op").runs_in, "fp16");  // 8.6 parses FP8 Q/DQ but cannot build them
-  ASSERT_NE(issue(r86, "TRT_QDQ_TYPE_NOT_BUILDABLE"), nullptr);
-  EXPECT_TRUE(issue(r86, "TRT_QDQ_TYPE_NOT_BUILDABLE")->error);
+  ASSERT_NE(find_model_issue(r86, "TRT_QDQ_TYPE_NOT_BUILDABLE"), nullptr);
+  EXPECT_TRUE(find_model_issue(r86, "TRT_QDQ_TYPE_NOT_BUILDABLE")->error);
   EXPECT_FALSE(r86.summary.model_convertible);
   for (const char* rel : {"9.0", "10.15"}) {
     auto a = run(*index, rel, "fp16,fp8");
     EXPECT_EQ(verdict(*index, a, "op").runs_in, "fp8") << rel << describe(verdict(*index, a, "op"));
     EXPECT_EQ(verdict(*index, a, "op").precision.code, "QDQ_FUSED_FLOAT_OUT") << rel;
-    EXPECT_EQ(issue(a, "TRT_QDQ_TYPE_NOT_BUILDABLE"), nullptr) << rel;
-    EXPECT_EQ(issue(a, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr) << rel;  // FP8 Q/DQ only
+    EXPECT_EQ(find_model_issue(a, "TRT_QDQ_TYPE_NOT_BUILDABLE"), nullptr) << rel;
+    EXPECT_EQ(find_model_issue(a, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr) << rel;  // FP8 Q/DQ only
   }
 }
 
@@ -441,7 +421,7 @@ TEST(Quantization, Fp8ConvArrivesIn10_3AndNeedsStrongTypingIn10_2) {
   auto index = index_of(fp8_model("Conv"));
   auto r100 = run(*index, "10.0", "fp16,fp8");
   EXPECT_EQ(verdict(*index, r100, "op").runs_in, "fp16");
-  EXPECT_NE(warning(verdict(*index, r100, "op"), "TRT_QDQ_NOT_FUSED"), nullptr);
+  EXPECT_NE(find_warning(verdict(*index, r100, "op"), "TRT_QDQ_NOT_FUSED"), nullptr);
   auto weak102 = run(*index, "10.2", "fp16,fp8");
   EXPECT_EQ(verdict(*index, weak102, "op").runs_in, "fp16");
   auto strong102 = run(*index, "10.2", "fp32", /*strongly_typed=*/true);
@@ -535,17 +515,17 @@ TEST(Quantization, Int4ConvIsUnsupported) {
 TEST(Quantization, Int8QdqNeedsTheInt8FlagInWeakTyping) {
   auto index = index_of(issue_model());
   auto r86 = run(*index, "8.6", "fp16");
-  ASSERT_NE(issue(r86, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
-  EXPECT_TRUE(issue(r86, "TRT_QDQ_INT8_NOT_ENABLED")->error);
+  ASSERT_NE(find_model_issue(r86, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
+  EXPECT_TRUE(find_model_issue(r86, "TRT_QDQ_INT8_NOT_ENABLED")->error);
   EXPECT_FALSE(r86.summary.model_convertible);
   auto r1015 = run(*index, "10.15", "fp16");
-  ASSERT_NE(issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
-  EXPECT_FALSE(issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED")->error);  // not confirmed for 10.x: a warning
-  EXPECT_EQ(issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED")->confidence, "inferred");
-  EXPECT_NE(issue(r1015, "TRT_WEAK_TYPING_DEPRECATED"), nullptr);
+  ASSERT_NE(find_model_issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
+  EXPECT_FALSE(find_model_issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED")->error);  // not confirmed for 10.x: a warning
+  EXPECT_EQ(find_model_issue(r1015, "TRT_QDQ_INT8_NOT_ENABLED")->confidence, "inferred");
+  EXPECT_NE(find_model_issue(r1015, "TRT_WEAK_TYPING_DEPRECATED"), nullptr);
   auto strong = run(*index, "10.15", "fp32", /*strongly_typed=*/true);
   EXPECT_EQ(strong.summary.quantization, "strongly_typed");
-  EXPECT_EQ(issue(strong, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
+  EXPECT_EQ(find_model_issue(strong, "TRT_QDQ_INT8_NOT_ENABLED"), nullptr);
   EXPECT_EQ(verdict(*index, strong, "conv").runs_in, "int8");
   EXPECT_TRUE(strong.summary.model_convertible);
 }
@@ -564,12 +544,12 @@ TEST(Quantization, StronglyTypedTakesPrecisionFromTheOnnxTypes) {
   EXPECT_EQ(verdict(*index, a, "relu").runs_in, "fp16");
   EXPECT_EQ(verdict(*index, a, "relu").precision.code, "STRONGLY_TYPED");
 
-  auto fp32 = index_of(conv_softmax_fp32());
+  auto fp32 = index_of(conv_softmax());
   auto s = run(*fp32, "10.15", "fp16,int8", /*strongly_typed=*/true);
   EXPECT_EQ(verdict(*fp32, s, "conv").runs_in, "fp32");  // builder precisions do not apply
   EXPECT_EQ(verdict(*fp32, s, "softmax").status, Status::kConvertible);
-  EXPECT_NE(issue(s, "TRT_STRONGLY_TYPED_IGNORES_PRECISIONS"), nullptr);
-  EXPECT_EQ(issue(s, "TRT_IMPLICIT_QUANTIZATION"), nullptr);
+  EXPECT_NE(find_model_issue(s, "TRT_STRONGLY_TYPED_IGNORES_PRECISIONS"), nullptr);
+  EXPECT_EQ(find_model_issue(s, "TRT_IMPLICIT_QUANTIZATION"), nullptr);
 }
 
 TEST(Quantization, StronglyTypedIsAUsageErrorBefore9_0) {
@@ -690,7 +670,7 @@ TEST(Quantization, ComputedQdqScalesDoNotFuse) {
       EXPECT_EQ(c.precision.code, "QDQ_PARTIAL_INPUTS") << how << " " << rel;
       EXPECT_EQ(c.precision.rule, "R3") << how << " " << rel;
       EXPECT_EQ(c.precision.confidence, sure) << how << " " << rel;
-      const Warning* w = warning(c, "TRT_QDQ_NOT_FUSED");
+      const Warning* w = find_warning(c, "TRT_QDQ_NOT_FUSED");
       ASSERT_NE(w, nullptr) << how << " " << rel;
       EXPECT_EQ(w->rule, "R3");
       EXPECT_NE(w->message.find("input 0 (activation) has a scale that is not a build-time constant"),
@@ -759,7 +739,8 @@ TEST(Quantization, QuantizeLinearWritingANetworkOutputHandsOutInt8) {
     EXPECT_EQ(q.precision.rule, "R11") << rel;
     EXPECT_EQ(q.precision.confidence, "inferred") << rel;
     EXPECT_NE(q.precision.message.find("fused into 'conv'"), std::string::npos) << q.precision.message;
-    EXPECT_EQ(issue(a, "TRT_QUANTIZED_NETWORK_IO"), nullptr) << rel;  // written by a QuantizeLinear: as intended
+    // Written by a QuantizeLinear: as intended.
+    EXPECT_EQ(find_model_issue(a, "TRT_QUANTIZED_NETWORK_IO"), nullptr) << rel;
   }
 }
 
@@ -771,15 +752,15 @@ TEST(Quantization, Int8NetworkInputWithoutQdqNeedsADynamicRange) {
   b.output("y", kFloat);
   auto index = index_of(b);
   auto implicit = run(*index, "10.15", "int8");
-  const ModelIssue* m = issue(implicit, "TRT_QUANTIZED_NETWORK_IO");
+  const ModelIssue* m = find_model_issue(implicit, "TRT_QUANTIZED_NETWORK_IO");
   ASSERT_NE(m, nullptr);
   EXPECT_FALSE(m->error);
   EXPECT_EQ(m->confidence, "");  // TensorRT #1973: a range is required for INT8 I/O without Q/DQ
   EXPECT_NE(m->message.find("network input 'x' is INT8"), std::string::npos) << m->message;
   auto plain = run(*index, "8.6", "fp16");
-  ASSERT_NE(issue(plain, "TRT_QUANTIZED_NETWORK_IO"), nullptr);
-  EXPECT_EQ(issue(plain, "TRT_QUANTIZED_NETWORK_IO")->confidence, "inferred");  // the int8-flag part
-  EXPECT_NE(issue(plain, "TRT_QUANTIZED_NETWORK_IO")->message.find("int8 among the builder precisions"),
+  ASSERT_NE(find_model_issue(plain, "TRT_QUANTIZED_NETWORK_IO"), nullptr);
+  EXPECT_EQ(find_model_issue(plain, "TRT_QUANTIZED_NETWORK_IO")->confidence, "inferred");  // the int8-flag part
+  EXPECT_NE(find_model_issue(plain, "TRT_QUANTIZED_NETWORK_IO")->message.find("int8 among the builder precisions"),
             std::string::npos);
   // UINT8 image inputs are ordinary network I/O.
   ModelBuilder u(13);
@@ -787,7 +768,7 @@ TEST(Quantization, Int8NetworkInputWithoutQdqNeedsADynamicRange) {
   set_attr(u.node("Cast", {"img"}, {"f"}, "cast"), "to", std::int64_t{kFloat});
   u.output("f", kFloat);
   auto ui = index_of(u);
-  EXPECT_EQ(issue(run(*ui, "10.15", "int8"), "TRT_QUANTIZED_NETWORK_IO"), nullptr);
+  EXPECT_EQ(find_model_issue(run(*ui, "10.15", "int8"), "TRT_QUANTIZED_NETWORK_IO"), nullptr);
 }
 
 TEST(Quantization, Fp8NetworkInputNotReadByADequantizeLinear) {
@@ -800,7 +781,7 @@ TEST(Quantization, Fp8NetworkInputNotReadByADequantizeLinear) {
   b.opset("trt", 1);
   auto index = index_of(b);
   auto a = run(*index, "10.15", "fp16,fp8");
-  const ModelIssue* m = issue(a, "TRT_QUANTIZED_NETWORK_IO");
+  const ModelIssue* m = find_model_issue(a, "TRT_QUANTIZED_NETWORK_IO");
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->confidence, "inferred");
   EXPECT_NE(m->message.find("no DequantizeLinear reads it"), std::string::npos) << m->message;

@@ -21,10 +21,28 @@ const OpInfo& op_of(const char* release, const char* op) {
   return *info;
 }
 
-const Warning* warning(const NodeVerdict& v, const std::string& code) {
-  for (const auto& w : v.warnings)
-    if (w.code == code) return &w;
-  return nullptr;
+// The down-cast warning codes `release` attaches to Cast's `to`.
+std::set<std::string> cast_downcast_codes(const char* release) {
+  std::set<std::string> codes;
+  for (const auto& d : op_of(release, "Cast").attribute_downcasts) codes.insert(d.code);
+  return codes;
+}
+
+// Node `name` warns `code` with `message` on 8.6, which narrows INT64 to INT32, and not on 10.15 (INT64 is native
+// from 9.0).
+void expect_int64_narrowing_warning(const ModelIndex& index, const std::string& name, const std::string& code,
+                                    const std::string& message) {
+  const Analysis a86 = check(index, "8.6");
+  const Warning* w = find_warning(verdict(index, a86, name), code);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->message, message);
+  const Analysis a1015 = check(index, "10.15");
+  EXPECT_FALSE(has_warning(verdict(index, a1015, name), code));
+}
+
+// topological_order over an adjacency list (successors[v] = the ids after v).
+std::vector<int> order_of(const std::vector<std::vector<int>>& successors, int (*key)(int)) {
+  return topological_order(successors.size(), [&](int v) { return successors[static_cast<std::size_t>(v)]; }, key);
 }
 
 ModelBuilder cast_to(int to) {
@@ -55,19 +73,16 @@ TEST(TypeFacts, KnowledgeBaseCarriesWhichInputTypeAnOutputKeeps) {
 
 // Down-cast entries exist only where the release converts the type: INT64 up to 8.6, DOUBLE wherever it imports.
 TEST(TypeFacts, AttributeDowncastsFollowTheReleaseTypeMap) {
-  std::set<std::string> cast_86, cast_72, cast_1015;
-  for (const auto& d : op_of("8.6", "Cast").attribute_downcasts) cast_86.insert(d.code);
-  for (const auto& d : op_of("7.2", "Cast").attribute_downcasts) cast_72.insert(d.code);
-  for (const auto& d : op_of("10.15", "Cast").attribute_downcasts) cast_1015.insert(d.code);
-  EXPECT_EQ(cast_86, (std::set<std::string>{"TRT_CAST_DOUBLE_AS_FLOAT", "TRT_CAST_INT64_AS_INT32"}));
-  EXPECT_EQ(cast_72, (std::set<std::string>{"TRT_CAST_INT64_AS_INT32"}));  // 7.2 has no DOUBLE to convert
-  EXPECT_EQ(cast_1015, (std::set<std::string>{"TRT_CAST_DOUBLE_AS_FLOAT"}));  // INT64 is native from 9.0
+  using Codes = std::set<std::string>;
+  EXPECT_EQ(cast_downcast_codes("8.6"), (Codes{"TRT_CAST_DOUBLE_AS_FLOAT", "TRT_CAST_INT64_AS_INT32"}));
+  EXPECT_EQ(cast_downcast_codes("7.2"), (Codes{"TRT_CAST_INT64_AS_INT32"}));  // 7.2 has no DOUBLE to convert
+  EXPECT_EQ(cast_downcast_codes("10.15"), (Codes{"TRT_CAST_DOUBLE_AS_FLOAT"}));  // INT64 is native from 9.0
 }
 
 TEST(TypeFacts, CastToDoubleWarnsWhereTheReleaseConvertsIt) {
   auto index = index_of(cast_to(kDouble));
   const auto a86 = check(*index, "8.6");
-  const Warning* w = warning(verdict(*index, a86, "cast"), "TRT_CAST_DOUBLE_AS_FLOAT");
+  const Warning* w = find_warning(verdict(*index, a86, "cast"), "TRT_CAST_DOUBLE_AS_FLOAT");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->message, "TensorRT 8.6.1 casts to FLOAT where the model asks for DOUBLE");
   // 7.2 has no DOUBLE: the cast is refused, and no warning claims it becomes FLOAT (the engine used to say both).
@@ -80,12 +95,9 @@ TEST(TypeFacts, CastToDoubleWarnsWhereTheReleaseConvertsIt) {
 
 TEST(TypeFacts, CastToInt64WarnsOnlyWhileInt64IsNarrowed) {
   auto index = index_of(cast_to(kInt64));
-  const Analysis a86 = check(*index, "8.6");
-  const Warning* w = warning(verdict(*index, a86, "cast"), "TRT_CAST_INT64_AS_INT32");
-  ASSERT_NE(w, nullptr);
-  EXPECT_EQ(w->message, "TensorRT 8.6.1 casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)");
-  const Analysis a1015 = check(*index, "10.15");
-  EXPECT_FALSE(has_warning(verdict(*index, a1015, "cast"), "TRT_CAST_INT64_AS_INT32"));
+  expect_int64_narrowing_warning(
+      *index, "cast", "TRT_CAST_INT64_AS_INT32",
+      "TensorRT 8.6.1 casts to INT32 where the model asks for INT64 (values beyond ±2^31 wrap or clamp)");
 }
 
 TEST(TypeFacts, ConstantOfShapeValueIsReadFromItsOutputType) {
@@ -96,13 +108,9 @@ TEST(TypeFacts, ConstantOfShapeValueIsReadFromItsOutputType) {
   b.output("y", kInt64);
   auto index = index_of(b);
   const Analysis a86 = check(*index, "8.6");
-  const auto& v86 = verdict(*index, a86, "fill");
-  EXPECT_EQ(v86.compute_type, "INT64");  // the output, not the INT64 shape input, carries the type
-  const Warning* w = warning(v86, "TRT_INT64_DOWNCAST");
-  ASSERT_NE(w, nullptr);
-  EXPECT_EQ(w->message, "TensorRT 8.6.1 casts the INT64 'value' of ConstantOfShape to INT32");
-  const Analysis a1015 = check(*index, "10.15");
-  EXPECT_FALSE(has_warning(verdict(*index, a1015, "fill"), "TRT_INT64_DOWNCAST"));
+  EXPECT_EQ(verdict(*index, a86, "fill").compute_type, "INT64");  // the output, not the INT64 shape input, carries it
+  expect_int64_narrowing_warning(*index, "fill", "TRT_INT64_DOWNCAST",
+                                 "TensorRT 8.6.1 casts the INT64 'value' of ConstantOfShape to INT32");
 }
 
 TEST(TypeFacts, WhereComputesInTheTypeOfItsDataInput) {
@@ -142,20 +150,14 @@ TEST(FindAttribute, ReturnsTheNamedAttributeOrNull) {
 TEST(TopologicalOrder, ReadyIdsComeSmallestKeyFirst) {
   // 3 -> 1 -> 0, 2 free: 2 and 3 are ready first, 2 has the smaller key.
   const std::vector<std::vector<int>> successors = {{}, {0}, {}, {1}};
-  const auto order = topological_order(successors.size(), [&](int v) { return successors[static_cast<std::size_t>(v)]; },
-                                       [](int v) { return v; });
-  EXPECT_EQ(order, (std::vector<int>{2, 3, 1, 0}));
+  EXPECT_EQ(order_of(successors, [](int v) { return v; }), (std::vector<int>{2, 3, 1, 0}));
   // A key other than the id: the largest id first among the ready ones.
-  const auto reversed = topological_order(successors.size(), [&](int v) { return successors[static_cast<std::size_t>(v)]; },
-                                          [](int v) { return -v; });
-  EXPECT_EQ(reversed, (std::vector<int>{3, 2, 1, 0}));
+  EXPECT_EQ(order_of(successors, [](int v) { return -v; }), (std::vector<int>{3, 2, 1, 0}));
 }
 
 TEST(TopologicalOrder, StopsShortOnACycle) {
   const std::vector<std::vector<int>> successors = {{1}, {2}, {1}, {}};  // 1 <-> 2
-  const auto order = topological_order(successors.size(), [&](int v) { return successors[static_cast<std::size_t>(v)]; },
-                                       [](int v) { return v; });
-  EXPECT_EQ(order, (std::vector<int>{0, 3}));
+  EXPECT_EQ(order_of(successors, [](int v) { return v; }), (std::vector<int>{0, 3}));
 }
 
 // A scope written out of order is sorted with file order breaking ties.

@@ -2,20 +2,10 @@
 
 #include "onnx/dtype.h"
 #include "support/model_builder.h"
+#include "support/models.h"
 
 namespace trtlens::test {
 namespace {
-
-ModelBuilder conv_softmax() {
-  ModelBuilder b(13);
-  b.input("x", kFloat, {1, 3, 8, 8});
-  b.initializer("w", kFloat, {4, 3, 3, 3}, std::vector<double>(4 * 3 * 3 * 3, 0.5));
-  auto& conv = b.node("Conv", {"x", "w"}, {"c"}, "conv");
-  set_attr(conv, "kernel_shape", std::vector<std::int64_t>{3, 3});
-  b.node("Softmax", {"c"}, {"y"}, "softmax");
-  b.output("y", kFloat);
-  return b;
-}
 
 TEST(Verdict, Fp32ModelIsConvertible) {
   auto index = index_of(conv_softmax());
@@ -178,9 +168,9 @@ TEST(Verdict, Fp16OverflowIsReportedOnlyWhenFp16IsRequested) {
     }
 }
 
-TEST(Verdict, BodyNodeFailureFailsTheParent) {
-  ModelBuilder b(17);
-  b.input("cond", kBool, {});
+// If "if0" over `cond` (declared by the caller) and x[4] -> y: the then branch holds Bernoulli "inner_bad", which no
+// release imports, the else branch Relu "inner_ok".
+void add_bernoulli_or_relu_if(ModelBuilder& b) {
   b.input("x", kFloat, {4});
   onnx::GraphProto then_branch;
   then_branch.set_name("then");
@@ -202,6 +192,12 @@ TEST(Verdict, BodyNodeFailureFailsTheParent) {
   set_attr(if_node, "then_branch", then_branch);
   set_attr(if_node, "else_branch", else_branch);
   b.output("y", kFloat);
+}
+
+TEST(Verdict, BodyNodeFailureFailsTheParent) {
+  ModelBuilder b(17);
+  b.input("cond", kBool, {});
+  add_bernoulli_or_relu_if(b);
   auto index = index_of(b);
   auto a = check(*index, "8.6");
   const auto& parent = verdict(*index, a, "if0");
@@ -215,25 +211,7 @@ TEST(Verdict, BodyNodeFailureFailsTheParent) {
 TEST(Verdict, ConstantIfConditionChecksOnlyTheTakenBranch) {
   ModelBuilder b(17);
   b.initializer("cond", kBool, {}, {0});  // false: else branch taken
-  b.input("x", kFloat, {4});
-  onnx::GraphProto then_branch;
-  auto* n = then_branch.add_node();
-  n->set_op_type("Bernoulli");
-  n->set_name("inner_bad");
-  n->add_input("x");
-  n->add_output("t");
-  *then_branch.add_output() = value_info("t", kFloat, {4});
-  onnx::GraphProto else_branch;
-  auto* m = else_branch.add_node();
-  m->set_op_type("Relu");
-  m->set_name("inner_ok");
-  m->add_input("x");
-  m->add_output("e");
-  *else_branch.add_output() = value_info("e", kFloat, {4});
-  auto& if_node = b.node("If", {"cond"}, {"y"}, "if0");
-  set_attr(if_node, "then_branch", then_branch);
-  set_attr(if_node, "else_branch", else_branch);
-  b.output("y", kFloat);
+  add_bernoulli_or_relu_if(b);
   auto index = index_of(b);
   auto a = check(*index, "8.6");
   EXPECT_EQ(verdict(*index, a, "if0").status, Status::kConvertible);
