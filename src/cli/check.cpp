@@ -30,7 +30,7 @@ int fail(const std::string& message) {
 
 int fail(const Error& error, const std::string& prefix) {
   std::cerr << "trtlens: " << prefix << error.message << "\n";
-  const std::string_view hint = error.hint.empty() ? default_hint(error.code) : std::string_view(error.hint);
+  const std::string hint = hint_or_default(error.code, error.hint);
   if (!hint.empty()) std::cerr << "  hint: " << hint << "\n";
   return kExitUsage;
 }

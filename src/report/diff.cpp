@@ -67,15 +67,12 @@ std::string md(std::string_view text) {
   return o;
 }
 
-// A side's reasons and warnings exactly as the engine JSON writes them (report/findings_json.h): rule reasons keep
-// their source and confidence, warnings their values, hint and confidence.
-nlohmann::json findings_of(const NodeVerdict* v, const char* key) {
-  if (!v) return nlohmann::json::array();
-  nlohmann::json f = findings_json(*v);
-  return f.contains(key) ? std::move(f[key]) : nlohmann::json::array();
+// Adds a side's "reasons" and "warnings" to OUT exactly as the engine JSON writes them (report/findings_json.h): rule
+// reasons keep their source and confidence, warnings their values, hint and confidence. Empty lists for no side.
+void add_findings(nlohmann::json& out, const NodeVerdict* v) {
+  nlohmann::json f = v ? findings_json(*v) : nlohmann::json::object();
+  for (const char* key : {"reasons", "warnings"}) out[key] = f.contains(key) ? std::move(f[key]) : nlohmann::json::array();
 }
-nlohmann::json reasons_json(const NodeVerdict* v) { return findings_of(v, "reasons"); }
-nlohmann::json warnings_json(const NodeVerdict* v) { return findings_of(v, "warnings"); }
 
 // "convertible (fp16)", or with the device when a DLA is involved: "fallback (fp16, GPU)".
 std::string describe(const NodeVerdict* v, const std::string& device = {}) {
@@ -135,11 +132,11 @@ nlohmann::json release_diff_json(const ModelIndex& index, const ReleaseDiff& d) 
                        {"graph", node_graph(index, c.new_node)},
                        {"changed", c.changed},
                        {"from", {{"status", status_name(c.before->status)}, {"runs_in", c.before->runs_in},
-                                 {"device", device_json(c.device_before)},
-                                 {"reasons", reasons_json(c.before)}, {"warnings", warnings_json(c.before)}}},
+                                 {"device", device_json(c.device_before)}}},
                        {"to", {{"status", status_name(c.after->status)}, {"runs_in", c.after->runs_in},
-                               {"device", device_json(c.device_after)},
-                               {"reasons", reasons_json(c.after)}, {"warnings", warnings_json(c.after)}}}});
+                               {"device", device_json(c.device_after)}}}});
+    add_findings(changes.back()["from"], c.before);
+    add_findings(changes.back()["to"], c.after);
   }
   return {{"model", index.model().path().string()},
           {"from", side(d.from)},
@@ -223,8 +220,8 @@ nlohmann::json model_diff_json(const ModelIndex& old_index, const ModelIndex& ne
       if (node < 0) return nullptr;
       const NodeRef& n = index.nodes()[static_cast<std::size_t>(node)];
       nlohmann::json s{{"index", node}, {"name", n.name}, {"op_type", n.op_type}, {"graph", node_graph(index, node)},
-                       {"status", v ? nlohmann::json(status_name(v->status)) : nlohmann::json(nullptr)},
-                       {"reasons", reasons_json(v)}, {"warnings", warnings_json(v)}};
+                       {"status", v ? nlohmann::json(status_name(v->status)) : nlohmann::json(nullptr)}};
+      add_findings(s, v);
       if (d.target.hardware.dla) s["device"] = device_json(device);
       return s;
     };

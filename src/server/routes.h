@@ -65,7 +65,7 @@ inline void send_json(httplib::Response& res, int status, const std::string& bod
   res.set_content(body, "application/json; charset=utf-8");
 }
 inline nlohmann::json error_json(const std::string& code, const std::string& message, std::string hint = {}) {
-  if (hint.empty()) hint = std::string(default_hint(code));
+  hint = hint_or_default(code, std::move(hint));
   nlohmann::json error{{"code", code}, {"message", message}};
   if (!hint.empty()) error["hint"] = std::move(hint);
   return error;

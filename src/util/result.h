@@ -33,7 +33,7 @@ class Result {
 
 // HINT empty: the catalogue's default hint for CODE (util/codes.def).
 inline Error make_error(std::string code, std::string message, std::string hint = {}) {
-  if (hint.empty()) hint = std::string(default_hint(code));
+  hint = hint_or_default(code, std::move(hint));
   return Error{std::move(code), std::move(message), std::move(hint)};
 }
 
